@@ -1,0 +1,96 @@
+/*
+ * The Driver contract between the worker runtime and a transport (memory, AMQP, ...).
+ * Core programs against this interface only; it never imports a driver. A driver owns delivery,
+ * durability and reconnection; the runtime owns decoding, retries, timeouts and dead-letter policy.
+ */
+import type { TypedEmitter } from '../events/typed-emitter.js';
+import type { ReceivedProperties, WireMessage } from './wire-message.js';
+
+/** Transport-neutral driver states for health and readiness. Drivers may have finer internal states. */
+export type DriverState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'blocked' | 'closing' | 'closed' | 'failed';
+
+export type DriverEventMap = {
+  /** The driver moved between states; `cause` explains why (an error, or a short reason). */
+  'driver:state': { driver: string; from: DriverState; to: DriverState; cause?: unknown };
+  /** An error that no caller is waiting on (e.g. a background redial failed). */
+  error: { driver: string; error: unknown };
+};
+
+/** One received message, settled exactly once by the runtime. */
+export interface Delivery {
+  readonly body: Buffer;
+  readonly properties: ReceivedProperties;
+  /** True when the transport says this message was delivered before (e.g. after a lost connection). */
+  readonly redelivered: boolean;
+  /** Removes the message. Dropped silently when the channel that delivered it is gone (the broker redelivers). */
+  ack(): void;
+  /** Returns the message to its queue for redelivery, unchanged (shutdown, or a failed retry hand-off). */
+  requeue(): void;
+}
+
+export interface ConsumeOptions {
+  /** Deliveries the transport may hand over before earlier ones are settled. */
+  readonly prefetch: number;
+  /** Called once per delivery; must not throw (the runtime catches everything itself). */
+  readonly onDelivery: (delivery: Delivery) => void;
+}
+
+/** A live subscription. It survives reconnects: the driver re-subscribes it by itself. */
+export interface Consumer {
+  readonly pipeline: string;
+  /** True while the transport is actually delivering to this consumer (false while disconnected). */
+  readonly isConsuming: boolean;
+  /** Stops new deliveries; in-flight ones may still be settled. Idempotent. */
+  cancel(): Promise<void>;
+}
+
+export interface PublishOptions {
+  /** Deliver no sooner than this many milliseconds from now. */
+  readonly delayMs?: number;
+}
+
+/** Counts for `warren status`; a driver that cannot tell a count reports undefined. */
+export interface PipelineStats {
+  readonly pipeline: string;
+  readonly ready: number | undefined;
+  readonly unacked: number | undefined;
+  readonly consumers: number | undefined;
+  readonly delayed: number | undefined;
+  readonly deadLettered: number | undefined;
+}
+
+/** What operators see of a driver: its state plus driver-specific gauges (redials, breaker, outbox). */
+export interface DriverStatus {
+  readonly driver: string;
+  readonly state: DriverState;
+  /** Numbers and short strings only, e.g. `{ redials: 3, breaker: 'closed', outboxDepth: 0 }`. */
+  readonly gauges: Readonly<Record<string, number | string>>;
+}
+
+/** A transport for one or more pipelines. */
+export interface Driver {
+  readonly name: string;
+  readonly events: TypedEmitter<DriverEventMap>;
+  /**
+   * Starts connecting and declares every pipeline's topology. Resolves after the first attempt,
+   * connected or not (a driver keeps retrying in the background and buffers publishes); rejects
+   * only for what no retry can fix (bad credentials, a topology mismatch).
+   */
+  start(): Promise<void>;
+  /** Resolves once the message is durable (confirmed); rejects with BrokerUnavailable when it cannot be taken. */
+  publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void>;
+  /** Stores a dead-lettered copy (body unchanged, reason headers added by the runtime); resolves once durable. */
+  deadLetter(pipeline: string, message: WireMessage): Promise<void>;
+  /** Subscribes to a pipeline; deliveries start once connected and resume after every reconnect. */
+  consume(pipeline: string, options: ConsumeOptions): Promise<Consumer>;
+  status(): DriverStatus;
+  inspect(pipeline: string): Promise<PipelineStats>;
+  /** Up to `limit` dead letters, oldest first, left in place. */
+  peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]>;
+  /** Moves up to `limit` dead letters back to the pipeline through `transform`; returns how many. */
+  replayDeadLetters(pipeline: string, transform: (message: WireMessage) => WireMessage, limit?: number): Promise<number>;
+  /** Deletes all dead letters of the pipeline; returns how many. */
+  purgeDeadLetters(pipeline: string): Promise<number>;
+  /** Flushes buffered publishes (bounded by `timeoutMs`) and closes. Idempotent. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}

@@ -1,0 +1,50 @@
+/*
+ * The wire format of DESIGN.md as types and header names: what core hands a driver to publish and
+ * what a driver hands back on delivery. Drivers map these onto their transport (AMQP properties);
+ * nothing here encodes or decodes payloads (see worker/ for that).
+ */
+
+/** Header names of the wire format. Stable: foreign producers and consumers rely on them. */
+export const WARREN_HEADERS = {
+  attempt: 'x-warren-attempt',
+  enqueuedAt: 'x-warren-enqueued-at',
+  traceparent: 'traceparent',
+  error: 'x-warren-error',
+  failedAt: 'x-warren-failed-at',
+  deadReason: 'x-warren-dead-reason',
+} as const;
+
+/** Why a message was dead-lettered (`x-warren-dead-reason`). */
+export type DeadLetterReason =
+  | 'attempts-exhausted'
+  | 'unrecoverable'
+  | 'undecodable'
+  | 'unknown-job'
+  | 'invalid-payload'
+  | 'timeout';
+
+export const CONTENT_TYPE_JSON = 'application/json';
+export const CONTENT_ENCODING_UTF8 = 'utf-8';
+
+export type HeaderValue = string | number | boolean | null | undefined;
+
+/** AMQP-style message properties, transport-neutral. `timestamp` is epoch milliseconds here. */
+export interface WireProperties {
+  messageId: string;
+  /** The job name. */
+  type: string;
+  timestampMs: number;
+  contentType: string;
+  contentEncoding: string;
+  priority?: number;
+  headers: Record<string, HeaderValue>;
+}
+
+/** A message to publish: the exact body bytes plus properties. */
+export interface WireMessage {
+  readonly body: Buffer;
+  readonly properties: WireProperties;
+}
+
+/** What a foreign producer may have left out: everything but the body (and usually `type`). */
+export type ReceivedProperties = Partial<Omit<WireProperties, 'headers'>> & { headers: Record<string, unknown> };

@@ -1,0 +1,115 @@
+/*
+ * The catalogue of core error codes: meaning, fix and retryability of each.
+ * Codes are public API: add freely, never rename or reuse. docs/errors.md lists the same codes
+ * (a test keeps them in sync). Driver areas (AMQP_*) live in the driver's own catalogue.
+ */
+import type { ErrorCodeSpec } from './warren-error.js';
+
+export const CORE_ERROR_CODES = {
+  WARREN_ERR_CONFIG_INVALID: {
+    meaning: 'The configuration does not match the schema (bad value, bad duration, wrong type).',
+    hint: 'Run `warren doctor`: it names the file, the key path and the expected value.',
+    retryable: false,
+  },
+  WARREN_ERR_CONFIG_UNKNOWN_KEY: {
+    meaning: 'The configuration has a key that Warren (or the pipeline\'s driver) does not know.',
+    hint: 'Remove the key or fix its spelling; `warren doctor` suggests the closest known key.',
+    retryable: false,
+  },
+  WARREN_ERR_CONFIG_NOT_FOUND: {
+    meaning: 'The configuration file does not exist or cannot be read.',
+    hint: 'Pass the right path with `-c`, or create warren.yaml (see `warren new`).',
+    retryable: false,
+  },
+  WARREN_ERR_CONFIG_ENV_MISSING: {
+    meaning: 'The configuration uses ${VAR} and VAR is not set, with no default.',
+    hint: 'Set the variable, or give a default with ${VAR:-default}.',
+    retryable: false,
+  },
+  WARREN_ERR_JOB_DUPLICATE_NAME: {
+    meaning: 'Two job classes claim the same job name.',
+    hint: 'Give each @Job a unique name.',
+    retryable: false,
+  },
+  WARREN_ERR_JOB_INVALID: {
+    meaning: 'A @Job declaration is invalid (empty name, bad options, no handle method).',
+    hint: 'Check the @Job name and options against the handler API in the README.',
+    retryable: false,
+  },
+  WARREN_ERR_JOB_NOT_FOUND: {
+    meaning: 'No job is registered under that name or class.',
+    hint: 'Check the job name, and that the module defining it is listed in jobs.modules.',
+    retryable: false,
+  },
+  WARREN_ERR_JOB_TIMEOUT: {
+    meaning: 'A job ran longer than its timeout; its signal was aborted.',
+    hint: 'Raise the job\'s timeout, or make the handler honour ctx.signal sooner.',
+    retryable: true,
+  },
+  WARREN_ERR_JOB_UNRECOVERABLE: {
+    meaning: 'A handler threw Unrecoverable: the job is dead-lettered without further retries.',
+    hint: 'Inspect the dead letter (`warren dlq list`) and replay it once the cause is fixed.',
+    retryable: false,
+  },
+  WARREN_ERR_DI_UNAVAILABLE: {
+    meaning: 'The handler or one of its dependencies could not be resolved from the container.',
+    hint: 'Register the dependency in jobs.bootstrap, or mark it @injectable().',
+    retryable: false,
+  },
+  WARREN_ERR_WORKER_ILLEGAL_STATE: {
+    meaning: 'A worker was asked to do something its state does not allow (e.g. stop before start).',
+    hint: 'Call run() before stop(); do not reuse a stopped worker.',
+    retryable: false,
+  },
+  WARREN_ERR_WORKER_TIMEOUT: {
+    meaning: 'In-flight jobs did not finish within the shutdown timeout; they were aborted and requeued.',
+    hint: 'Raise jobs.shutdown_timeout, or make handlers honour ctx.signal.',
+    retryable: true,
+  },
+  WARREN_ERR_WORKER_CLOSED: {
+    meaning: 'The Warren instance is closed; it cannot dispatch or run.',
+    hint: 'Create a new instance with Warren.fromConfig().',
+    retryable: false,
+  },
+  WARREN_ERR_DRIVER_NOT_FOUND: {
+    meaning: 'A pipeline names a driver that is not registered.',
+    hint: 'Install and import the driver package (e.g. @warren/amqp), or use driver: memory.',
+    retryable: false,
+  },
+  WARREN_ERR_DRIVER_DUPLICATE_NAME: {
+    meaning: 'Two drivers were registered under the same name.',
+    hint: 'Register each driver once.',
+    retryable: false,
+  },
+  WARREN_ERR_DRIVER_UNAVAILABLE: {
+    meaning: 'The broker is unreachable and the outbox is full (or disabled): the publish was refused.',
+    hint: 'Check the broker; raise amqp.outbox.max_messages to buffer more during outages.',
+    retryable: true,
+  },
+  WARREN_ERR_DRIVER_CLOSED: {
+    meaning: 'The driver is closed.',
+    hint: 'Create a new Warren instance.',
+    retryable: false,
+  },
+  WARREN_ERR_DRIVER_ILLEGAL_STATE: {
+    meaning: 'A driver was used in a state that does not allow the operation.',
+    hint: 'Start the driver before publishing or consuming.',
+    retryable: false,
+  },
+  WARREN_ERR_DRIVER_NOT_FOUND_PIPELINE: {
+    meaning: 'A driver was asked about a pipeline it was not configured with.',
+    hint: 'Define the pipeline under jobs.pipelines with this driver.',
+    retryable: false,
+  },
+  WARREN_ERR_CLI_INVALID: {
+    meaning: 'A command was called with invalid arguments.',
+    hint: 'Run the command with --help.',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+/** Every code that core throws. */
+export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;
+
+/** The codes a WarrenError from core can carry; drivers add their own (see @warren/amqp `AmqpErrorCode`). */
+export type WarrenErrorCode = CoreErrorCode;

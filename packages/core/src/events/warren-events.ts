@@ -1,0 +1,32 @@
+/*
+ * The event map of a running Warren: job outcomes, worker state and driver state.
+ * Metrics and logs subscribe here; payloads are objects so fields can be added later.
+ */
+import type { DriverState } from '../driver/driver.js';
+import type { DeadLetterReason } from '../driver/wire-message.js';
+
+/** Identity of one job attempt, shared by every job event. */
+export interface JobEventInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly pipeline: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+}
+
+export type WorkerState = 'initialized' | 'running' | 'stopping' | 'draining' | 'stopped' | 'failed';
+
+export type WarrenEventMap = {
+  /** A handler started an attempt. */
+  'job:started': { job: JobEventInfo };
+  /** A handler finished an attempt successfully; the message is acked. */
+  'job:succeeded': { job: JobEventInfo; durationMs: number };
+  /** An attempt failed; `retryInMs` is set when a retry copy was scheduled. */
+  'job:failed': { job: JobEventInfo; durationMs: number; error: unknown; retryInMs: number | undefined };
+  /** A message went to the dead-letter queue; `job` is partial when the message could not be decoded. */
+  'job:deadLettered': { job: Partial<JobEventInfo> & { pipeline: string }; reason: DeadLetterReason; error: unknown };
+  /** A pipeline's worker changed state. */
+  'worker:state': { pipeline: string; from: WorkerState; to: WorkerState; reason: string };
+  /** A driver changed state. */
+  'driver:state': { driver: string; from: DriverState; to: DriverState; cause?: unknown };
+};

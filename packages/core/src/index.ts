@@ -1,0 +1,48 @@
+/*
+ * Public API of @warren/core. Everything users and drivers may import is exported here, and only here.
+ */
+import 'reflect-metadata';
+import { CORE_ERROR_CODES } from './errors/codes.js';
+import { registerErrorCodes } from './errors/warren-error.js';
+
+registerErrorCodes(CORE_ERROR_CODES);
+
+// errors
+export { WarrenError, isWarrenError, registerErrorCodes, listErrorCodes } from './errors/warren-error.js';
+export type { ErrorCodeSpec, WarrenErrorOptions } from './errors/warren-error.js';
+export { CORE_ERROR_CODES } from './errors/codes.js';
+export type { CoreErrorCode, WarrenErrorCode } from './errors/codes.js';
+export { BrokerUnavailable } from './errors/broker-unavailable.js';
+export { Unrecoverable } from './errors/unrecoverable.js';
+
+// events
+export { TypedEmitter } from './events/typed-emitter.js';
+export type { EventMap, Listener } from './events/typed-emitter.js';
+export type { WarrenEventMap, JobEventInfo, WorkerState } from './events/warren-events.js';
+
+// drivers
+export type {
+  Driver, DriverState, DriverEventMap, Delivery, ConsumeOptions, Consumer, PublishOptions, PipelineStats, DriverStatus,
+} from './driver/driver.js';
+export type {
+  DriverDefinition, AnyDriverDefinition, DriverContext, DriverPipeline, DriverDoctorInput,
+} from './driver/driver-definition.js';
+export { DriverRegistry, driverRegistry } from './driver/driver-registry.js';
+export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8 } from './driver/wire-message.js';
+export type { WireMessage, WireProperties, ReceivedProperties, DeadLetterReason, HeaderValue } from './driver/wire-message.js';
+
+// jobs
+export type {
+  JobHandler, JobContext, JobOptions, BackoffOptions, BackoffType, JobClass, PayloadOf, DispatchOptions,
+} from './job/job-types.js';
+
+// config and doctor
+export type { WarrenConfig, JobsConfig, PipelineConfig } from './config/config-types.js';
+export type { Diagnostic, DiagnosticSeverity } from './doctor/diagnostic.js';
+
+// utilities
+export { parseDurationMs, tryParseDurationMs, formatDurationMs } from './util/duration.js';
+export type { Duration, DurationUnit } from './util/duration.js';
+export { redactSecrets, redactUrl } from './util/redact.js';
+export { createLogger, createSilentLogger } from './logging/logger.js';
+export type { Logger, CreateLoggerOptions } from './logging/logger.js';

@@ -1,0 +1,78 @@
+/*
+ * The handler API of DESIGN.md as types: JobHandler, JobContext, JobOptions and the class shape
+ * that @Job accepts. No behaviour here; the registry validates and the worker runs.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { Logger } from 'pino';
+import type { InjectionToken } from 'tsyringe';
+import type { Duration } from '../util/duration.js';
+
+/** What a handler receives besides its payload. */
+export interface JobContext {
+  /** The job id (the AMQP `message_id`). */
+  readonly id: string;
+  readonly name: string;
+  readonly pipeline: string;
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly enqueuedAt: Date;
+  readonly headers: Readonly<Record<string, unknown>>;
+  /** Aborted when the job times out or the worker is forced to shut down. */
+  readonly signal: AbortSignal;
+  /** pino child logger carrying the job's id, name, pipeline and attempt. */
+  readonly logger: Logger;
+}
+
+/** A job handler. Throw to fail the attempt; throw `Unrecoverable` to dead-letter at once. */
+export interface JobHandler<TPayload = unknown> {
+  handle(payload: TPayload, context: JobContext): Promise<void> | void;
+}
+
+export type BackoffType = 'fixed' | 'exponential';
+
+export interface BackoffOptions {
+  readonly type: BackoffType;
+  /** The first retry's delay (exponential doubles it each attempt). */
+  readonly delay: Duration;
+  /** Upper bound for any single delay. */
+  readonly max?: Duration;
+  /** Random spread, 0..1: each delay is multiplied by a factor in [1 - jitter, 1 + jitter]. Default 0.2. */
+  readonly jitter?: number;
+}
+
+/** Options of `@Job(name, options)`. */
+export interface JobOptions<TPayload = unknown> {
+  /** The pipeline that carries this job. Default `default`. */
+  readonly pipeline?: string;
+  /** Total attempts including the first. Default 3. */
+  readonly attempts?: number;
+  /** Delay between attempts. Default exponential from 1s, capped at 5m, jitter 0.2. */
+  readonly backoff?: BackoffOptions;
+  /** Per-attempt time limit; fires `ctx.signal` and counts as a failure. Default none. */
+  readonly timeout?: Duration;
+  /** Default message priority for dispatches of this job (needs `max_priority` on the queue). */
+  readonly priority?: number;
+  /** Any Standard Schema validator (zod, valibot, arktype...). Invalid payloads are dead-lettered. */
+  readonly schema?: StandardSchemaV1<unknown, TPayload>;
+  /** Constructor tokens for classes without decorator metadata (plain JavaScript). */
+  readonly inject?: ReadonlyArray<InjectionToken<unknown>>;
+}
+
+/** A class whose instances handle jobs of payload `TPayload`. */
+export type JobClass<TPayload = any> = new (...args: any[]) => JobHandler<TPayload>;
+
+/** The payload type a handler class accepts. */
+export type PayloadOf<C> = C extends new (...args: any[]) => JobHandler<infer P> ? P : never;
+
+/** Options of a single dispatch. */
+export interface DispatchOptions {
+  /** Deliver no sooner than this. */
+  readonly delay?: Duration;
+  readonly priority?: number;
+  /** A job id of your own (default: a fresh UUID). */
+  readonly id?: string;
+  readonly headers?: Readonly<Record<string, string | number | boolean>>;
+  /** Route a job known only by name (not registered here) to this pipeline. */
+  readonly pipeline?: string;
+}

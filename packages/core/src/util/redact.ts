@@ -1,0 +1,17 @@
+/*
+ * Secret redaction for anything that may reach a log line, an error message or CLI output.
+ * Owns the URL-credential pattern; does not decide what to log.
+ */
+
+// userinfo in any scheme://user:pass@host URL (amqp, amqps, redis, http...).
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]+):([^@/?#\s]*)@/gi;
+
+/** Replaces the password of every URL in `text` with `***`; keeps the user name for diagnosis. */
+export function redactSecrets(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1$2:***@');
+}
+
+/** A URL safe to print: `amqp://guest:***@host:5672/vhost`. */
+export function redactUrl(url: string): string {
+  return redactSecrets(url);
+}

@@ -1,0 +1,43 @@
+/*
+ * One vitest run for the whole workspace. Sources go through SWC so that decorator metadata is
+ * emitted as tsc would (esbuild does not emit it). Unit tests run in parallel; broker tests run one
+ * file at a time because some of them restart RabbitMQ.
+ */
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const swcPlugin = swc.vite({
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+});
+
+export default defineConfig({
+  plugins: [swcPlugin],
+  test: {
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.int.test.ts'],
+          globalSetup: ['test/support/require-broker.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
