@@ -3,6 +3,7 @@
  * emitted as tsc would (esbuild does not emit it). Unit tests run in parallel; broker tests run one
  * file at a time because some of them restart RabbitMQ.
  */
+import './test/support/node20-polyfills.mjs';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -17,6 +18,8 @@ const swcPlugin = swc.vite({
 export default defineConfig({
   plugins: [swcPlugin],
   test: {
+    // The same shims inside every test worker process.
+    execArgv: ['--import', new URL('./test/support/node20-polyfills.mjs', import.meta.url).pathname],
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     projects: [
       {
