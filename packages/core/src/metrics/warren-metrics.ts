@@ -1,0 +1,182 @@
+/*
+ * WarrenMetrics: the Prometheus metrics of a running Warren, on its own prom-client registry.
+ * Job outcomes and durations come from `events`; in-flight counts and driver gauges are read from
+ * `health()` at scrape time. Does not serve HTTP (see http/health-server.ts).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DriverState, DriverStatus } from '../driver/driver.js';
+import type { TypedEmitter } from '../events/typed-emitter.js';
+import type { WarrenEventMap } from '../events/warren-events.js';
+import { isWarrenError } from '../errors/warren-error.js';
+
+/** What the metrics read: Warren's events and its health snapshot (structurally, so tests can fake it). */
+export interface MetricsSource {
+  readonly events: TypedEmitter<WarrenEventMap>;
+  health(): MetricsHealth;
+}
+
+/** The part of `Warren.health()` the metrics need. */
+export interface MetricsHealth {
+  readonly live: boolean;
+  readonly ready: boolean;
+  readonly pipelines: ReadonlyArray<{ readonly name: string; readonly consuming: boolean; readonly inFlight: number }>;
+  readonly drivers: readonly DriverStatus[];
+}
+
+export interface WarrenMetricsOptions {
+  /** Also collect prom-client's default process metrics (CPU, memory, event loop); default true. */
+  readonly collectProcessMetrics?: boolean;
+}
+
+const DRIVER_STATES: readonly DriverState[] = ['idle', 'connecting', 'ready', 'reconnecting', 'blocked', 'closing', 'closed', 'failed'];
+const BREAKER_STATES = ['closed', 'open', 'halfOpen'] as const;
+/** Seconds; jobs range from a few milliseconds to minutes. */
+const DURATION_BUCKETS_SECONDS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+/** Driver gauges with a metric of their own; any other numeric gauge goes to warren_driver_gauge. */
+const NAMED_GAUGES = new Set(['redials', 'breaker', 'outboxDepth']);
+
+/** Prometheus metrics for one Warren instance. Attach once; `render()` produces the text format. */
+export class WarrenMetrics {
+  readonly registry = new Registry();
+  #source: MetricsSource | undefined;
+  readonly #detachers: Array<() => void> = [];
+
+  readonly #jobs = new Counter({
+    name: 'warren_jobs_total',
+    help: 'Job attempts by outcome: succeeded, failed (final), retried, dead_lettered (with reason).',
+    labelNames: ['pipeline', 'job', 'outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly #duration = new Histogram({
+    name: 'warren_job_duration_seconds',
+    help: 'Time a handler took for one attempt, by outcome (succeeded or failed).',
+    labelNames: ['pipeline', 'job', 'outcome'] as const,
+    buckets: DURATION_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+
+  constructor(options: WarrenMetricsOptions = {}) {
+    this.#defineScrapeGauges();
+    if (options.collectProcessMetrics ?? true) {
+      // Prefixed so they never clash with a host app that collects its own default metrics.
+      collectDefaultMetrics({ register: this.registry, prefix: 'warren_' });
+    }
+  }
+
+  /** Subscribes to `source.events` and reads `source.health()` on every scrape. Returns a detach function. */
+  attach(source: MetricsSource): () => void {
+    this.#source = source;
+    const { events } = source;
+    this.#detachers.push(
+      events.on('job:succeeded', ({ job, durationMs }) => {
+        this.#jobs.inc({ pipeline: job.pipeline, job: job.name, outcome: 'succeeded', reason: '' });
+        this.#duration.observe({ pipeline: job.pipeline, job: job.name, outcome: 'succeeded' }, durationMs / 1000);
+      }),
+      events.on('job:failed', ({ job, durationMs, retryInMs, error }) => {
+        const outcome = retryInMs === undefined ? 'failed' : 'retried';
+        this.#jobs.inc({ pipeline: job.pipeline, job: job.name, outcome, reason: reasonOf(error) });
+        this.#duration.observe({ pipeline: job.pipeline, job: job.name, outcome: 'failed' }, durationMs / 1000);
+      }),
+      events.on('job:deadLettered', ({ job, reason }) => {
+        this.#jobs.inc({ pipeline: job.pipeline, job: job.name ?? '', outcome: 'dead_lettered', reason });
+      }),
+    );
+    return () => this.detach();
+  }
+
+  /** Stops listening; gauges then report nothing. Idempotent. */
+  detach(): void {
+    for (const off of this.#detachers.splice(0)) off();
+    this.#source = undefined;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The Content-Type header for `render()`'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  #health(): MetricsHealth | undefined {
+    try {
+      return this.#source?.health();
+    } catch {
+      return undefined; // a scrape must never fail because a snapshot could not be taken
+    }
+  }
+
+  /** Gauges whose values are read from health() when Prometheus scrapes. */
+  #defineScrapeGauges(): void {
+    const health = () => this.#health();
+    const registers = [this.registry];
+    new Gauge({
+      name: 'warren_up', help: '1 while the process is sound (/health 200); 0 once a driver failed.', registers,
+      collect() { const h = health(); this.reset(); if (h) this.set(h.live ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'warren_ready', help: '1 while every consumed pipeline is connected and consuming (/ready 200).', registers,
+      collect() { const h = health(); this.reset(); if (h) this.set(h.ready ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'warren_jobs_in_flight', help: 'Jobs whose handler is running now.', labelNames: ['pipeline'] as const, registers,
+      collect() { this.reset(); for (const p of health()?.pipelines ?? []) this.set({ pipeline: p.name }, p.inFlight); },
+    });
+    new Gauge({
+      name: 'warren_pipeline_consuming', help: '1 while the pipeline\'s consumer receives deliveries.', labelNames: ['pipeline'] as const, registers,
+      collect() { this.reset(); for (const p of health()?.pipelines ?? []) this.set({ pipeline: p.name }, p.consuming ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'warren_driver_state', help: 'Connection/driver state: 1 for the current state, 0 for the others.',
+      labelNames: ['driver', 'state'] as const, registers,
+      collect() {
+        this.reset();
+        for (const d of health()?.drivers ?? []) for (const state of DRIVER_STATES) this.set({ driver: d.driver, state }, d.state === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'warren_driver_redials', help: 'Reconnect attempts since the process started.', labelNames: ['driver'] as const, registers,
+      collect() { this.reset(); for (const d of health()?.drivers ?? []) setNumber(this, d, 'redials'); },
+    });
+    new Gauge({
+      name: 'warren_outbox_depth', help: 'Publishes buffered while disconnected, waiting for the broker.', labelNames: ['driver'] as const, registers,
+      collect() { this.reset(); for (const d of health()?.drivers ?? []) setNumber(this, d, 'outboxDepth'); },
+    });
+    new Gauge({
+      name: 'warren_breaker_state', help: 'Circuit breaker state: 1 for the current state (closed, open, halfOpen).',
+      labelNames: ['driver', 'state'] as const, registers,
+      collect() {
+        this.reset();
+        for (const d of health()?.drivers ?? []) {
+          const current = d.gauges['breaker'];
+          if (typeof current !== 'string') continue;
+          for (const state of new Set<string>([...BREAKER_STATES, current])) this.set({ driver: d.driver, state }, current === state ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'warren_driver_gauge', help: 'Other numeric gauges a driver reports, by name.', labelNames: ['driver', 'name'] as const, registers,
+      collect() {
+        this.reset();
+        for (const d of health()?.drivers ?? []) {
+          for (const [name, value] of Object.entries(d.gauges)) {
+            if (!NAMED_GAUGES.has(name) && typeof value === 'number') this.set({ driver: d.driver, name }, value);
+          }
+        }
+      },
+    });
+  }
+}
+
+function setNumber(gauge: Gauge<'driver'>, status: DriverStatus, key: string): void {
+  const value = status.gauges[key];
+  if (typeof value === 'number') gauge.set({ driver: status.driver }, value);
+}
+
+/** A low-cardinality label for a failure: the Warren error code, or "error". Never the message. */
+function reasonOf(error: unknown): string {
+  return isWarrenError(error) ? error.code : 'error';
+}
