@@ -46,3 +46,9 @@ export type { Duration, DurationUnit } from './util/duration.js';
 export { redactSecrets, redactUrl } from './util/redact.js';
 export { createLogger, createSilentLogger } from './logging/logger.js';
 export type { Logger, CreateLoggerOptions } from './logging/logger.js';
+
+// health and metrics server
+export { HealthServer } from './http/health-server.js';
+export type { HealthServerOptions, HealthServerState, HealthProbe, HealthServerAddress } from './http/health-server.js';
+export { WarrenMetrics } from './metrics/warren-metrics.js';
+export type { MetricsSource, MetricsHealth, WarrenMetricsOptions } from './metrics/warren-metrics.js';

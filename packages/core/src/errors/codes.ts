@@ -106,6 +106,26 @@ export const CORE_ERROR_CODES = {
     hint: 'Run the command with --help.',
     retryable: false,
   },
+  WARREN_ERR_CLI_NOT_EMPTY: {
+    meaning: '`warren new` was pointed at a directory that already has files.',
+    hint: 'Choose a new or empty directory, or pass --force to write into it anyway.',
+    retryable: false,
+  },
+  WARREN_ERR_CLI_INSTALL_FAILED: {
+    meaning: '`warren new` wrote the project but `npm install` in it failed.',
+    hint: 'Run `npm install` in the new directory to see the error, or pass --no-install.',
+    retryable: true,
+  },
+  WARREN_ERR_CLI_HTTP_UNAVAILABLE: {
+    meaning: 'The health/metrics server could not listen on the configured host and port.',
+    hint: 'Free the port, choose another with http.port (0 picks a free one), or set http.enabled: false.',
+    retryable: true,
+  },
+  WARREN_ERR_CLI_HTTP_ILLEGAL_STATE: {
+    meaning: 'The health/metrics server was asked to start twice, or after it closed.',
+    hint: 'Create a new HealthServer for each start.',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every code that core throws. */
