@@ -1,0 +1,231 @@
+/*
+ * Broker control for chaos tests: thin rabbitmqctl wrappers (execFile, each with a timeout) that
+ * restart, stop and inspect the local RabbitMQ node, plus `withBrokerRestored`, which always brings
+ * the node back. Does not judge results: tests assert on what these return.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+
+const RABBITMQCTL = process.env.WARREN_TEST_RABBITMQCTL ?? 'rabbitmqctl';
+const RABBITMQ_SERVER = process.env.WARREN_TEST_RABBITMQ_SERVER ?? 'rabbitmq-server';
+const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/** The result of a command that failed, for messages. */
+export class BrokerCommandError extends Error {
+  constructor(readonly command: string, readonly stderr: string, options: { cause?: unknown } = {}) {
+    super(`broker command failed: ${command}\n${stderr.trim()}`, options);
+    this.name = 'BrokerCommandError';
+  }
+}
+
+function run(file: string, args: readonly string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new BrokerCommandError(`${file} ${args.join(' ')}`, `${stderr}\n${stdout}`, { cause: error }));
+      else resolve(stdout);
+    });
+  });
+}
+
+function rabbitmqctl(args: readonly string[], timeoutMs?: number): Promise<string> {
+  return run(RABBITMQCTL, ['-q', ...args], timeoutMs);
+}
+
+async function rabbitmqctlJson<T>(args: readonly string[]): Promise<T[]> {
+  const out = await rabbitmqctl([...args, '--formatter', 'json']);
+  const text = out.trim();
+  return text === '' ? [] : (JSON.parse(text) as T[]);
+}
+
+/** Closes every client connection with 320 CONNECTION_FORCED and the given reason. */
+export async function closeAllConnections(reason = 'warren chaos test'): Promise<void> {
+  await rabbitmqctl(['close_all_connections', reason]);
+}
+
+/** Closes the connections whose client-provided connection_name equals `connectionName`; returns how many. */
+export async function closeConnectionsNamed(connectionName: string, reason = 'warren chaos test'): Promise<number> {
+  const targets = (await listConnections()).filter((c) => c.connectionName === connectionName);
+  for (const target of targets) await rabbitmqctl(['close_connection', target.pid, reason]);
+  return targets.length;
+}
+
+/** Stops the RabbitMQ application; the Erlang node keeps running (every connection is closed). */
+export async function stopApp(): Promise<void> {
+  await rabbitmqctl(['stop_app']);
+}
+
+/** Starts the RabbitMQ application again and waits until it serves. */
+export async function startApp(): Promise<void> {
+  await rabbitmqctl(['start_app'], STARTUP_TIMEOUT_MS);
+  await awaitStartup();
+}
+
+/** Stops the whole node (the Erlang VM exits) and waits until it is gone. */
+export async function stopNode(): Promise<void> {
+  await rabbitmqctl(['shutdown'], STARTUP_TIMEOUT_MS);
+}
+
+/** Starts the node detached and waits until the app serves. */
+export async function startNode(): Promise<void> {
+  await run(RABBITMQ_SERVER, ['-detached']);
+  await awaitStartup();
+}
+
+/**
+ * Waits until the node runs the app. `await_startup` fails at once while the node is still booting
+ * (not yet registered with epmd), so it is retried until the deadline.
+ */
+export async function awaitStartup(timeoutMs = STARTUP_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await rabbitmqctl(['await_startup', '--timeout', String(Math.ceil(timeoutMs / 1000))], timeoutMs);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+export type BrokerHealth = 'running' | 'app-stopped' | 'node-down';
+
+/** What the node is doing right now. */
+export async function brokerHealth(): Promise<BrokerHealth> {
+  try {
+    await rabbitmqctl(['status'], 15_000);
+    return 'running';
+  } catch {
+    try {
+      await rabbitmqctl(['ping'], 15_000);
+      return 'app-stopped';
+    } catch {
+      return 'node-down';
+    }
+  }
+}
+
+/** Brings the broker back whatever state it is in: start_app when only the app stopped, start the node when down. */
+export async function restoreBroker(): Promise<void> {
+  const health = await brokerHealth();
+  if (health === 'running') return;
+  if (health === 'app-stopped') await startApp();
+  else await startNode();
+}
+
+/** Runs `fn` and always restores the broker afterwards, even when `fn` throws. */
+export async function withBrokerRestored<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    await restoreBroker();
+  }
+}
+
+/** Deletes a queue out of band (consumers see basic.cancel). Missing queues are ignored. */
+export async function deleteQueue(name: string): Promise<void> {
+  try {
+    await rabbitmqctl(['delete_queue', name]);
+  } catch (error) {
+    if (error instanceof BrokerCommandError && /not[_ ]found|no queue/i.test(error.stderr)) return;
+    throw error;
+  }
+}
+
+export interface QueueInfo {
+  readonly name: string;
+  readonly messages: number;
+  readonly messagesReady: number;
+  readonly messagesUnacknowledged: number;
+  readonly consumers: number;
+  readonly arguments: Record<string, unknown>;
+}
+
+export async function listQueues(): Promise<QueueInfo[]> {
+  type Raw = {
+    name: string; messages: number; messages_ready: number; messages_unacknowledged: number; consumers: number;
+    arguments: Array<[string, string, unknown]> | Record<string, unknown>;
+  };
+  const rows = await rabbitmqctlJson<Raw>([
+    'list_queues', 'name', 'messages', 'messages_ready', 'messages_unacknowledged', 'consumers', 'arguments',
+  ]);
+  return rows.map((row) => ({
+    name: row.name,
+    messages: row.messages,
+    messagesReady: row.messages_ready,
+    messagesUnacknowledged: row.messages_unacknowledged,
+    consumers: row.consumers,
+    arguments: Array.isArray(row.arguments) ? Object.fromEntries(row.arguments.map(([k, , v]) => [k, v])) : row.arguments,
+  }));
+}
+
+export interface ConnectionInfo {
+  readonly pid: string;
+  readonly name: string;
+  readonly state: string;
+  readonly connectionName: string | undefined;
+  readonly connectedAtMs: number;
+  readonly channels: number;
+}
+
+export async function listConnections(): Promise<ConnectionInfo[]> {
+  type Raw = {
+    pid: string; name: string; state: string; connected_at: number; channels: number;
+    client_properties: Array<[string, string, unknown]>;
+  };
+  const rows = await rabbitmqctlJson<Raw>(['list_connections', 'pid', 'name', 'state', 'connected_at', 'channels', 'client_properties']);
+  return rows.map((row) => {
+    const nameProperty = row.client_properties.find(([key]) => key === 'connection_name');
+    return {
+      pid: row.pid,
+      name: row.name,
+      state: row.state,
+      connectionName: typeof nameProperty?.[2] === 'string' ? nameProperty[2] : undefined,
+      connectedAtMs: row.connected_at,
+      channels: row.channels,
+    };
+  });
+}
+
+/** Deletes every queue whose name starts with `prefix` (test cleanup); returns the names deleted. */
+export async function deleteQueuesWithPrefix(prefix: string): Promise<string[]> {
+  const names = (await listQueues()).map((q) => q.name).filter((name) => name.startsWith(prefix));
+  for (const name of names) await deleteQueue(name);
+  return names;
+}
+
+let safetyNetInstalled = false;
+
+/**
+ * If the test process exits (crash, Ctrl-C, vitest teardown) after a test stopped the broker, start
+ * it again synchronously. Installed once per process.
+ */
+export function installBrokerSafetyNet(): void {
+  if (safetyNetInstalled) return;
+  safetyNetInstalled = true;
+  process.once('exit', restoreBrokerSync);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // Only when nobody else handles the signal; then restore and die of the same signal.
+    if (process.listenerCount(signal) > 0) continue;
+    const onSignal = () => {
+      restoreBrokerSync();
+      process.kill(process.pid, signal);
+    };
+    process.once(signal, onSignal);
+  }
+}
+
+function restoreBrokerSync(): void {
+  // Synchronous on purpose: 'exit' handlers cannot await. Best effort, never throws.
+  const status = spawnSync(RABBITMQCTL, ['-q', 'status'], { timeout: 15_000 });
+  if (status.status === 0) return;
+  const ping = spawnSync(RABBITMQCTL, ['-q', 'ping'], { timeout: 15_000 });
+  if (ping.status === 0) spawnSync(RABBITMQCTL, ['-q', 'start_app'], { timeout: 60_000 });
+  else {
+    spawnSync(RABBITMQ_SERVER, ['-detached'], { timeout: 15_000 });
+    for (let i = 0; i < 60; i++) {
+      if (spawnSync(RABBITMQCTL, ['-q', 'await_startup', '--timeout', '60'], { timeout: 65_000 }).status === 0) break;
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+}
