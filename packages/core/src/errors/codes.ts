@@ -51,6 +51,16 @@ export const CORE_ERROR_CODES = {
     hint: 'Inspect the dead letter (`warren dlq list`) and replay it once the cause is fixed.',
     retryable: false,
   },
+  WARREN_ERR_JOB_UNDECODABLE: {
+    meaning: 'A received message body is not UTF-8 JSON (or uses an unsupported content encoding); it was dead-lettered.',
+    hint: 'Fix the producer: the body must be a UTF-8 JSON document. Inspect it with `warren dlq list`.',
+    retryable: false,
+  },
+  WARREN_ERR_JOB_PAYLOAD_INVALID: {
+    meaning: 'A job payload failed its schema, or cannot be serialized to JSON.',
+    hint: 'Send a payload that matches the job\'s schema option; received ones are in the dead-letter queue.',
+    retryable: false,
+  },
   WARREN_ERR_DI_UNAVAILABLE: {
     meaning: 'The handler or one of its dependencies could not be resolved from the container.',
     hint: 'Register the dependency in jobs.bootstrap, or mark it @injectable().',

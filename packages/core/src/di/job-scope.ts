@@ -1,0 +1,62 @@
+/*
+ * JobScope: the per-attempt DI scope. Each attempt gets a child container of a base container, with
+ * its JobContext registered under JOB_CONTEXT, resolves its handler there and disposes it at the end.
+ * Does not run the handler or decide outcomes (see worker/run-attempt.ts).
+ */
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { Logger } from 'pino';
+import { WarrenError } from '../errors/warren-error.js';
+import type { JobClass, JobContext, JobHandler } from '../job/job-types.js';
+
+/**
+ * Token of the current attempt's JobContext in the per-job container:
+ * `constructor(@inject(JOB_CONTEXT) ctx: JobContext)`, or `inject: [JOB_CONTEXT]` in plain JavaScript.
+ * A global symbol, so two installed copies of @warren/core agree on it.
+ */
+export const JOB_CONTEXT: InjectionToken<JobContext> = Symbol.for('warren.JobContext');
+
+export class JobScope {
+  readonly container: DependencyContainer;
+  #disposal: Promise<void> | undefined;
+
+  private constructor(container: DependencyContainer) {
+    this.container = container;
+  }
+
+  /** Opens a child container of `base` (default: tsyringe's root container) for one attempt. */
+  static open(context: JobContext, base: DependencyContainer = rootContainer): JobScope {
+    const child = base.createChildContainer();
+    child.register(JOB_CONTEXT, { useValue: context });
+    return new JobScope(child);
+  }
+
+  /** Resolves the handler in this scope; wraps any resolution failure as WARREN_ERR_DI_UNAVAILABLE. */
+  resolveHandler<TPayload>(jobClass: JobClass<TPayload>): JobHandler<TPayload> {
+    try {
+      return this.container.resolve(jobClass);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new WarrenError('WARREN_ERR_DI_UNAVAILABLE', `cannot resolve job handler ${jobClass.name || '(anonymous class)'}: ${reason}`, {
+        cause: error,
+        details: { className: jobClass.name },
+      });
+    }
+  }
+
+  /**
+   * Disposes every disposable the scope created (ContainerScoped and transient instances with
+   * `dispose()`). Never rejects: failures are logged, because the attempt's outcome is already decided.
+   * Idempotent.
+   */
+  dispose(logger: Logger): Promise<void> {
+    this.#disposal ??= (async () => {
+      try {
+        await this.container.dispose();
+      } catch (error) {
+        logger.error({ err: error }, 'disposing the job scope failed');
+      }
+    })();
+    return this.#disposal;
+  }
+}

@@ -1,0 +1,53 @@
+/*
+ * JobDefinition: the normalized, validated form of a @Job declaration, with every default applied
+ * and every duration in milliseconds. Built once by the registry; the worker and dispatch trust it.
+ * Does not record or register anything (see job-decorator.ts and job-registry.ts).
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { InjectionToken } from 'tsyringe';
+import type { BackoffType, JobClass } from './job-types.js';
+
+/** Backoff with durations resolved to milliseconds. */
+export interface ResolvedBackoff {
+  readonly type: BackoffType;
+  /** Delay before the first retry; exponential doubles it per attempt. */
+  readonly delayMs: number;
+  /** Upper bound of any single delay. */
+  readonly maxMs: number;
+  /** Random spread 0..1 around each delay. */
+  readonly jitter: number;
+}
+
+/** Defaults of DESIGN.md: 3 attempts, exponential backoff from 1s capped at 5m with 0.2 jitter. */
+export const JOB_DEFAULTS = {
+  pipeline: 'default',
+  attempts: 3,
+  backoff: { type: 'exponential', delayMs: 1_000, maxMs: 300_000, jitter: 0.2 } satisfies ResolvedBackoff,
+} as const;
+
+/** A registered job: its class plus normalized options. */
+export interface JobDefinition {
+  readonly name: string;
+  readonly jobClass: JobClass;
+  /** The class name, for messages and `doctor`. */
+  readonly className: string;
+  readonly pipeline: string;
+  /** Total attempts including the first (>= 1). */
+  readonly attempts: number;
+  readonly backoff: ResolvedBackoff;
+  /** Per-attempt limit in ms; undefined means none. */
+  readonly timeoutMs: number | undefined;
+  /** Default priority of dispatched messages; undefined means none. */
+  readonly priority: number | undefined;
+  readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
+  /** Constructor tokens given by `options.inject` (plain JavaScript), if any. */
+  readonly inject: ReadonlyArray<InjectionToken<unknown>> | undefined;
+}
+
+/** What `registry.list()` reports per job (for doctor and status). */
+export interface JobInfo {
+  readonly name: string;
+  readonly className: string;
+  readonly pipeline: string;
+  readonly timeoutMs: number | undefined;
+}

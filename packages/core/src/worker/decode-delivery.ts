@@ -1,0 +1,95 @@
+/*
+ * decodeDelivery: a received message → a job ready to run, or the dead-letter reason why it cannot
+ * run (undecodable, unknown-job, invalid-payload). Fills what foreign producers leave out, per
+ * DESIGN.md "Wire format". Does not settle the delivery.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Delivery } from '../driver/driver.js';
+import { WARREN_HEADERS, type DeadLetterReason } from '../driver/wire-message.js';
+import { WarrenError } from '../errors/warren-error.js';
+import type { JobDefinition } from '../job/job-definition.js';
+import type { JobRegistry } from '../job/job-registry.js';
+import { validatePayload } from './validate-payload.js';
+import { parseAttemptHeader, parseDateHeaderMs } from './wire-headers.js';
+
+/** A delivery decoded into a runnable job. */
+export interface DecodedJob {
+  /** `message_id`, or a fresh UUID when the producer sent none (kept on retry copies). */
+  readonly id: string;
+  readonly name: string;
+  readonly definition: JobDefinition;
+  /** The parsed body, after the schema's transforms when the job has a schema. */
+  readonly payload: unknown;
+  /** 1-based; 1 when the header is missing or malformed. */
+  readonly attempt: number;
+  readonly enqueuedAt: Date;
+  readonly headers: Readonly<Record<string, unknown>>;
+}
+
+/** What is known of a message that cannot run, for events and its dead-letter copy. */
+export interface RejectedDelivery {
+  readonly reason: DeadLetterReason;
+  readonly error: WarrenError;
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly attempt: number;
+  readonly enqueuedAt: Date;
+}
+
+export type DecodeResult = { readonly isDecoded: true; readonly job: DecodedJob } | { readonly isDecoded: false; readonly rejected: RejectedDelivery };
+
+const UTF8_LABELS = new Set(['utf-8', 'utf8']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseBody(delivery: Pick<Delivery, 'body' | 'properties'>): { isParsed: true; value: unknown } | { isParsed: false; message: string } {
+  const encoding = delivery.properties.contentEncoding;
+  if (encoding !== undefined && encoding !== '' && !UTF8_LABELS.has(encoding.toLowerCase())) {
+    return { isParsed: false, message: `content encoding "${encoding}" is not supported (expected utf-8)` };
+  }
+  try {
+    return { isParsed: true, value: JSON.parse(utf8.decode(delivery.body)) };
+  } catch (error) {
+    return { isParsed: false, message: `the body is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/**
+ * Decodes a delivery. `receivedAtMs` is the enqueue time used when neither `x-warren-enqueued-at`
+ * nor the `timestamp` property is present.
+ */
+export async function decodeDelivery(
+  delivery: Pick<Delivery, 'body' | 'properties'>,
+  registry: JobRegistry,
+  receivedAtMs: number = Date.now(),
+): Promise<DecodeResult> {
+  const { properties } = delivery;
+  const id = properties.messageId || randomUUID();
+  const name = properties.type || undefined;
+  const attempt = parseAttemptHeader(properties.headers[WARREN_HEADERS.attempt]) ?? 1;
+  const enqueuedAtMs = parseDateHeaderMs(properties.headers[WARREN_HEADERS.enqueuedAt]) ?? properties.timestampMs ?? receivedAtMs;
+  const enqueuedAt = new Date(enqueuedAtMs);
+  const reject = (reason: DeadLetterReason, error: WarrenError): DecodeResult => ({
+    isDecoded: false,
+    rejected: { reason, error, id, name, attempt, enqueuedAt },
+  });
+
+  const body = parseBody(delivery);
+  if (!body.isParsed) {
+    return reject('undecodable', new WarrenError('WARREN_ERR_JOB_UNDECODABLE', `message ${id}: ${body.message}`, { details: { id, job: name } }));
+  }
+  const definition = name === undefined ? undefined : registry.find(name);
+  if (!definition) {
+    const what = name === undefined ? 'has no `type` property (the job name)' : `names job "${name}", which is not registered`;
+    return reject('unknown-job', new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `message ${id} ${what}`, { details: { id, job: name } }));
+  }
+  const validation = await validatePayload(definition.schema, body.value);
+  if (!validation.isValid) {
+    return reject('invalid-payload', new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `payload of job "${definition.name}" (message ${id}) is invalid: ${validation.message}`, {
+      details: { id, job: definition.name },
+    }));
+  }
+  return {
+    isDecoded: true,
+    job: { id, name: definition.name, definition, payload: validation.value, attempt, enqueuedAt, headers: properties.headers },
+  };
+}

@@ -1,0 +1,261 @@
+/*
+ * PipelineWorker: consumes one pipeline through a Driver and runs its jobs with bounded concurrency,
+ * then settles each delivery: ack after success, or ack only after the retry / dead-letter copy was
+ * taken by the driver (requeue if that hand-off fails). Lifecycle in worker-state.ts. Does not own
+ * the driver (Warren starts and closes it) and does not decide outcomes (retry-policy.ts).
+ */
+import type { Logger } from 'pino';
+import type { Consumer, Delivery } from '../driver/driver.js';
+import { WarrenError } from '../errors/warren-error.js';
+import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
+import { decodeDelivery, type DecodedJob } from './decode-delivery.js';
+import { InFlightDelivery } from './in-flight-delivery.js';
+import { createDeadLetterCopy, createRetryCopy } from './message-copies.js';
+import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
+import { decideOutcome, type Outcome } from './retry-policy.js';
+import { runAttempt } from './run-attempt.js';
+import { TimerSet } from './timer-set.js';
+import { canTransition } from './worker-state.js';
+
+export class PipelineWorker {
+  readonly pipeline: string;
+  #state: WorkerState = 'initialized';
+  readonly #options: PipelineWorkerOptions;
+  readonly #logger: Logger;
+  readonly #timers = new TimerSet();
+  /** Every delivery this worker holds unsettled (running or waiting for a slot). */
+  readonly #held = new Set<InFlightDelivery>();
+  /** Deliveries waiting for a free concurrency slot, oldest first. */
+  readonly #waiting: InFlightDelivery[] = [];
+  readonly #idleWaiters = new Set<() => void>();
+  #running = 0;
+  #consuming: Promise<Consumer> | undefined;
+  #consumer: Consumer | undefined;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: PipelineWorkerOptions) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `concurrency of pipeline "${options.pipeline}" must be an integer >= 1, got ${options.concurrency}`);
+    }
+    this.#options = options;
+    this.pipeline = options.pipeline;
+    this.#logger = options.logger.child({ pipeline: options.pipeline });
+  }
+
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /** Deliveries held unsettled: running handlers plus those waiting locally for a slot. */
+  get inFlight(): number {
+    return this.#held.size;
+  }
+
+  /** Handlers running right now (never above `concurrency`). */
+  get activeJobs(): number {
+    return this.#running;
+  }
+
+  /** True while running and the driver is actually delivering (false while disconnected). */
+  get isConsuming(): boolean {
+    return this.#state === 'running' && this.#consumer?.isConsuming === true;
+  }
+
+  /** Subscribes to the pipeline. Rejects with the driver's error (state `failed`) when it refuses. */
+  async start(): Promise<void> {
+    this.#assertState('start', ['initialized']);
+    this.#transition('running', 'start() called');
+    const { driver, concurrency } = this.#options;
+    this.#consuming = driver.consume(this.pipeline, {
+      prefetch: this.#options.prefetch ?? concurrency,
+      onDelivery: (delivery) => this.#onDelivery(delivery),
+    });
+    try {
+      this.#consumer = await this.#consuming;
+    } catch (error) {
+      if (this.#state === 'running') this.#transition('failed', 'the driver refused the subscription');
+      throw error;
+    }
+  }
+
+  /**
+   * Stops consuming, waits up to `timeoutMs` for in-flight jobs, then aborts their signals and
+   * requeues them (late results are ignored). Idempotent: every call returns the same promise.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    if (this.#stopped) return this.#stopped;
+    if (this.#state === 'failed') return (this.#stopped = Promise.resolve());
+    try {
+      this.#assertState('stop', ['running']);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#stopped = this.#stop(options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+    return this.#stopped;
+  }
+
+  async #stop(timeoutMs: number): Promise<void> {
+    this.#transition('stopping', 'stop() called');
+    try {
+      const consumer = await this.#consuming;
+      await consumer?.cancel();
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'cancelling the consumer failed; the driver requeues its deliveries');
+    }
+    // Only now, with the consumer cancelled, can requeued messages not bounce straight back to us.
+    for (const entry of this.#waiting.splice(0)) {
+      entry.requeue();
+      this.#held.delete(entry);
+    }
+    this.#transition('draining', `waiting up to ${timeoutMs}ms for ${this.#held.size} in-flight job(s)`);
+    const isDrained = await this.#waitForIdle(timeoutMs);
+    const abandoned = this.#held.size;
+    if (!isDrained) {
+      const reason = new WarrenError('WARREN_ERR_WORKER_TIMEOUT', `pipeline "${this.pipeline}" did not drain within ${timeoutMs}ms; ${abandoned} job(s) aborted and requeued`);
+      for (const entry of [...this.#held]) entry.abandon(reason);
+      this.#held.clear();
+      this.#logger.warn({ err: reason }, reason.message);
+    }
+    this.#timers.cancelAll();
+    this.#transition('stopped', isDrained ? 'drained' : `shutdown timeout: ${abandoned} job(s) requeued`);
+  }
+
+  #onDelivery(delivery: Delivery): void {
+    // Held during `stopping` and requeued once the consumer is cancelled (see #stop).
+    if (this.#state !== 'running' && this.#state !== 'stopping') {
+      delivery.requeue();
+      return;
+    }
+    const entry = new InFlightDelivery(delivery);
+    this.#held.add(entry);
+    this.#waiting.push(entry);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#state === 'running' && this.#running < this.#options.concurrency && this.#waiting.length > 0) {
+      const entry = this.#waiting.shift() as InFlightDelivery;
+      // Voided: #process never rejects; it settles the delivery itself.
+      void this.#process(entry);
+    }
+  }
+
+  async #process(entry: InFlightDelivery): Promise<void> {
+    this.#running += 1;
+    entry.phase = 'running';
+    try {
+      await this.#handle(entry);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'unexpected error while handling a delivery; requeued');
+      entry.requeue();
+    } finally {
+      this.#running -= 1;
+      this.#held.delete(entry);
+      this.#pump();
+      if (this.#held.size === 0) for (const resolve of [...this.#idleWaiters]) resolve();
+    }
+  }
+
+  async #handle(entry: InFlightDelivery): Promise<void> {
+    const { registry, events } = this.#options;
+    const decoded = await decodeDelivery(entry.delivery, registry);
+    if (!decoded.isDecoded) {
+      const { rejected } = decoded;
+      const job = { id: rejected.id, name: rejected.name, pipeline: this.pipeline, attempt: rejected.attempt };
+      this.#logger.warn({ err: rejected.error, jobId: rejected.id, job: rejected.name, reason: rejected.reason }, 'message cannot run; dead-lettering it');
+      if (await this.#deadLetter(entry, rejected, rejected.reason, rejected.error)) {
+        events.emit('job:deadLettered', { job, reason: rejected.reason, error: rejected.error });
+      }
+      return;
+    }
+    const { job } = decoded;
+    const info: JobEventInfo = { id: job.id, name: job.name, pipeline: this.pipeline, attempt: job.attempt, maxAttempts: job.definition.attempts };
+    entry.controller = new AbortController();
+    events.emit('job:started', { job: info });
+    const startedAtMs = Date.now();
+    const result = await runAttempt({
+      job, pipeline: this.pipeline, container: this.#options.container, logger: this.#logger, timers: this.#timers, controller: entry.controller,
+    });
+    const durationMs = Date.now() - startedAtMs;
+    if (entry.isSettled) return; // abandoned at shutdown and already requeued
+    const outcome = decideOutcome({
+      result, attempt: job.attempt, maxAttempts: job.definition.attempts, backoff: job.definition.backoff, random: this.#options.random,
+    });
+    if (result.kind === 'success') {
+      entry.ack();
+      events.emit('job:succeeded', { job: info, durationMs });
+      return;
+    }
+    await this.#settleFailure(entry, job, info, outcome, result.error, durationMs);
+  }
+
+  async #settleFailure(entry: InFlightDelivery, job: DecodedJob, info: JobEventInfo, outcome: Outcome, error: unknown, durationMs: number): Promise<void> {
+    const { events } = this.#options;
+    const log = { err: error, jobId: job.id, job: job.name, attempt: job.attempt };
+    if (outcome.action === 'retry') {
+      const isHandedOff = await this.#handOff(entry, () =>
+        this.#options.driver.publish(this.pipeline, createRetryCopy(entry.delivery, job), { delayMs: outcome.delayMs }));
+      this.#logger.warn({ ...log, retryInMs: isHandedOff ? outcome.delayMs : undefined }, isHandedOff ? 'job failed; retry scheduled' : 'job failed; retry hand-off failed, requeued');
+      events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
+      return;
+    }
+    events.emit('job:failed', { job: info, durationMs, error, retryInMs: undefined });
+    if (outcome.action !== 'dead-letter') return;
+    this.#logger.warn({ ...log, reason: outcome.reason }, 'job failed; dead-lettering it');
+    if (await this.#deadLetter(entry, job, outcome.reason, error)) {
+      events.emit('job:deadLettered', { job: info, reason: outcome.reason, error });
+    }
+  }
+
+  #deadLetter(entry: InFlightDelivery, identity: Parameters<typeof createDeadLetterCopy>[1], reason: Parameters<typeof createDeadLetterCopy>[2]['reason'], error: unknown): Promise<boolean> {
+    const copy = createDeadLetterCopy(entry.delivery, identity, { reason, error, failedAtMs: Date.now() });
+    return this.#handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy));
+  }
+
+  /** Acks only after the driver took the copy; requeues (never acks, never drops) when it did not. */
+  async #handOff(entry: InFlightDelivery, publish: () => Promise<void>): Promise<boolean> {
+    try {
+      await publish();
+    } catch (error) {
+      this.#logger.error({ err: error }, 'the driver did not take the retry/dead-letter copy; requeueing the original');
+      entry.requeue();
+      return false;
+    }
+    entry.ack();
+    return true;
+  }
+
+  #waitForIdle(timeoutMs: number): Promise<boolean> {
+    if (this.#held.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (isDrained: boolean) => {
+        this.#idleWaiters.delete(onIdle);
+        timer.cancel();
+        resolve(isDrained);
+      };
+      const onIdle = () => done(true);
+      const timer = this.#timers.schedule(timeoutMs, () => done(false));
+      this.#idleWaiters.add(onIdle);
+    });
+  }
+
+  #assertState(call: string, allowed: readonly WorkerState[]): void {
+    if (!allowed.includes(this.#state)) {
+      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `${call}() is not allowed on the "${this.pipeline}" worker in state ${this.#state} (allowed in: ${allowed.join(', ')})`, {
+        details: { pipeline: this.pipeline, state: this.#state, call },
+      });
+    }
+  }
+
+  #transition(to: WorkerState, reason: string): void {
+    const from = this.#state;
+    if (!canTransition(from, to)) {
+      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `worker "${this.pipeline}" cannot move from ${from} to ${to} (${reason})`, {
+        details: { pipeline: this.pipeline, from, to, reason },
+      });
+    }
+    this.#state = to;
+    this.#logger.info({ from, to, reason }, 'worker state');
+    this.#options.events.emit('worker:state', { pipeline: this.pipeline, from, to, reason });
+  }
+}
