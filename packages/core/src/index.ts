@@ -35,6 +35,35 @@ export type { WireMessage, WireProperties, ReceivedProperties, DeadLetterReason,
 export type {
   JobHandler, JobContext, JobOptions, BackoffOptions, BackoffType, JobClass, PayloadOf, DispatchOptions,
 } from './job/job-types.js';
+export { Job } from './job/job-decorator.js';
+export { getJobMetadata } from './job/job-metadata.js';
+export type { JobMetadata } from './job/job-metadata.js';
+export { JobRegistry, jobRegistry } from './job/job-registry.js';
+export type { JobRef } from './job/job-registry.js';
+export { JOB_DEFAULTS } from './job/job-definition.js';
+export type { JobDefinition, JobInfo, ResolvedBackoff } from './job/job-definition.js';
+export { normalizeJobOptions } from './job/normalize-job-options.js';
+export { JOB_CONTEXT, JobScope } from './di/job-scope.js';
+
+// worker runtime
+export { PipelineWorker } from './worker/pipeline-worker.js';
+export { DEFAULT_STOP_TIMEOUT_MS } from './worker/pipeline-worker-options.js';
+export type { PipelineWorkerOptions, StopOptions } from './worker/pipeline-worker-options.js';
+export { WORKER_TRANSITIONS, canTransition as canWorkerTransition } from './worker/worker-state.js';
+export { encodeJob } from './worker/encode-job.js';
+export type { EncodableJob, EncodeJobOptions } from './worker/encode-job.js';
+export { decodeDelivery } from './worker/decode-delivery.js';
+export type { DecodedJob, DecodeResult, RejectedDelivery } from './worker/decode-delivery.js';
+export { createRetryCopy, createDeadLetterCopy, formatErrorHeader, MAX_ERROR_HEADER_LENGTH } from './worker/message-copies.js';
+export type { CopyIdentity, DeadLetterInfo } from './worker/message-copies.js';
+export { validatePayload } from './worker/validate-payload.js';
+export type { PayloadValidation } from './worker/validate-payload.js';
+export { backoffDelayMs } from './worker/backoff.js';
+export type { RandomSource } from './worker/backoff.js';
+export { decideOutcome } from './worker/retry-policy.js';
+export type { Outcome, OutcomeInput, AttemptResult } from './worker/retry-policy.js';
+export { TimerSet } from './worker/timer-set.js';
+export type { OwnedTimer } from './worker/timer-set.js';
 
 // config and doctor
 export type { WarrenConfig, JobsConfig, PipelineConfig } from './config/config-types.js';
