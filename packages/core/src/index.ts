@@ -68,6 +68,21 @@ export type { OwnedTimer } from './worker/timer-set.js';
 // config and doctor
 export type { WarrenConfig, JobsConfig, PipelineConfig } from './config/config-types.js';
 export type { Diagnostic, DiagnosticSeverity } from './doctor/diagnostic.js';
+export { buildConfigSchema, LOG_LEVELS, DEFAULT_DRIVER } from './config/config-schema.js';
+export type { ConfigSchema } from './config/config-schema.js';
+export { durationMs, integer, flag } from './config/schema-primitives.js';
+export type { WarrenSchemaMeta } from './config/schema-primitives.js';
+export { interpolateEnv } from './config/env-interpolation.js';
+export type { Env, InterpolationResult } from './config/env-interpolation.js';
+export { loadConfig, assertConfig } from './config/config-loader.js';
+export type { LoadConfigOptions, ConfigLoadResult } from './config/config-loader.js';
+export { renderConfigDocs } from './config/config-docs.js';
+export { runDoctor } from './doctor/run-doctor.js';
+export type { DoctorInput } from './doctor/run-doctor.js';
+export type { DoctorJobInfo } from './doctor/doctor-job-info.js';
+export { hasErrors, formatDiagnostic, sortDiagnostics } from './doctor/format-diagnostic.js';
+export { CORE_WARNING_CODES } from './doctor/warning-codes.js';
+export type { CoreWarningCode } from './doctor/warning-codes.js';
 
 // utilities
 export { parseDurationMs, tryParseDurationMs, formatDurationMs } from './util/duration.js';

@@ -1,36 +1,19 @@
 /*
- * The parsed configuration as the runtime sees it. The zod schema (config-schema.ts) is the single
- * source of truth and must produce exactly this shape; durations are already milliseconds here.
- * Driver sections (e.g. `amqp`) are typed by their drivers and stay `unknown` to core.
+ * The parsed configuration as the runtime sees it, derived from the zod schema (config-schema.ts),
+ * which is the single source of truth. Durations are already milliseconds here. Driver sections
+ * (e.g. `amqp`) are typed by their drivers and stay `unknown` to core.
  */
+import type { z } from 'zod';
+import type { buildConfigSchema, jobsSchema, pipelineSchema } from './config-schema.js';
 
-export interface PipelineConfig {
-  /** Registered driver name; default `memory`. */
-  readonly driver: string;
-  /** Jobs of this pipeline that run at once in one process; default 10. */
-  readonly concurrency: number;
-  /** Parsed by the driver's own options schema. */
-  readonly options: unknown;
-}
+/** One pipeline: its driver (default `memory`), concurrency (default 10) and driver-parsed `options`. */
+export type PipelineConfig = Readonly<z.output<ReturnType<typeof pipelineSchema>>>;
 
-export interface JobsConfig {
-  /** Globs of handler modules, relative to the config file's folder. */
-  readonly modules: readonly string[];
-  /** A module run first to register DI bindings, relative to the config file's folder. */
-  readonly bootstrap: string | undefined;
-  /** Pipelines this process consumes; default: every defined pipeline. */
-  readonly consume: readonly string[];
-  readonly shutdownTimeoutMs: number;
-  readonly pipelines: Readonly<Record<string, PipelineConfig>>;
-}
+/** The `jobs:` section: modules, bootstrap, consumed pipelines, `shutdownTimeoutMs`, pipelines. */
+export type JobsConfig = Readonly<z.output<ReturnType<typeof jobsSchema>>>;
 
-export interface WarrenConfig {
-  readonly version: 1;
-  readonly jobs: JobsConfig;
-  readonly http: { readonly port: number; readonly host: string; readonly enabled: boolean };
-  readonly log: { readonly level: string; readonly pretty: boolean | undefined };
-  /** Top-level sections owned by drivers, keyed by driver name, parsed by each driver's section schema. */
-  readonly drivers: Readonly<Record<string, unknown>>;
-  /** The file the config was read from; undefined for an inline object. Paths resolve against its folder. */
-  readonly file: string | undefined;
-}
+/**
+ * The whole parsed config. `drivers` holds each driver's parsed top-level section by driver name;
+ * `file` is the file it was read from (undefined for an inline object); paths resolve against its folder.
+ */
+export type WarrenConfig = Readonly<z.output<ReturnType<typeof buildConfigSchema>>>;

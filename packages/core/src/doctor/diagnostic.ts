@@ -17,4 +17,6 @@ export interface Diagnostic {
   readonly hint: string;
   /** The config file, when the config came from one. */
   readonly file?: string;
+  /** 1-based line in `file` where the key is, when known. */
+  readonly line?: number;
 }

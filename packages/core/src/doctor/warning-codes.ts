@@ -1,0 +1,31 @@
+/*
+ * The catalogue of core warning codes (WARREN_WRN_NNN): config that works but is probably a mistake.
+ * Codes are public API: add the next number, never renumber. docs/errors.md lists them too.
+ */
+import type { ErrorCodeSpec } from '../errors/warren-error.js';
+
+export const CORE_WARNING_CODES = {
+  WARREN_WRN_001: {
+    meaning: 'A consumed pipeline has no job bound to it: its consumer would only dead-letter unknown jobs.',
+    hint: 'Bind a @Job to the pipeline, or remove it from jobs.consume.',
+    retryable: false,
+  },
+  WARREN_WRN_002: {
+    meaning: 'A pipeline\'s prefetch is more than twice its concurrency: messages are held unacked while they wait for a free worker.',
+    hint: 'Set options.prefetch close to concurrency (equal, or up to twice it).',
+    retryable: false,
+  },
+  WARREN_WRN_003: {
+    meaning: 'A driver section (e.g. `amqp:`) is configured but no pipeline uses that driver.',
+    hint: 'Set `driver:` on the pipelines that should use it, or remove the section.',
+    retryable: false,
+  },
+  WARREN_WRN_004: {
+    meaning: 'A driver\'s own doctor check crashed; its findings are missing.',
+    hint: 'Report it to the driver\'s maintainers; the rest of the checks still ran.',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+/** Every warning code core emits. */
+export type CoreWarningCode = keyof typeof CORE_WARNING_CODES;
