@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatus, formatStatusJson, type StatusRow } from '../../../src/output/format-status.js';
+
+const rows: StatusRow[] = [
+  { pipeline: 'emails', driver: 'amqp', ready: 12, unacked: 3, consumers: 2, delayed: 1, deadLettered: 0 },
+  { pipeline: 'reports', driver: 'memory', ready: 0, unacked: undefined, consumers: undefined, delayed: 0, deadLettered: 4 },
+];
+
+describe('formatStatus', () => {
+  it('prints one aligned row per pipeline with "-" for unknown counts', () => {
+    expect(formatStatus(rows)).toEqual([
+      'PIPELINE  DRIVER  READY  UNACKED  CONSUMERS  DELAYED  DEAD-LETTERED',
+      'emails    amqp    12     3        2          1        0',
+      'reports   memory  0      -        -          0        4',
+    ]);
+  });
+
+  it('says so when there are no pipelines', () => {
+    expect(formatStatus([])).toEqual(['no pipelines are defined in jobs.pipelines']);
+  });
+
+  it('prints JSON with null for unknown counts', () => {
+    expect(JSON.parse(formatStatusJson(rows))).toEqual({
+      pipelines: [
+        { pipeline: 'emails', driver: 'amqp', ready: 12, unacked: 3, consumers: 2, delayed: 1, deadLettered: 0 },
+        { pipeline: 'reports', driver: 'memory', ready: 0, unacked: null, consumers: null, delayed: 0, deadLettered: 4 },
+      ],
+    });
+  });
+});
