@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deleteQueue, listConnections, listQueues } from '../support/broker-control.js';
 import { JobLedger } from '../support/job-ledger.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { withDeadline } from '../support/with-deadline.js';
 
 type AmqpConnection = Awaited<ReturnType<typeof amqp.connect>>;
 
@@ -37,13 +38,6 @@ function closeOf(connection: AmqpConnection): Promise<void> {
   return new Promise((resolve) => connection.once('close', () => resolve()));
 }
 
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs}ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
 
 describe('TcpProxy', () => {
   it('forwards an AMQP connection to the broker, which sees its connection_name', async () => {

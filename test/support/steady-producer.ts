@@ -11,6 +11,7 @@ export interface SteadyProducerOptions {
   readonly publish: (id: string, sequence: number) => Promise<void>;
   /** Makes the id of the n-th job (default a UUID). */
   readonly idOf: (sequence: number) => string;
+  /** Jobs to dispatch; Infinity = until stop(). */
   readonly total: number;
   readonly intervalMs: number;
 }
@@ -21,7 +22,7 @@ export class SteadyProducer {
   #timer: NodeJS.Timeout | undefined;
   #sent = 0;
   #finished!: () => void;
-  /** Resolves once `total` publishes were started (not necessarily settled). */
+  /** Resolves once `total` publishes were started or stop() was called (not necessarily settled). */
   readonly allStarted: Promise<void>;
 
   constructor(options: SteadyProducerOptions) {
@@ -38,10 +39,11 @@ export class SteadyProducer {
     return this;
   }
 
-  /** Stops dispatching (cleanup); already started publishes keep settling. Idempotent. */
+  /** Stops dispatching; already started publishes keep settling. Idempotent. */
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#finished();
   }
 
   /** Resolves once every job was started and every started publish settled. */
@@ -53,7 +55,6 @@ export class SteadyProducer {
   #tick(): void {
     if (this.#sent >= this.#options.total) {
       this.stop();
-      this.#finished();
       return;
     }
     const sequence = this.#sent++;
@@ -66,9 +67,6 @@ export class SteadyProducer {
         (error: unknown) => ledger.rejected(id, error),
       ),
     );
-    if (this.#sent >= this.#options.total) {
-      this.stop();
-      this.#finished();
-    }
+    if (this.#sent >= this.#options.total) this.stop();
   }
 }
