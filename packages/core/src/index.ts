@@ -4,8 +4,12 @@
 import 'reflect-metadata';
 import { CORE_ERROR_CODES } from './errors/codes.js';
 import { registerErrorCodes } from './errors/warren-error.js';
+import { driverRegistry as defaultDriverRegistry } from './driver/driver-registry.js';
+import { memoryDriver as memoryDriverDefinition } from './drivers/memory/memory-driver-definition.js';
 
 registerErrorCodes(CORE_ERROR_CODES);
+// The embedded driver is always available as `driver: memory`.
+defaultDriverRegistry.register(memoryDriverDefinition);
 
 // errors
 export { WarrenError, isWarrenError, registerErrorCodes, listErrorCodes } from './errors/warren-error.js';
@@ -28,6 +32,12 @@ export type {
   DriverDefinition, AnyDriverDefinition, DriverContext, DriverPipeline, DriverDoctorInput,
 } from './driver/driver-definition.js';
 export { DriverRegistry, driverRegistry } from './driver/driver-registry.js';
+export { MemoryDriver } from './drivers/memory/memory-driver.js';
+export { memoryDriver } from './drivers/memory/memory-driver-definition.js';
+export { memoryPipelineOptionsSchema } from './drivers/memory/memory-driver-options.js';
+export type { MemoryPipelineOptions, MemoryDriverOptions } from './drivers/memory/memory-driver-options.js';
+export { MEMORY_DRIVER_TRANSITIONS } from './drivers/memory/memory-driver-state.js';
+export type { MemoryDriverState } from './drivers/memory/memory-driver-state.js';
 export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8 } from './driver/wire-message.js';
 export type { WireMessage, WireProperties, ReceivedProperties, DeadLetterReason, HeaderValue } from './driver/wire-message.js';
 

@@ -1,0 +1,63 @@
+/*
+ * MemoryConsumer: one subscription to a MemoryQueue, with its prefetch budget (unsettled deliveries
+ * at most; 0 means unlimited, as in AMQP). Cancelling stops new deliveries; handed-out ones may
+ * still be settled.
+ */
+import type { Consumer, Delivery } from '../../driver/driver.js';
+import type { MemoryQueue } from './memory-queue.js';
+
+export class MemoryConsumer implements Consumer {
+  readonly pipeline: string;
+  readonly #queue: MemoryQueue;
+  readonly #prefetch: number;
+  readonly #onDelivery: (delivery: Delivery) => void;
+  readonly #isDriverReady: () => boolean;
+  #state: 'active' | 'cancelled' = 'active';
+  #unsettled = 0;
+
+  constructor(pipeline: string, queue: MemoryQueue, options: { prefetch: number; onDelivery: (delivery: Delivery) => void }, isDriverReady: () => boolean) {
+    this.pipeline = pipeline;
+    this.#queue = queue;
+    this.#prefetch = options.prefetch;
+    this.#onDelivery = options.onDelivery;
+    this.#isDriverReady = isDriverReady;
+  }
+
+  get isActive(): boolean {
+    return this.#state === 'active';
+  }
+
+  get isConsuming(): boolean {
+    return this.#state === 'active' && this.#isDriverReady();
+  }
+
+  /** Deliveries handed over and not yet acked or requeued. */
+  get unsettled(): number {
+    return this.#unsettled;
+  }
+
+  get hasCapacity(): boolean {
+    return this.#state === 'active' && (this.#prefetch <= 0 || this.#unsettled < this.#prefetch);
+  }
+
+  deliver(delivery: Delivery): void {
+    this.#unsettled += 1;
+    try {
+      this.#onDelivery(delivery);
+    } catch {
+      // onDelivery must not throw (Driver contract); if it does, the delivery stays unsettled like on a broker.
+    }
+  }
+
+  settled(): void {
+    this.#unsettled -= 1;
+  }
+
+  cancel(): Promise<void> {
+    if (this.#state === 'active') {
+      this.#state = 'cancelled';
+      this.#queue.removeConsumer(this);
+    }
+    return Promise.resolve();
+  }
+}

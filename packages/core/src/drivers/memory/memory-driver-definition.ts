@@ -1,0 +1,13 @@
+/*
+ * `memoryDriver`: the DriverDefinition that plugs the in-memory driver into config, doctor and
+ * Warren under `driver: memory`. Registered in the default driverRegistry by the core barrel.
+ */
+import type { DriverDefinition } from '../../driver/driver-definition.js';
+import { MemoryDriver } from './memory-driver.js';
+import { memoryPipelineOptionsSchema, type MemoryPipelineOptions } from './memory-driver-options.js';
+
+export const memoryDriver: DriverDefinition<MemoryPipelineOptions, undefined> = {
+  name: 'memory',
+  optionsSchema: memoryPipelineOptionsSchema,
+  create: (context) => new MemoryDriver({ pipelines: context.pipelines, logger: context.logger }),
+};
