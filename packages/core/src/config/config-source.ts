@@ -45,7 +45,7 @@ export async function readConfigSource(source: string | object): Promise<ConfigS
       diagnostics: document.errors.map((error) => {
         const line = error.linePos?.[0]?.line;
         // The first line of a yaml message is the reason; the rest is a source excerpt we leave out.
-        const reason = error.message.split('\n')[0] ?? error.message;
+        const reason = (error.message.split('\n')[0] ?? error.message).replace(/:\s*$/, '');
         return {
           severity: 'error' as const, code: 'WARREN_ERR_CONFIG_INVALID', path: '', file,
           ...(line === undefined ? {} : { line }),

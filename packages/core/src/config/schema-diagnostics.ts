@@ -24,7 +24,7 @@ export function describeValue(value: unknown): string {
 }
 
 const ARTICLE_KINDS: Record<string, string> = {
-  string: 'a text', number: 'a number', int: 'an integer', boolean: 'true or false', array: 'a list', object: 'a mapping', record: 'a mapping',
+  string: 'a text', number: 'a number', duration: 'a duration (like 500ms, 30s, 5m)', integer: 'an integer', int: 'an integer', boolean: 'true or false', array: 'a list', object: 'a mapping', record: 'a mapping',
 };
 
 /** Diagnostics for every issue of a failed schema parse. */
@@ -35,7 +35,13 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], resolver:
   });
 }
 
+function required(base: Omit<Diagnostic, 'message' | 'hint'>, path: string, resolver: SchemaResolver, segments: ConfigPath): Diagnostic {
+  const hint = path === 'version' ? 'add `version: 1` at the top of the file' : fixHint(resolver, segments);
+  return { ...base, message: `\`${path}\` is required`, hint };
+}
+
 function fixHint(resolver: SchemaResolver, path: ConfigPath): string {
+  if (path.length === 0) return 'the config must be a mapping that starts with `version: 1`';
   const schema = resolver.at(path);
   const description = schema ? schemaDescription(schema) : undefined;
   const key = String(path[path.length - 1] ?? '');
@@ -49,15 +55,14 @@ function issueDiagnostic(issue: z.core.$ZodIssue, resolver: SchemaResolver): Dia
   const base = { severity: 'error' as const, code: INVALID, path };
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) {
-        return { ...base, message: `\`${path}\` is required`, hint: path === 'version' ? 'add `version: 1` at the top of the file' : fixHint(resolver, issue.path) };
-      }
+      if (value === undefined) return required(base, path, resolver, issue.path);
       return {
         ...base,
         message: `must be ${ARTICLE_KINDS[issue.expected] ?? issue.expected}, but is ${describeValue(value)}`,
         hint: fixHint(resolver, issue.path),
       };
     case 'invalid_value': {
+      if (value === undefined) return required(base, path, resolver, issue.path);
       const allowed = issue.values.map((allowedValue) => String(allowedValue));
       const typo = typeof value === 'string' ? closestMatch(value, allowed) : undefined;
       const expected = allowed.length === 1 ? `must be ${allowed[0]}` : `must be one of ${allowed.join(', ')}`;
@@ -71,8 +76,11 @@ function issueDiagnostic(issue: z.core.$ZodIssue, resolver: SchemaResolver): Dia
       const message = issue.origin === 'string' && bound === 1 && issue.code === 'too_small' ? 'must not be empty' : `must be ${what}, but is ${describeValue(value)}`;
       return { ...base, message, hint: fixHint(resolver, issue.path) };
     }
-    case 'invalid_union':
-      return { ...base, message: `has the wrong kind of value (${describeValue(value)})`, hint: fixHint(resolver, issue.path) };
+    case 'invalid_union': {
+      const schema = resolver.at(issue.path);
+      const kind = schema ? schemaKind(schema) : 'another kind of value';
+      return { ...base, message: `must be ${ARTICLE_KINDS[kind] ?? kind}, but is ${describeValue(value)}`, hint: fixHint(resolver, issue.path) };
+    }
     case 'custom': {
       const params = (issue.params ?? {}) as { warrenCode?: string; warrenHint?: string; warrenDriver?: string };
       if (params.warrenDriver !== undefined) return driverNotFound(base.path, params.warrenDriver, resolver);

@@ -100,8 +100,10 @@ export function schemaKind(schema: AnySchema): string {
   switch (def.type) {
     case 'array':
       return `list of ${schemaKind(def.element as AnySchema)}`;
-    case 'record':
-      return `map of ${schemaKind(def.valueType as AnySchema)}`;
+    case 'record': {
+      const value = schemaKind(def.valueType as AnySchema);
+      return value === 'unknown' ? 'mapping' : `map of ${value}`;
+    }
     case 'object':
       return 'mapping';
     case 'enum':

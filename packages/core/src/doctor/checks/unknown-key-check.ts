@@ -22,7 +22,7 @@ export function explainUnknownKey(resolver: SchemaResolver, parentPath: ConfigPa
   const known = objectKeys(resolver.at(parentPath));
   const { registry, raw } = resolver;
   const typo = closestMatch(key, known);
-  const typoHint = typo ? ` Did you mean \`${typo}\`?` : '';
+  const typoHint = typo ? `; did you mean \`${typo}\`?` : '';
 
   if (parentPath.length === 0 && !registry.has(key)) {
     const usedAsDriver = Object.keys(Object((raw as { jobs?: { pipelines?: object } })?.jobs?.pipelines ?? {})).some(
@@ -43,7 +43,7 @@ export function explainUnknownKey(resolver: SchemaResolver, parentPath: ConfigPa
     if (owner && owner !== driver) {
       return {
         severity: 'error', code: CODE, path,
-        message: `\`${key}\` is a ${owner} option; the ${driver} driver has no such key.${typoHint}`,
+        message: `\`${key}\` is a ${owner} option; the ${driver} driver has no such key${typoHint}`,
         hint: typo ? `rename \`${key}\` to \`${typo}\`` : `remove \`${key}\`; ${driver} pipeline options are: ${list(known)}`,
       };
     }
@@ -74,7 +74,7 @@ export function explainUnknownKey(resolver: SchemaResolver, parentPath: ConfigPa
 
   return {
     severity: 'error', code: CODE, path,
-    message: `unknown key \`${key}\`${parentPath.length ? ` in ${formatPath(parentPath)}` : ''}.${typoHint}`,
+    message: `unknown key \`${key}\`${parentPath.length ? ` in ${formatPath(parentPath)}` : ''}${typoHint}`,
     hint: typo ? `rename \`${key}\` to \`${typo}\`` : `remove \`${key}\`; known keys here: ${list(known)}`,
   };
 }
