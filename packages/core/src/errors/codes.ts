@@ -26,6 +26,16 @@ export const CORE_ERROR_CODES = {
     hint: 'Set the variable, or give a default with ${VAR:-default}.',
     retryable: false,
   },
+  WARREN_ERR_CONFIG_PIPELINE_NOT_FOUND: {
+    meaning: 'jobs.consume, or a job\'s `pipeline`, names a pipeline that jobs.pipelines does not define.',
+    hint: 'Define the pipeline under jobs.pipelines, or fix the name (`warren doctor` suggests the closest one).',
+    retryable: false,
+  },
+  WARREN_ERR_CONFIG_MISMATCH: {
+    meaning: 'Two config values contradict each other, e.g. a pipeline\'s options.prefetch is below its concurrency.',
+    hint: 'Set options.prefetch to at least concurrency (equal is a good start).',
+    retryable: false,
+  },
   WARREN_ERR_JOB_DUPLICATE_NAME: {
     meaning: 'Two job classes claim the same job name.',
     hint: 'Give each @Job a unique name.',
