@@ -1,0 +1,44 @@
+/*
+ * The amqp driver's own doctor checks: what only it can judge from config alone. A job timeout beyond
+ * RabbitMQ's consumer_timeout (the broker closes the channel when an ack is that late) is a warning;
+ * max_priority on a quorum queue is an error. Never throws, never connects.
+ */
+import { formatDurationMs, type Diagnostic, type DriverDoctorInput, type ErrorCodeSpec } from '@warren/core';
+import { resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection } from './amqp-options.js';
+
+/** RabbitMQ's default consumer_timeout (30 minutes since 3.8.15). */
+export const RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS = 30 * 60_000;
+
+/** Warning codes of the amqp driver (1xx block, so they never collide with core's). */
+export const AMQP_WARNING_CODES = {
+  WARREN_WRN_101: {
+    meaning: 'A job timeout is longer than RabbitMQ\'s consumer_timeout: the broker closes the channel before the job can finish.',
+    hint: 'Lower the job timeout below 30 minutes, or raise consumer_timeout in rabbitmq.conf (and keep them consistent).',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+/** Diagnostics for the pipelines that use the amqp driver. */
+export function amqpDoctor(input: DriverDoctorInput<AmqpPipelineOptions, AmqpSection | undefined>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const file = input.file === undefined ? {} : { file: input.file };
+  for (const pipeline of input.pipelines) {
+    const options = resolvePipelineOptions(pipeline.name, pipeline.concurrency, pipeline.options);
+    const path = `jobs.pipelines.${pipeline.name}.options`;
+    if (options.queueType === 'quorum' && options.maxPriority !== undefined) {
+      diagnostics.push({
+        severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: `${path}.max_priority`, ...file,
+        message: `pipeline "${pipeline.name}" sets max_priority on a quorum queue; x-max-priority is for classic queues only`,
+        hint: 'Remove max_priority, or use queue_type: classic for this pipeline.',
+      });
+    }
+    if (pipeline.maxJobTimeoutMs !== undefined && pipeline.maxJobTimeoutMs > RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS) {
+      diagnostics.push({
+        severity: 'warning', code: 'WARREN_WRN_101', path: `jobs.pipelines.${pipeline.name}`, ...file,
+        message: `a job of pipeline "${pipeline.name}" may run ${formatDurationMs(pipeline.maxJobTimeoutMs)}, longer than RabbitMQ's default consumer_timeout (30m)`,
+        hint: AMQP_WARNING_CODES.WARREN_WRN_101.hint,
+      });
+    }
+  }
+  return diagnostics;
+}

@@ -1,0 +1,215 @@
+/*
+ * AmqpDriver: core's Driver on RabbitMQ. Composes the connection manager (state, redial), breaker,
+ * topology declarer, publisher (confirms, outbox) and one consumer per pipeline, and wires them on every
+ * fresh connection in a fixed order: declare topology → publisher channel → consumers. Maps connection
+ * states onto driver:state. Operator calls (inspect, dead letters) live in dead-letter-ops.ts.
+ */
+import type { ChannelModel } from 'amqplib';
+import {
+  TypedEmitter, WarrenError, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
+  type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type WireMessage,
+} from '@warren/core';
+import { amqpError } from './errors.js';
+import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
+import { BrokerBreaker } from './breaker/broker-breaker.js';
+import { ConnectionManager, type ConnectionManagerEventMap } from './connection/connection-manager.js';
+import { toDriverState, type ConnectionState } from './connection/connection-state.js';
+import { PipelineConsumer } from './consumer/pipeline-consumer.js';
+import { Publisher } from './publisher/publisher.js';
+import { TopologyDeclarer } from './topology/topology-declarer.js';
+import { deadLetterQueueName } from './topology/queue-names.js';
+import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
+import { TimerSet } from './timer-set.js';
+
+export const AMQP_DRIVER_NAME = 'amqp';
+
+export class AmqpDriver implements Driver {
+  readonly name = AMQP_DRIVER_NAME;
+  readonly events = new TypedEmitter<DriverEventMap>();
+  readonly section: AmqpSection;
+  readonly #pipelines = new Map<string, ResolvedPipelineOptions>();
+  readonly #consumers = new Set<PipelineConsumer>();
+  readonly #breaker: BrokerBreaker;
+  readonly #declarer = new TopologyDeclarer();
+  readonly #publisher: Publisher;
+  readonly #manager: ConnectionManager;
+  readonly #timers = new TimerSet();
+  readonly #log: Logger;
+  #closing: Promise<void> | undefined;
+  /** What health sees; `connected` (setting up) keeps the previous value so a redial reads reconnecting → ready. */
+  #driverState: DriverState = 'idle';
+
+  constructor(context: DriverContext<AmqpPipelineOptions, AmqpSection | undefined>) {
+    this.section = context.section ?? parseAmqpSection({});
+    this.#log = context.logger.child({ driver: AMQP_DRIVER_NAME });
+    for (const pipeline of context.pipelines) {
+      this.#pipelines.set(pipeline.name, resolvePipelineOptions(pipeline.name, pipeline.concurrency, pipeline.options));
+    }
+    this.#breaker = new BrokerBreaker(this.section.breaker);
+    this.#breaker.events.on('breaker:state', ({ from, to }) => {
+      this.#log[to === 'open' ? 'error' : 'info']({ event: 'amqp.breaker.state', from, to }, `amqp circuit breaker ${to}`);
+    });
+    this.#publisher = new Publisher({
+      publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages,
+      breaker: this.#breaker, declarer: this.#declarer, logger: this.#log,
+    });
+    this.#manager = new ConnectionManager({
+      section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model),
+    });
+    this.#manager.events.on('connection:state', (change) => this.#onConnectionState(change));
+    this.#manager.events.on('connection:lost', () => this.#onConnectionLost());
+    this.#manager.events.on('connection:fatal', ({ error }) => this.events.emit('error', { driver: this.name, error }));
+  }
+
+  /** For broker tests only: reach the live amqplib objects to provoke broker-side errors. Not a stable API. */
+  readonly testHooks = {
+    consumerChannel: (pipeline: string) => [...this.#consumers].find((consumer) => consumer.pipeline === pipeline)?.channel,
+    connection: () => this.#manager.model,
+  };
+
+  /** Finer-grained events of the connection (state with all internal states, ready, lost, retry, fatal). */
+  get connectionEvents(): TypedEmitter<ConnectionManagerEventMap> {
+    return this.#manager.events;
+  }
+
+  /** The internal connection state (finer than `status().state`). */
+  get connectionState(): ConnectionState {
+    return this.#manager.state;
+  }
+
+  /** Per pipeline: whether its consumer is subscribed right now (for /ready). */
+  consumingByPipeline(): Record<string, boolean> {
+    const result: Record<string, boolean> = {};
+    for (const consumer of this.#consumers) result[consumer.pipeline] = (result[consumer.pipeline] ?? false) || consumer.isConsuming;
+    return result;
+  }
+
+  async start(): Promise<void> {
+    this.#timers.every(this.section.watchdogIntervalMs, () => this.#watchdog());
+    await this.#manager.start();
+  }
+
+  publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void> {
+    const resolved = this.#pipelines.get(pipeline);
+    if (!resolved) return Promise.reject(unknownPipeline(pipeline));
+    return this.#publisher.publish(resolved.queue, message, options?.delayMs ?? 0);
+  }
+
+  deadLetter(pipeline: string, message: WireMessage): Promise<void> {
+    const resolved = this.#pipelines.get(pipeline);
+    if (!resolved) return Promise.reject(unknownPipeline(pipeline));
+    return this.#publisher.publish(deadLetterQueueName(resolved.queue), message, 0);
+  }
+
+  async consume(pipeline: string, options: ConsumeOptions): Promise<Consumer> {
+    const resolved = this.#pipelines.get(pipeline);
+    if (!resolved) throw unknownPipeline(pipeline);
+    if (this.#closing) throw amqpError('WARREN_ERR_AMQP_CONSUME_CLOSED', `cannot consume "${pipeline}": the driver is closing`);
+    const consumer = new PipelineConsumer({
+      pipeline: resolved, prefetch: options.prefetch, onDelivery: options.onDelivery, declarer: this.#declarer, logger: this.#log,
+      onCancelled: (cancelled) => this.#consumers.delete(cancelled),
+    });
+    this.#consumers.add(consumer);
+    const model = this.#manager.model;
+    // Subscribe now when the connection is ready; otherwise the next setup does it. Failures retry by themselves.
+    if (model && (this.#manager.state === 'ready' || this.#manager.state === 'blocked')) await consumer.attach(model).catch(() => undefined);
+    return consumer;
+  }
+
+  status(): DriverStatus {
+    return {
+      driver: this.name,
+      state: this.#driverState,
+      gauges: {
+        ...this.#manager.gauges,
+        connectionState: this.#manager.state,
+        breaker: this.#breaker.state,
+        outboxDepth: this.#publisher.outboxDepth,
+        unconfirmed: this.#publisher.unconfirmed,
+        consumers: this.#consumers.size,
+        consuming: [...this.#consumers].filter((consumer) => consumer.isConsuming).length,
+        ...Object.fromEntries([...this.#consumers].map((consumer) => [`consuming.${consumer.pipeline}`, consumer.isConsuming ? 1 : 0])),
+      },
+    };
+  }
+
+  async inspect(pipeline: string): Promise<PipelineStats> {
+    const { queue } = this.#resolve(pipeline);
+    return inspectQueues(this.#manager.model, pipeline, queue, deadLetterQueueName(queue), this.#declarer.knownDelayQueues(queue));
+  }
+
+  peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]> {
+    return peekDeadLetters(this.#manager.model, deadLetterQueueName(this.#resolve(pipeline).queue), limit);
+  }
+
+  replayDeadLetters(pipeline: string, transform: (message: WireMessage) => WireMessage, limit = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const { queue } = this.#resolve(pipeline);
+    return replayDeadLetters(this.#manager.model, deadLetterQueueName(queue), limit, (message) => this.#publisher.publish(queue, transform(message)));
+  }
+
+  purgeDeadLetters(pipeline: string): Promise<number> {
+    return purgeDeadLetters(this.#manager.model, deadLetterQueueName(this.#resolve(pipeline).queue));
+  }
+
+  /** Stops consumers, flushes the outbox and pending confirms (bounded by timeoutMs), closes. Idempotent. */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.timeoutMs ?? 10_000);
+    return this.#closing;
+  }
+
+  async #close(timeoutMs: number): Promise<void> {
+    const deadlineMs = Date.now() + timeoutMs;
+    this.#timers.cancelAll();
+    const failures: unknown[] = [];
+    const consumers = [...this.#consumers];
+    await Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error))));
+    await this.#manager.close(async () => {
+      await this.#publisher.close(deadlineMs).catch((error: unknown) => failures.push(error));
+      await Promise.all(consumers.map((consumer) => consumer.close().catch((error: unknown) => failures.push(error))));
+    });
+    this.#breaker.shutdown();
+    if (failures.length > 0) throw new AggregateError(failures, 'closing the amqp driver failed');
+  }
+
+  async #setup(model: ChannelModel): Promise<void> {
+    this.#declarer.attach(model);
+    // Topology first: consumers must never basic.consume before their queue is (re-)declared.
+    for (const pipeline of this.#pipelines.values()) await this.#declarer.declarePipeline(pipeline);
+    await this.#publisher.attach(model);
+    await Promise.all([...this.#consumers].map((consumer) => consumer.attach(model).catch(() => undefined))); // each retries itself
+  }
+
+  #onConnectionLost(): void {
+    this.#declarer.detach();
+    this.#publisher.detach();
+    for (const consumer of this.#consumers) consumer.detach();
+  }
+
+  #onConnectionState({ from, to, cause }: { from: ConnectionState; to: ConnectionState; cause: unknown }): void {
+    if (to === 'blocked') this.#publisher.setBrokerBlocked(true);
+    if (from === 'blocked') this.#publisher.setBrokerBlocked(false);
+    if (to === 'failed') this.#publisher.close(Date.now()).catch(() => undefined); // nothing will ever send the outbox now
+    const driverFrom = this.#driverState;
+    const driverTo: DriverState = to === 'connected' ? driverFrom : toDriverState(to);
+    if (driverFrom === driverTo) return;
+    this.#driverState = driverTo;
+    this.events.emit('driver:state', { driver: this.name, from: driverFrom, to: driverTo, cause });
+  }
+
+  #watchdog(): void {
+    if (this.#manager.state !== 'ready' && this.#manager.state !== 'blocked') return;
+    for (const consumer of this.#consumers) {
+      consumer.verify().catch((error: unknown) => this.#log.warn({ err: error, event: 'amqp.watchdog.failed' }, 'watchdog check failed'));
+    }
+  }
+
+  #resolve(pipeline: string): ResolvedPipelineOptions {
+    const resolved = this.#pipelines.get(pipeline);
+    if (!resolved) throw unknownPipeline(pipeline);
+    return resolved;
+  }
+}
+
+function unknownPipeline(pipeline: string): WarrenError {
+  return new WarrenError('WARREN_ERR_DRIVER_NOT_FOUND_PIPELINE', `the amqp driver has no pipeline "${pipeline}"`);
+}

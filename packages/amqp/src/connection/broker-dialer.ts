@@ -1,0 +1,48 @@
+/*
+ * dialBroker: one connection attempt to one broker URL, with heartbeat, connect timeout and the
+ * connection_name client property. Wraps amqplib's errors in coded WarrenErrors (password redacted).
+ * Does not retry and does not choose the URL: the connection manager does.
+ */
+import { connect, type ChannelModel } from 'amqplib';
+import { redactUrl } from '@warren/core';
+import { amqpError } from '../errors.js';
+import { REPLY_ACCESS_REFUSED, replyCodeOf } from '../amqp-reply-codes.js';
+
+export interface DialOptions {
+  readonly heartbeatMs: number;
+  readonly connectTimeoutMs: number;
+  readonly connectionName: string;
+}
+
+/** The URL with `heartbeat` set in seconds (AMQP negotiates whole seconds), unless the URL sets it itself. */
+export function withHeartbeat(url: string, heartbeatMs: number): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) {
+    parsed.searchParams.set('heartbeat', String(heartbeatMs <= 0 ? 0 : Math.max(1, Math.round(heartbeatMs / 1000))));
+  }
+  return parsed.toString();
+}
+
+/** Opens one AMQP connection; rejects with WARREN_ERR_AMQP_CONN_REJECTED (403) or WARREN_ERR_AMQP_CONN_UNAVAILABLE. */
+export async function dialBroker(url: string, options: DialOptions): Promise<ChannelModel> {
+  try {
+    return await connect(withHeartbeat(url, options.heartbeatMs), {
+      timeout: options.connectTimeoutMs,
+      noDelay: true,
+      clientProperties: { connection_name: options.connectionName },
+    });
+  } catch (error) {
+    const code = replyCodeOf(error);
+    const text = error instanceof Error ? error.message : String(error);
+    if (code === REPLY_ACCESS_REFUSED) {
+      return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_REJECTED', `RabbitMQ refused the login at ${redactUrl(url)}: ${text}`, {
+        cause: error,
+        details: { url: redactUrl(url), replyCode: code },
+      }));
+    }
+    return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_UNAVAILABLE', `cannot connect to ${redactUrl(url)}: ${text}`, {
+      cause: error,
+      details: { url: redactUrl(url), replyCode: code },
+    }));
+  }
+}

@@ -1,0 +1,270 @@
+/*
+ * ConnectionManager: owns the one AMQP connection — dialing URLs in turn, the state machine of
+ * connection-state.ts, redialing on the schedule with jitter, the redial timeout and alert threshold,
+ * blocked/unblocked, and the generation number. What to set up on a fresh connection (topology, channels)
+ * is the driver's `setup` hook; this file never touches channels.
+ */
+import type { ChannelModel } from 'amqplib';
+import { TypedEmitter, isWarrenError, redactUrl, type Logger } from '@warren/core';
+import { amqpError } from '../errors.js';
+import type { AmqpSection } from '../amqp-options.js';
+import type { BrokerBreaker } from '../breaker/broker-breaker.js';
+import { TimerSet, type OwnedTimer } from '../timer-set.js';
+import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
+import { dialBroker } from './broker-dialer.js';
+import { redialDelayMs } from './redial-schedule.js';
+
+export type ConnectionManagerEventMap = {
+  /** The state changed; `cause` is an error or a short reason. */
+  'connection:state': { from: ConnectionState; to: ConnectionState; cause: unknown };
+  /** A connection of `generation` is up and set up (topology declared, consumers subscribed). */
+  'connection:ready': { generation: number };
+  /** The connection of `generation` was lost. */
+  'connection:lost': { generation: number; error: unknown };
+  /** The next redial is scheduled. */
+  'connection:retry': { attempt: number; delayMs: number; error: unknown };
+  /** A fatal error no caller waits on: redial timeout, or a failure that no retry can fix. */
+  'connection:fatal': { error: unknown };
+};
+
+/** Runs on every fresh connection before it counts as ready; throws to drop it (or fail, if fatal). */
+export type ConnectionSetup = (model: ChannelModel, generation: number) => Promise<void>;
+
+export interface ConnectionManagerOptions {
+  readonly section: AmqpSection;
+  readonly logger: Logger;
+  readonly breaker: BrokerBreaker;
+  readonly setup: ConnectionSetup;
+  /** Replaces amqplib's connect (tests). */
+  readonly dial?: typeof dialBroker;
+}
+
+export class ConnectionManager {
+  readonly events = new TypedEmitter<ConnectionManagerEventMap>();
+  #state: ConnectionState = 'idle';
+  #generation = 0;
+  #model: ChannelModel | undefined;
+  #hasBeenReady = false;
+  #isBrokerBlocked = false;
+  #urlIndex = 0;
+  #redials = 0;
+  #consecutiveFailedRedials = 0;
+  #disconnectTimer: OwnedTimer | undefined;
+  #failure: unknown;
+  readonly #timers = new TimerSet();
+  readonly #options: ConnectionManagerOptions;
+  readonly #log: Logger;
+
+  constructor(options: ConnectionManagerOptions) {
+    this.#options = options;
+    this.#log = options.logger;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Increments on every successful dial; async work compares its own number to this. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The live connection model, or undefined while disconnected. */
+  get model(): ChannelModel | undefined {
+    return this.#model;
+  }
+
+  get gauges(): { redials: number; consecutiveFailedRedials: number; generation: number; blocked: number } {
+    return {
+      redials: this.#redials,
+      consecutiveFailedRedials: this.#consecutiveFailedRedials,
+      generation: this.#generation,
+      blocked: this.#isBrokerBlocked ? 1 : 0,
+    };
+  }
+
+  /** True when `generation` is still the live connection (work from older generations must do nothing). */
+  isCurrent(generation: number): boolean {
+    return generation === this.#generation && this.#model !== undefined;
+  }
+
+  /** Dials for the first time; resolves after that attempt whatever its outcome, except a fatal one (rejects). */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw amqpError('WARREN_ERR_AMQP_CONN_ILLEGAL_STATE', `start() in state ${this.#state}`);
+    this.#transition('connecting', 'start');
+    this.#armDisconnectTimer();
+    await this.#attempt();
+    if ((this.state as ConnectionState) === 'failed') throw this.#failure;
+  }
+
+  /** Stops redialing, runs `beforeDisconnect` (flush) while still connected, then closes the connection. */
+  async close(beforeDisconnect: () => Promise<void>): Promise<void> {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    const isFailed = this.#state === 'failed';
+    if (!isFailed) this.#transition('closing', 'close() called');
+    this.#timers.cancelAll();
+    this.#disconnectTimer = undefined;
+    try {
+      await beforeDisconnect();
+    } finally {
+      const model = this.#model;
+      this.#model = undefined;
+      if (model) await model.close().catch(() => undefined); // already closed by the broker: nothing to do
+      if (!isFailed) this.#transition('closed', 'close() finished');
+    }
+  }
+
+  /** Drops the live connection and redials (e.g. the driver found it unusable). */
+  dropConnection(reason: unknown): void {
+    const model = this.#model;
+    if (!model) return;
+    this.#onLost(this.#generation, reason);
+    model.close().catch(() => undefined); // the socket may already be gone; the loss is handled above
+  }
+
+  async #attempt(): Promise<void> {
+    const urls = this.#options.section.urls;
+    const url = urls[this.#urlIndex % urls.length] as string;
+    this.#urlIndex++;
+    const dial = this.#options.dial ?? dialBroker;
+    let model: ChannelModel;
+    try {
+      if (this.#options.breaker.isOpen) throw amqpError('WARREN_ERR_BREAKER_OPEN', 'the broker circuit breaker is open; dial skipped');
+      const { heartbeatMs, connectTimeoutMs, connectionName } = this.#options.section;
+      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName });
+    } catch (error) {
+      this.#onAttemptFailed(error);
+      return;
+    }
+    if (this.#state !== 'connecting' && this.#state !== 'reconnecting') {
+      await model.close().catch(() => undefined); // closed or failed meanwhile: this connection is not wanted
+      return;
+    }
+    await this.#onDialed(model, url);
+  }
+
+  async #onDialed(model: ChannelModel, url: string): Promise<void> {
+    const generation = ++this.#generation;
+    this.#model = model;
+    this.#isBrokerBlocked = false;
+    model.on('error', (error: unknown) => this.#log.debug({ err: error, generation }, 'amqp connection error'));
+    model.on('close', (error?: unknown) => this.#onLost(generation, error ?? 'connection closed'));
+    model.on('blocked', (reason: string) => this.#onBlocked(generation, reason));
+    model.on('unblocked', () => this.#onUnblocked(generation));
+    this.#transition('connected', `connected to ${redactUrl(url)}`);
+    try {
+      await this.#options.setup(model, generation);
+    } catch (error) {
+      if (!this.isCurrent(generation) || this.#state !== 'connected') return; // lost meanwhile; #onLost redials
+      if (!this.#hasBeenReady && isFatal(error)) {
+        this.#fail(error);
+        return;
+      }
+      this.#log.error({ err: error, event: 'amqp.setup.failed', generation }, 'amqp setup failed; dropping the connection and redialing');
+      this.dropConnection(error);
+      return;
+    }
+    if (!this.isCurrent(generation) || this.#state !== 'connected') return;
+    this.#hasBeenReady = true;
+    this.#consecutiveFailedRedials = 0;
+    this.#disconnectTimer?.cancel();
+    this.#disconnectTimer = undefined;
+    this.#options.breaker.recordSuccess();
+    this.#transition('ready', 'setup complete');
+    this.events.emit('connection:ready', { generation });
+    if (this.#isBrokerBlocked) this.#transition('blocked', 'broker blocked publishing during setup');
+  }
+
+  #onAttemptFailed(error: unknown): void {
+    if (this.#state !== 'connecting' && this.#state !== 'reconnecting') return;
+    if (!isWarrenError(error, 'WARREN_ERR_BREAKER_OPEN') && error instanceof Error) this.#options.breaker.recordFailure(error);
+    if (!this.#hasBeenReady && isFatal(error)) {
+      this.#fail(error);
+      return;
+    }
+    this.#consecutiveFailedRedials += this.#state === 'reconnecting' ? 1 : 0;
+    if (this.#state === 'connecting') this.#transition('reconnecting', error);
+    this.#scheduleRedial(error);
+  }
+
+  #onLost(generation: number, error: unknown): void {
+    if (generation !== this.#generation || this.#model === undefined) return;
+    this.#model = undefined;
+    this.#isBrokerBlocked = false;
+    if (this.#state === 'closing' || this.#state === 'closed' || this.#state === 'failed') return;
+    this.#log.warn({ err: error, event: 'amqp.connection.lost', generation }, 'amqp connection lost; redialing');
+    this.#transition('reconnecting', error);
+    this.events.emit('connection:lost', { generation, error });
+    this.#armDisconnectTimer();
+    this.#scheduleRedial(error);
+  }
+
+  #scheduleRedial(error: unknown): void {
+    const { redial } = this.#options.section;
+    const attempt = this.#consecutiveFailedRedials + 1;
+    const delayMs = redialDelayMs(redial.scheduleMs, attempt, redial.jitter);
+    if (this.#consecutiveFailedRedials > 0 && this.#consecutiveFailedRedials % redial.alertAfter === 0) {
+      this.#log.error({ event: 'amqp.redial.threshold', consecutiveFailedRedials: this.#consecutiveFailedRedials, err: error },
+        `amqp: ${this.#consecutiveFailedRedials} consecutive redials failed; the broker is still unreachable`);
+    }
+    this.events.emit('connection:retry', { attempt, delayMs, error });
+    this.#timers.after(delayMs, () => {
+      this.#redials++;
+      // The attempt reports its own outcome through state and events; nothing awaits it here.
+      void this.#attempt();
+    });
+  }
+
+  #armDisconnectTimer(): void {
+    const { timeoutMs } = this.#options.section.redial;
+    if (timeoutMs <= 0 || this.#disconnectTimer) return;
+    this.#disconnectTimer = this.#timers.after(timeoutMs, () => {
+      this.#disconnectTimer = undefined;
+      if (this.#state !== 'reconnecting' && this.#state !== 'connecting' && this.#state !== 'connected') return;
+      this.#fail(amqpError('WARREN_ERR_AMQP_CONN_TIMEOUT', `disconnected from RabbitMQ for longer than amqp.redial.timeout (${timeoutMs}ms); giving up`, {
+        details: { timeoutMs, consecutiveFailedRedials: this.#consecutiveFailedRedials },
+      }));
+    });
+  }
+
+  #onBlocked(generation: number, reason: string): void {
+    if (generation !== this.#generation) return;
+    this.#isBrokerBlocked = true;
+    this.#log.warn({ event: 'amqp.connection.blocked', reason }, 'RabbitMQ blocked publishing (resource alarm); buffering publishes');
+    if (this.#state === 'ready') this.#transition('blocked', reason);
+  }
+
+  #onUnblocked(generation: number): void {
+    if (generation !== this.#generation) return;
+    this.#isBrokerBlocked = false;
+    this.#log.info({ event: 'amqp.connection.unblocked' }, 'RabbitMQ unblocked publishing');
+    if (this.#state === 'blocked') this.#transition('ready', 'unblocked');
+  }
+
+  #fail(error: unknown): void {
+    this.#failure = error;
+    this.#timers.cancelAll();
+    this.#disconnectTimer = undefined;
+    this.#log.error({ err: error, event: 'amqp.connection.failed' }, 'amqp driver failed; not redialing');
+    this.#transition('failed', error);
+    const model = this.#model;
+    this.#model = undefined;
+    model?.close().catch(() => undefined); // failed for good: the connection is not needed any more
+    this.events.emit('connection:fatal', { error });
+  }
+
+  #transition(to: ConnectionState, cause: unknown): void {
+    const from = this.#state;
+    if (!CONNECTION_TRANSITIONS[from].includes(to)) {
+      throw amqpError('WARREN_ERR_AMQP_CONN_ILLEGAL_STATE', `illegal connection state change ${from} → ${to}`, { details: { from, to } });
+    }
+    this.#state = to;
+    this.#log.debug({ from, to, reason: cause instanceof Error ? cause.message : String(cause) }, 'amqp connection state');
+    this.events.emit('connection:state', { from, to, cause });
+  }
+}
+
+/** What no retry can fix before the first successful connection. */
+function isFatal(error: unknown): boolean {
+  return isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED') || isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+}

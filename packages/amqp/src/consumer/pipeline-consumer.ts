@@ -1,0 +1,203 @@
+/*
+ * PipelineConsumer: one pipeline's subscription on its own channel with prefetch. Re-subscribes after
+ * every reconnect (attach), after a channel-level error (406/404/consumer_timeout: that channel alone)
+ * and after a broker basic.cancel (queue deleted: re-declare first). Implements core's Consumer.
+ * Does not dial: the driver calls attach/detach as the connection comes and goes.
+ */
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Consumer, Logger } from '@warren/core';
+import { amqpError } from '../errors.js';
+import type { ResolvedPipelineOptions } from '../amqp-options.js';
+import type { TopologyDeclarer } from '../topology/topology-declarer.js';
+import { redialDelayMs } from '../connection/redial-schedule.js';
+import { TimerSet } from '../timer-set.js';
+import { AmqpDelivery, type DeliveryChannelOwner } from './amqp-delivery.js';
+import { CONSUMER_TRANSITIONS, type ConsumerState } from './consumer-state.js';
+
+/** Channel recovery delays; the last repeats. Short first: most channel errors are one-offs. */
+const CHANNEL_RETRY_SCHEDULE_MS = [100, 500, 1_000, 2_000, 5_000];
+
+export interface PipelineConsumerOptions {
+  readonly pipeline: ResolvedPipelineOptions;
+  readonly prefetch: number;
+  readonly onDelivery: (delivery: AmqpDelivery) => void;
+  readonly declarer: TopologyDeclarer;
+  readonly logger: Logger;
+  /** Called when the consumer is cancelled, so the driver forgets it. */
+  readonly onCancelled: (consumer: PipelineConsumer) => void;
+}
+
+export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
+  readonly pipeline: string;
+  #state: ConsumerState = 'waiting';
+  #model: ChannelModel | undefined;
+  #channel: Channel | undefined;
+  #consumerTag: string | undefined;
+  #failedSubscribes = 0;
+  #cancelling: Promise<void> | undefined;
+  readonly #timers = new TimerSet();
+  readonly #options: PipelineConsumerOptions;
+  readonly #log: Logger;
+
+  constructor(options: PipelineConsumerOptions) {
+    this.#options = options;
+    this.pipeline = options.pipeline.pipeline;
+    this.#log = options.logger.child({ pipeline: this.pipeline });
+  }
+
+  get state(): ConsumerState {
+    // Read through this getter after an await: TypeScript would keep a narrowed #state otherwise.
+    return this.#state;
+  }
+
+  get isConsuming(): boolean {
+    return this.#state === 'consuming';
+  }
+
+  /** The live consumer channel, if subscribed (tests provoke channel errors through it). */
+  get channel(): Channel | undefined {
+    return this.#channel;
+  }
+
+  isLiveChannel(channel: Channel): boolean {
+    return channel === this.#channel;
+  }
+
+  /** A fresh connection (topology already declared): subscribe on it. */
+  attach(model: ChannelModel): Promise<void> {
+    this.#model = model;
+    this.#failedSubscribes = 0;
+    return this.#subscribe(model, false);
+  }
+
+  /** The connection is gone; in-flight deliveries of the old channel will be dropped on settle. */
+  detach(): void {
+    this.#model = undefined;
+    this.#channel = undefined;
+    this.#consumerTag = undefined;
+    if (this.#state === 'subscribing' || this.#state === 'consuming') this.#transition('waiting', 'connection lost');
+  }
+
+  /** Watchdog: re-subscribes when our channel or consumer is gone, or the broker counts no consumer on Q. */
+  async verify(): Promise<void> {
+    const model = this.#model;
+    if (!model || this.#state === 'cancelled' || this.#state === 'subscribing') return;
+    const channel = this.#channel;
+    const tag = this.#consumerTag;
+    const consumers = (channel as unknown as { consumers?: Map<string, unknown> } | undefined)?.consumers;
+    let reason: string | undefined;
+    if (this.#state === 'waiting') reason = 'not subscribed';
+    else if (!channel || !tag || (consumers && !consumers.has(tag))) reason = 'consumer missing on our channel';
+    else {
+      const counts = await this.#options.declarer.checkQueue(this.#options.pipeline.queue).catch(() => undefined);
+      if (!counts) reason = 'queue missing';
+      else if (counts.consumerCount === 0) reason = 'broker reports no consumer on the queue';
+    }
+    if (reason === undefined || this.#model !== model || this.state === 'cancelled' || this.state === 'subscribing') return;
+    this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason }, 'watchdog: re-subscribing consumer');
+    if (channel) channel.close().catch(() => undefined); // a fresh channel is opened below; the old one is useless
+    this.#channel = undefined;
+    await this.#subscribe(model, true);
+  }
+
+  /** Stops new deliveries; in-flight ones can still be acked on the channel. Idempotent. */
+  cancel(): Promise<void> {
+    this.#cancelling ??= this.#cancel();
+    return this.#cancelling;
+  }
+
+  /** Closes the channel (driver close, after in-flight work settled). */
+  async close(): Promise<void> {
+    await this.cancel();
+    this.#timers.cancelAll();
+    const channel = this.#channel;
+    this.#channel = undefined;
+    if (channel) await channel.close().catch(() => undefined); // may already be closed with the connection
+  }
+
+  async #cancel(): Promise<void> {
+    const channel = this.#channel;
+    const tag = this.#consumerTag;
+    if (this.#state !== 'cancelled') this.#transition('cancelled', 'cancel() called');
+    this.#options.onCancelled(this);
+    if (channel && tag) await channel.cancel(tag).catch(() => undefined); // a dead channel delivers nothing anyway
+  }
+
+  async #subscribe(model: ChannelModel, redeclare: boolean): Promise<void> {
+    if (this.#state === 'cancelled') return;
+    if (this.#state !== 'subscribing') this.#transition('subscribing', redeclare ? 'recovering' : 'connected');
+    const { queue } = this.#options.pipeline;
+    let channel: Channel | undefined;
+    try {
+      if (redeclare) await this.#options.declarer.declarePipeline(this.#options.pipeline);
+      channel = await model.createChannel();
+      const opened = channel;
+      opened.on('error', (error: unknown) => this.#log.warn({ err: error, event: 'amqp.consumer.channel_error' }, 'consumer channel error'));
+      opened.on('close', () => this.#onChannelClosed(opened));
+      await opened.prefetch(this.#options.prefetch);
+      if (this.#model !== model || this.#state !== 'subscribing') {
+        opened.close().catch(() => undefined); // superseded while opening
+        return;
+      }
+      this.#channel = opened;
+      const ok = await opened.consume(queue, (message) => this.#onMessage(opened, message));
+      if (this.#channel !== opened || (this.#state as ConsumerState) !== 'subscribing') return;
+      this.#consumerTag = ok.consumerTag;
+      this.#failedSubscribes = 0;
+      this.#transition('consuming', 'basic.consume ok');
+    } catch (error) {
+      this.#log.warn({ err: error, event: 'amqp.consumer.subscribe_failed' }, 'subscribing failed; retrying');
+      if (this.#channel === channel) this.#channel = undefined;
+      channel?.close().catch(() => undefined); // may be closed by the error already
+      if (this.#model === model && this.#state === 'subscribing') {
+        this.#transition('waiting', error);
+        this.#scheduleRetry(model);
+      }
+      throw amqpError('WARREN_ERR_AMQP_CONSUME_UNAVAILABLE', `subscribing to "${queue}" failed`, { cause: error, details: { queue } });
+    }
+  }
+
+  #onMessage(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // basic.cancel from the broker (queue deleted or failed over): re-declare and subscribe again.
+      if (channel !== this.#channel || this.#state !== 'consuming' || !this.#model) return;
+      this.#log.warn({ event: 'amqp.consumer.cancelled_by_broker' }, 'broker cancelled the consumer; re-declaring and re-subscribing');
+      this.#consumerTag = undefined;
+      channel.close().catch(() => undefined); // a fresh channel is opened by the re-subscribe
+      this.#channel = undefined;
+      this.#transition('waiting', 'basic.cancel from broker');
+      this.#scheduleRetry(this.#model);
+      return;
+    }
+    this.#options.onDelivery(new AmqpDelivery(this, channel, message));
+  }
+
+  #onChannelClosed(channel: Channel): void {
+    if (channel !== this.#channel) return;
+    this.#channel = undefined;
+    this.#consumerTag = undefined;
+    const model = this.#model;
+    if (this.#state === 'cancelled' || !model) return;
+    if (this.#state === 'consuming') this.#transition('waiting', 'channel closed');
+    // On a lost connection detach() follows and the retry finds #model changed; on a channel error it recovers alone.
+    this.#scheduleRetry(model);
+  }
+
+  #scheduleRetry(model: ChannelModel): void {
+    const delayMs = redialDelayMs(CHANNEL_RETRY_SCHEDULE_MS, ++this.#failedSubscribes, 0.2);
+    this.#timers.after(delayMs, () => {
+      if (this.#model !== model || this.#state !== 'waiting') return;
+      this.#subscribe(model, true).catch(() => undefined); // failure is logged and rescheduled inside
+    });
+  }
+
+  #transition(to: ConsumerState, reason: unknown): void {
+    const from = this.#state;
+    if (from === to) return;
+    if (!CONSUMER_TRANSITIONS[from].includes(to)) {
+      throw amqpError('WARREN_ERR_AMQP_CONN_ILLEGAL_STATE', `illegal consumer state change ${from} → ${to}`, { details: { from, to, pipeline: this.pipeline } });
+    }
+    this.#state = to;
+    this.#log.debug({ from, to, reason: reason instanceof Error ? reason.message : String(reason) }, 'amqp consumer state');
+  }
+}

@@ -1,0 +1,92 @@
+/*
+ * The catalogue of AMQP-area error codes (AMQP_CONN, AMQP_TOPOLOGY, AMQP_PUBLISH, AMQP_CONSUME, BREAKER)
+ * and a typed constructor for them. Registered with core on import of @warren/amqp (index.ts).
+ * docs/errors.md lists the same codes. Message wording belongs to the throw sites.
+ */
+import { WarrenError, type ErrorCodeSpec, type WarrenErrorOptions } from '@warren/core';
+
+export const AMQP_ERROR_CODES = {
+  WARREN_ERR_AMQP_CONN_TIMEOUT: {
+    meaning: 'The driver stayed disconnected longer than amqp.redial.timeout and gave up; the process should exit.',
+    hint: 'Check that RabbitMQ is up and reachable at amqp.urls; raise amqp.redial.timeout or set it to 0 to redial forever.',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_CONN_REJECTED: {
+    meaning: 'RabbitMQ refused the connection (ACCESS_REFUSED 403: bad credentials or no vhost permission).',
+    hint: 'Fix the user/password in amqp.urls, or grant the user permissions on the vhost (rabbitmqctl set_permissions).',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_CONN_UNAVAILABLE: {
+    meaning: 'A connection attempt to RabbitMQ failed (refused, reset, timed out, broker shutting down); the driver redials.',
+    hint: 'Check that RabbitMQ is running and reachable at amqp.urls; the driver keeps redialing on amqp.redial.schedule.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_CONN_ILLEGAL_STATE: {
+    meaning: 'The AMQP connection manager was asked for a state change its state machine does not allow.',
+    hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_CONN_CLOSED: {
+    meaning: 'The AMQP driver is closed (or failed) and cannot take this operation.',
+    hint: 'Create a new Warren instance; do not use a driver after close().',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_TOPOLOGY_MISMATCH: {
+    meaning: 'A queue exists with arguments that differ from the config (RabbitMQ PRECONDITION_FAILED 406 on declare).',
+    hint: 'Delete the queue (rabbitmqctl delete_queue <name>; its messages are lost) or change the pipeline options to match it.',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND: {
+    meaning: 'A queue of the pipeline does not exist on the broker.',
+    hint: 'Start a worker (or run `warren doctor --connect`) so that the topology is declared.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE: {
+    meaning: 'Declaring the topology failed for a reason other than a mismatch (channel or connection lost).',
+    hint: 'Usually transient; the driver re-declares after the next reconnect.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_PUBLISH_NACKED: {
+    meaning: 'RabbitMQ nacked a publish: it could not store the message (e.g. a queue limit or an internal error).',
+    hint: 'Check the broker logs and queue limits (x-max-length with reject-publish); retry the dispatch.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_PUBLISH_UNROUTABLE: {
+    meaning: 'A publish was returned as unroutable: the target queue does not exist.',
+    hint: 'Check that the pipeline queue exists (a worker declares it on start) and was not deleted.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_PUBLISH_TIMEOUT: {
+    meaning: 'RabbitMQ did not confirm a publish within amqp.publish_timeout.',
+    hint: 'The broker may be overloaded or blocked (memory/disk alarm); raise amqp.publish_timeout or check the broker.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_PUBLISH_CLOSED: {
+    meaning: 'The driver closed before a buffered or unconfirmed publish could be confirmed.',
+    hint: 'Give close() a longer timeout (jobs.shutdown_timeout) so the outbox can flush; dispatch again.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_CONSUME_UNAVAILABLE: {
+    meaning: 'Subscribing to a pipeline queue failed; the driver retries on the next reconnect or watchdog tick.',
+    hint: 'Usually transient; check the broker logs if it persists.',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_CONSUME_CLOSED: {
+    meaning: 'A consumer was requested from a driver that is closing or closed.',
+    hint: 'Consume before closing the driver.',
+    retryable: false,
+  },
+  WARREN_ERR_BREAKER_OPEN: {
+    meaning: 'The broker circuit breaker is open after too many failures; publishes are buffered in the outbox.',
+    hint: 'Wait for amqp.breaker.reset_timeout; check the broker if it keeps opening.',
+    retryable: true,
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+/** Every code that @warren/amqp throws. */
+export type AmqpErrorCode = keyof typeof AMQP_ERROR_CODES;
+
+/** Creates a WarrenError with an AMQP-area code (so the code is type-checked against the catalogue). */
+export function amqpError(code: AmqpErrorCode, message: string, options: WarrenErrorOptions = {}): WarrenError<AmqpErrorCode> {
+  return new WarrenError(code, message, options);
+}

@@ -1,0 +1,40 @@
+/*
+ * Public API of @warren/amqp. Importing this module registers the driver (name `amqp`) and its error
+ * codes with @warren/core, which is why package.json says "sideEffects": true.
+ */
+import { driverRegistry, registerErrorCodes } from '@warren/core';
+import { AMQP_ERROR_CODES } from './errors.js';
+import { AMQP_WARNING_CODES } from './amqp-doctor.js';
+import { amqpDriverDefinition } from './amqp-driver-definition.js';
+
+registerErrorCodes(AMQP_ERROR_CODES);
+registerErrorCodes(AMQP_WARNING_CODES);
+driverRegistry.register(amqpDriverDefinition);
+
+// the driver
+export { amqpDriverDefinition } from './amqp-driver-definition.js';
+/** Alias of `amqpDriverDefinition`. */
+export { amqpDriverDefinition as amqpDriver } from './amqp-driver-definition.js';
+export { AmqpDriver, AMQP_DRIVER_NAME } from './amqp-driver.js';
+
+// config
+export {
+  amqpSectionSchema, amqpPipelineOptionsSchema, parseAmqpSection, parseAmqpPipelineOptions, resolvePipelineOptions,
+} from './amqp-options.js';
+export type { AmqpSection, AmqpPipelineOptions, ResolvedPipelineOptions } from './amqp-options.js';
+export { amqpDoctor, AMQP_WARNING_CODES, RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS } from './amqp-doctor.js';
+
+// errors
+export { AMQP_ERROR_CODES, amqpError } from './errors.js';
+export type { AmqpErrorCode } from './errors.js';
+export * as amqpReplyCodes from './amqp-reply-codes.js';
+
+// states and events (for tests, health and operators)
+export { CONNECTION_TRANSITIONS, canTransition, toDriverState } from './connection/connection-state.js';
+export type { ConnectionState } from './connection/connection-state.js';
+export type { ConnectionManagerEventMap } from './connection/connection-manager.js';
+export { CONSUMER_TRANSITIONS } from './consumer/consumer-state.js';
+export type { ConsumerState } from './consumer/consumer-state.js';
+export type { BreakerState } from './breaker/broker-breaker.js';
+export { redialDelayMs } from './connection/redial-schedule.js';
+export { deadLetterQueueName, delayQueueName, mainQueueArguments, delayQueueArguments } from './topology/queue-names.js';

@@ -1,0 +1,44 @@
+/*
+ * Names and declare arguments of a pipeline's queues: Q, Q.dlq and the per-delay queues Q.delay.<ms>.
+ * Pure: the declarer and the doctor both use it. Delays use TTL + dead-lettering back to Q (no plugin).
+ */
+import type { ResolvedPipelineOptions } from '../amqp-options.js';
+
+/** A delay queue outlives its last use by at least this long (x-expires = delay + margin). */
+export const DELAY_QUEUE_EXPIRY_MARGIN_MS = 60_000;
+
+/** The dead-letter queue of `queue`. */
+export function deadLetterQueueName(queue: string): string {
+  return `${queue}.dlq`;
+}
+
+/** The delay queue of `queue` for `delayMs` (whole milliseconds). */
+export function delayQueueName(queue: string, delayMs: number): string {
+  return `${queue}.delay.${delayMs}`;
+}
+
+/** `x-` arguments of the main queue Q. x-max-priority is sent for classic queues only. */
+export function mainQueueArguments(options: ResolvedPipelineOptions): Record<string, unknown> {
+  const args: Record<string, unknown> = { 'x-queue-type': options.queueType };
+  if (options.maxPriority !== undefined && options.queueType === 'classic') args['x-max-priority'] = options.maxPriority;
+  return args;
+}
+
+/** `x-` arguments of Q.dlq: same queue type as Q, no priority. */
+export function deadLetterQueueArguments(options: ResolvedPipelineOptions): Record<string, unknown> {
+  return { 'x-queue-type': options.queueType };
+}
+
+/**
+ * `x-` arguments of Q.delay.<ms>: messages expire after `delayMs` and are dead-lettered through the default
+ * exchange back to Q. The queue itself expires when unused for delay + margin (publishing does not count
+ * as use, so the declarer re-declares it regularly while it is in use).
+ */
+export function delayQueueArguments(queue: string, delayMs: number): Record<string, unknown> {
+  return {
+    'x-message-ttl': delayMs,
+    'x-expires': delayMs + DELAY_QUEUE_EXPIRY_MARGIN_MS,
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': queue,
+  };
+}

@@ -1,0 +1,125 @@
+/*
+ * TopologyDeclarer: declares a pipeline's queues (Q, Q.dlq) and its delay queues on a dedicated channel
+ * of the current connection, and turns PRECONDITION_FAILED (406) into WARREN_ERR_AMQP_TOPOLOGY_MISMATCH.
+ * A 406 closes the channel, so the channel is reopened on demand. Knows nothing about redialing.
+ */
+import type { Channel, ChannelModel } from 'amqplib';
+import { amqpError } from '../errors.js';
+import { REPLY_NOT_FOUND, REPLY_PRECONDITION_FAILED, replyCodeOf } from '../amqp-reply-codes.js';
+import type { ResolvedPipelineOptions } from '../amqp-options.js';
+import {
+  DELAY_QUEUE_EXPIRY_MARGIN_MS, deadLetterQueueArguments, deadLetterQueueName, delayQueueArguments, delayQueueName, mainQueueArguments,
+} from './queue-names.js';
+
+// RabbitMQ names the first differing argument in its reply text; it is the only place this detail exists.
+const INEQUIVALENT_ARG = /inequivalent arg '([^']+)'[^:]*: received (.+?) but current is (.+?)(?:"|$)/;
+
+/** Wraps a declare failure: 406 → MISMATCH naming the queue and argument; anything else → UNAVAILABLE. */
+export function declareError(queue: string, error: unknown): Error {
+  const code = replyCodeOf(error);
+  const text = error instanceof Error ? error.message : String(error);
+  if (code === REPLY_PRECONDITION_FAILED) {
+    const match = INEQUIVALENT_ARG.exec(text);
+    const argument = match ? `${match[1]} (config: ${match[2]}, broker: ${match[3]})` : 'unknown argument';
+    return amqpError('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH', `queue "${queue}" exists with different arguments: ${argument}`, {
+      cause: error,
+      hint: `Delete the queue (rabbitmqctl delete_queue ${queue}; its messages are lost) or change the pipeline options to match it.`,
+      details: { queue, argument: match?.[1], configured: match?.[2], existing: match?.[3], replyText: text },
+    });
+  }
+  if (code === REPLY_NOT_FOUND) {
+    return amqpError('WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND', `queue "${queue}" does not exist: ${text}`, { cause: error, details: { queue } });
+  }
+  return amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', `declaring queue "${queue}" failed: ${text}`, { cause: error, details: { queue } });
+}
+
+export class TopologyDeclarer {
+  #model: ChannelModel | undefined;
+  #channel: Promise<Channel> | undefined;
+  /** Delay queue name → when it was last declared (ms), for this connection only. */
+  readonly #delayQueues = new Map<string, number>();
+  /** Every delay queue declared by this process, for inspect(). */
+  readonly #knownDelayQueues = new Map<string, Set<string>>();
+
+  /** Binds to a fresh connection; forgets what the previous one declared. */
+  attach(model: ChannelModel): void {
+    this.#model = model;
+    this.#channel = undefined;
+    this.#delayQueues.clear();
+  }
+
+  detach(): void {
+    this.#model = undefined;
+    this.#channel = undefined;
+  }
+
+  /** Declares Q and Q.dlq (durable). Rejects with a coded topology error. */
+  async declarePipeline(options: ResolvedPipelineOptions): Promise<void> {
+    await this.#assert(options.queue, mainQueueArguments(options));
+    await this.#assert(deadLetterQueueName(options.queue), deadLetterQueueArguments(options));
+  }
+
+  /** Declares Q.delay.<ms> unless declared recently on this connection; returns its name. */
+  async ensureDelayQueue(queue: string, delayMs: number, nowMs = Date.now()): Promise<string> {
+    const name = delayQueueName(queue, delayMs);
+    const declaredAtMs = this.#delayQueues.get(name);
+    // Re-declare within half the expiry margin: publishing does not reset x-expires, a declare does.
+    if (declaredAtMs !== undefined && nowMs - declaredAtMs < DELAY_QUEUE_EXPIRY_MARGIN_MS / 2) return name;
+    await this.#assert(name, delayQueueArguments(queue, delayMs));
+    this.#delayQueues.set(name, nowMs);
+    let known = this.#knownDelayQueues.get(queue);
+    if (!known) this.#knownDelayQueues.set(queue, (known = new Set()));
+    known.add(name);
+    return name;
+  }
+
+  /** Delay queues this process has declared for `queue` (they may have expired since). */
+  knownDelayQueues(queue: string): string[] {
+    return [...(this.#knownDelayQueues.get(queue) ?? [])];
+  }
+
+  /** Passive declare: counts of an existing queue, or a coded error (NOT_FOUND when it is missing). */
+  async checkQueue(queue: string): Promise<{ messageCount: number; consumerCount: number }> {
+    const channel = await this.#openChannel();
+    try {
+      const ok = await channel.checkQueue(queue);
+      return { messageCount: ok.messageCount, consumerCount: ok.consumerCount };
+    } catch (error) {
+      throw declareError(queue, error);
+    }
+  }
+
+  /** The declare channel itself (opened on demand) for one-off operations like purge or get. */
+  channel(): Promise<Channel> {
+    return this.#openChannel();
+  }
+
+  async #assert(queue: string, args: Record<string, unknown>): Promise<void> {
+    const channel = await this.#openChannel();
+    try {
+      await channel.assertQueue(queue, { durable: true, arguments: args });
+    } catch (error) {
+      throw declareError(queue, error);
+    }
+  }
+
+  #openChannel(): Promise<Channel> {
+    const model = this.#model;
+    if (!model) {
+      return Promise.reject(amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', 'not connected to RabbitMQ'));
+    }
+    if (this.#channel) return this.#channel;
+    const opening = model.createChannel().then((channel) => {
+      channel.on('error', () => undefined); // reported to the caller of the failed operation (declareError)
+      channel.on('close', () => {
+        if (this.#channel === opening) this.#channel = undefined;
+      });
+      return channel;
+    });
+    opening.catch(() => {
+      if (this.#channel === opening) this.#channel = undefined;
+    });
+    this.#channel = opening;
+    return opening;
+  }
+}
