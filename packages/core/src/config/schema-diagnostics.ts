@@ -44,7 +44,8 @@ function fixHint(resolver: SchemaResolver, path: ConfigPath): string {
   if (path.length === 0) return 'the config must be a mapping that starts with `version: 1`';
   const schema = resolver.at(path);
   const description = schema ? schemaDescription(schema) : undefined;
-  const key = String(path[path.length - 1] ?? '');
+  const last = path[path.length - 1];
+  const key = typeof last === 'number' ? `${String(path[path.length - 2] ?? '')}[${last}]` : String(last ?? '');
   if (!schema) return 'see docs/config.md';
   return `\`${key}\` takes ${schemaKind(schema)}${description ? `: ${description}` : ''}`;
 }
@@ -79,7 +80,8 @@ function issueDiagnostic(issue: z.core.$ZodIssue, resolver: SchemaResolver): Dia
     case 'invalid_union': {
       const schema = resolver.at(issue.path);
       const kind = schema ? schemaKind(schema) : 'another kind of value';
-      return { ...base, message: `must be ${ARTICLE_KINDS[kind] ?? kind}, but is ${describeValue(value)}`, hint: fixHint(resolver, issue.path) };
+      const expected = kind.split(' or ').map((part) => ARTICLE_KINDS[part] ?? part).join(' or ');
+      return { ...base, message: `must be ${expected}, but is ${describeValue(value)}`, hint: fixHint(resolver, issue.path) };
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { warrenCode?: string; warrenHint?: string; warrenDriver?: string };

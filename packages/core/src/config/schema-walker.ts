@@ -108,6 +108,8 @@ export function schemaKind(schema: AnySchema): string {
       return 'mapping';
     case 'enum':
       return `one of ${Object.values(def.entries as object).join(', ')}`;
+    case 'union':
+      return [...new Set((def.options as AnySchema[]).map((option) => schemaKind(option)))].join(' or ');
     case 'literal':
       return (def.values as unknown[]).map((value) => `\`${JSON.stringify(value)}\``).join(' | ');
     default:

@@ -78,3 +78,15 @@ describe('driver-owned schemas', () => {
     expect(buildConfigSchema(registry).parse({ version: 1, jobs: { pipelines: { a: { driver: 'amqp' } } } }).jobs.consume).toEqual(['a']);
   });
 });
+
+describe('with the real memory driver in the default registry', () => {
+  it('loads `version: 1` into one in-memory pipeline and rejects unknown memory options', async () => {
+    const ok = await loadConfig({ version: 1 }, { env: {} });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.config?.jobs.pipelines).toEqual({ default: { driver: 'memory', concurrency: 10, options: {} } });
+    const bad = await loadConfig({ version: 1, jobs: { pipelines: { a: { options: { queue: 'q', tube: 'x' } } } } }, { env: {} });
+    expect(bad.diagnostics).toEqual([
+      expect.objectContaining({ code: 'WARREN_ERR_CONFIG_UNKNOWN_KEY', message: '`tube` is a beanstalk option; the memory driver has no such key' }),
+    ]);
+  });
+});
