@@ -9,4 +9,6 @@ import type { CliIo } from './output/cli-io.js';
 export interface CliContext {
   readonly io: CliIo;
   exitCode: ExitCode;
+  /** Ends the process now (a forced shutdown cannot wait for the command to return). */
+  exit(code: ExitCode): void;
 }

@@ -14,8 +14,8 @@ import { formatError } from './output/format-error.js';
 const INFORMATIONAL_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 /** Runs `warren` with `argv` (as process.argv: node, script, ...args) and resolves with the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
-  const context: CliContext = { io, exitCode: EXIT_CODES.ok };
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), exit: (code: ExitCode) => void = process.exit): Promise<ExitCode> {
+  const context: CliContext = { io, exitCode: EXIT_CODES.ok, exit };
   const program = createProgram(context);
   try {
     await program.parseAsync([...argv]);
