@@ -2,6 +2,7 @@
  * Jobs against pipelines: a job bound to a pipeline that does not exist is an error (it could never be
  * dispatched); a consumed pipeline with no job is a warning (its consumer would only dead-letter). Pure.
  */
+import { formatPath } from '../../config/config-path.js';
 import type { ConfigView } from '../config-view.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { DoctorJobInfo } from '../doctor-job-info.js';
@@ -30,7 +31,7 @@ export function jobPipelineCheck(view: ConfigView, jobs: readonly DoctorJobInfo[
     diagnostics.push({
       severity: 'warning',
       code: 'WARREN_WRN_001',
-      path: entry.index === undefined ? `jobs.pipelines.${entry.name}` : `jobs.consume[${entry.index}]`,
+      path: formatPath(entry.index === undefined ? ['jobs', 'pipelines', entry.name] : ['jobs', 'consume', entry.index]),
       message: `pipeline \`${entry.name}\` is consumed but no job is bound to it`,
       hint: `bind a job with @Job(name, { pipeline: '${entry.name}' }), or stop consuming \`${entry.name}\``,
     });

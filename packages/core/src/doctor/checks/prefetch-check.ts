@@ -3,6 +3,7 @@
  * unacked in the process while they wait for a worker (the incident's 200 pollers for 50 workers).
  * Prefetch is a driver option, read generically from `options.prefetch` when it is a number. Pure.
  */
+import { formatPath } from '../../config/config-path.js';
 import type { ConfigView } from '../config-view.js';
 import type { Diagnostic } from '../diagnostic.js';
 
@@ -22,7 +23,7 @@ export function prefetchCheck(view: ConfigView): Diagnostic[] {
     const prefetch = asNumber(pipeline.options.prefetch);
     const concurrency = pipeline.concurrency;
     if (prefetch === undefined || concurrency === undefined) continue;
-    const path = `jobs.pipelines.${pipeline.name}.options.prefetch`;
+    const path = formatPath(['jobs', 'pipelines', pipeline.name, 'options', 'prefetch']);
     if (prefetch < concurrency) {
       diagnostics.push({
         severity: 'error', code: 'WARREN_ERR_CONFIG_MISMATCH', path,

@@ -65,6 +65,14 @@ describe('loadConfig', () => {
     expect(result.diagnostics).toEqual([expect.objectContaining({ path: 'jobs.consume[1]', line: 3, file })]);
   });
 
+  it('quotes odd pipeline names in paths and still finds their line', async () => {
+    const file = await writeConfig('dotted.yaml', 'version: 1\njobs:\n  pipelines:\n    emails.high:\n      driver: amqp\n      concurrency: 4\n      options:\n        prefetch: 2\n');
+    const result = await loadConfig(file, { registry });
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'WARREN_ERR_CONFIG_MISMATCH', path: 'jobs.pipelines["emails.high"].options.prefetch', line: 8 }),
+    ]);
+  });
+
   it('reports a missing env var once, without a follow-up schema error on the same key', async () => {
     const result = await loadConfig({ version: 1, http: { port: '${PORT}' } }, { registry, env: {} });
     expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'WARREN_ERR_CONFIG_ENV_MISSING', path: 'http.port' })]);
