@@ -106,3 +106,12 @@ export { HealthServer } from './http/health-server.js';
 export type { HealthServerOptions, HealthServerState, HealthProbe, HealthServerAddress } from './http/health-server.js';
 export { WarrenMetrics } from './metrics/warren-metrics.js';
 export type { MetricsSource, MetricsHealth, WarrenMetricsOptions } from './metrics/warren-metrics.js';
+
+// Warren
+export { Warren } from './warren/warren.js';
+export type { DispatchItem } from './warren/warren.js';
+export type { WarrenOptions, RunOptions, CloseOptions } from './warren/warren-options.js';
+export type { WarrenHealth, PipelineHealth } from './warren/warren-health.js';
+export { WARREN_TRANSITIONS } from './warren/warren-state.js';
+export type { WarrenState } from './warren/warren-state.js';
+export { createReplayCopy } from './warren/replay-copy.js';

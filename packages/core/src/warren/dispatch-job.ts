@@ -1,0 +1,58 @@
+/*
+ * dispatchJob: resolves a job (class or name) to its pipeline, validates the payload when the job
+ * has a schema, encodes the wire message and hands it to the pipeline's driver. The hot path of
+ * producing: no work here that a plain amqplib publish would not also need.
+ */
+import type { JobDefinition } from '../job/job-definition.js';
+import type { JobRegistry } from '../job/job-registry.js';
+import type { DispatchOptions, JobClass } from '../job/job-types.js';
+import { WarrenError } from '../errors/warren-error.js';
+import { parseDurationMs } from '../util/duration.js';
+import { encodeJob } from '../worker/encode-job.js';
+import { validatePayload } from '../worker/validate-payload.js';
+import type { DriverSet } from './driver-set.js';
+
+export interface DispatchTargets {
+  readonly registry: JobRegistry;
+  readonly drivers: DriverSet;
+}
+
+export async function dispatchJob(targets: DispatchTargets, job: JobClass | string, payload: unknown, options: DispatchOptions): Promise<string> {
+  const definition = resolveDefinition(targets.registry, job);
+  const name = definition?.name ?? (job as string);
+  const pipeline = options.pipeline ?? definition?.pipeline;
+  if (pipeline === undefined) {
+    throw new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `no job named "${name}" is registered here, so its pipeline is unknown`, {
+      hint: `Pass { pipeline: '...' } to dispatch, or load the module that defines "${name}" (jobs.modules).`,
+      details: { job: name },
+    });
+  }
+  if (definition?.schema) {
+    const validation = await validatePayload(definition.schema, payload);
+    if (!validation.isValid) {
+      throw new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `the payload of job "${name}" is invalid: ${validation.message}`, { details: { job: name } });
+    }
+  }
+  const message = encodeJob(definition ?? { name }, payload, {
+    ...(options.id === undefined ? {} : { id: options.id }),
+    ...(options.priority === undefined ? {} : { priority: options.priority }),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  });
+  const delayMs = options.delay === undefined ? 0 : parseDelay(options.delay, name);
+  await targets.drivers.forPipeline(pipeline).publish(pipeline, message, delayMs > 0 ? { delayMs } : undefined);
+  return message.properties.messageId;
+}
+
+/** A class is registered on first dispatch if it carries @Job metadata, so producers need no module loading. */
+function resolveDefinition(registry: JobRegistry, job: JobClass | string): JobDefinition | undefined {
+  if (typeof job === 'string') return registry.find(job);
+  return registry.find(job) ?? registry.add(job);
+}
+
+function parseDelay(delay: NonNullable<DispatchOptions['delay']>, job: string): number {
+  try {
+    return parseDurationMs(delay);
+  } catch (error) {
+    throw new WarrenError('WARREN_ERR_JOB_INVALID', `dispatch of "${job}": delay ${String(delay)} is not a duration`, { cause: error });
+  }
+}

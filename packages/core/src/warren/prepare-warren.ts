@@ -1,0 +1,42 @@
+/*
+ * What Warren.fromConfig does before an instance exists: make sure the named drivers are loaded,
+ * load and check the config, import the project's job modules, then re-check with the jobs known
+ * (a job bound to a missing pipeline). Any error stops here, before anything connects.
+ */
+import { dirname } from 'node:path';
+import { assertConfig, loadConfig } from '../config/config-loader.js';
+import { readConfigSource } from '../config/config-source.js';
+import type { WarrenConfig } from '../config/config-types.js';
+import { hasErrors } from '../doctor/format-diagnostic.js';
+import { runDoctor } from '../doctor/run-doctor.js';
+import { driverRegistry as defaultDrivers, type DriverRegistry } from '../driver/driver-registry.js';
+import { jobRegistry as defaultJobs, type JobRegistry } from '../job/job-registry.js';
+import { autoloadDrivers, referencedDriverNames } from './driver-autoload.js';
+import { loadJobModules } from './module-loader.js';
+import type { WarrenOptions } from './warren-options.js';
+
+export interface PreparedWarren {
+  readonly config: WarrenConfig;
+  readonly drivers: DriverRegistry;
+  readonly registry: JobRegistry;
+  readonly loadedModules: string[];
+}
+
+export async function prepareWarren(source: string | object, options: WarrenOptions): Promise<PreparedWarren> {
+  const drivers = options.drivers ?? defaultDrivers;
+  const registry = options.registry ?? defaultJobs;
+  const env = options.env ? { env: options.env } : {};
+
+  const read = await readConfigSource(source);
+  const baseDir = read.file ? dirname(read.file) : process.cwd();
+  await autoloadDrivers(referencedDriverNames(read.raw), drivers, baseDir);
+
+  const config = assertConfig(await loadConfig(source, { registry: drivers, ...env }));
+  const loadedModules =
+    options.loadModules === false ? [] : await loadJobModules({ bootstrap: config.jobs.bootstrap, modules: config.jobs.modules, baseDir });
+
+  // Jobs are known only now; a job bound to a pipeline that does not exist is a config error too.
+  const diagnostics = await runDoctor({ source, registry: drivers, jobs: registry.list(), ...env });
+  if (hasErrors(diagnostics)) assertConfig({ diagnostics, ...(read.file ? { file: read.file } : {}) });
+  return { config, drivers, registry, loadedModules };
+}

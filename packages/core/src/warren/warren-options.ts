@@ -1,0 +1,34 @@
+/*
+ * Options of Warren.fromConfig and of run(). Everything has a process-wide default, so the
+ * common case is `Warren.fromConfig('warren.yaml')`.
+ */
+import type { Logger } from 'pino';
+import type { DependencyContainer } from 'tsyringe';
+import type { Env } from '../config/env-interpolation.js';
+import type { DriverRegistry } from '../driver/driver-registry.js';
+import type { JobRegistry } from '../job/job-registry.js';
+
+export interface WarrenOptions {
+  /** Where jobs are looked up; default the process-wide registry that @Job fills. */
+  readonly registry?: JobRegistry;
+  /** Drivers whose schemas and factories apply; default the process-wide registry. */
+  readonly drivers?: DriverRegistry;
+  /** Base DI container; each job attempt gets a child of it. Default tsyringe's root container. */
+  readonly container?: DependencyContainer;
+  /** Default: a pino logger at `log.level`. */
+  readonly logger?: Logger;
+  /** Variables for `${VAR}` in the config; default process.env. */
+  readonly env?: Env;
+  /** Import `jobs.bootstrap` and `jobs.modules`; default true. */
+  readonly loadModules?: boolean;
+}
+
+export interface RunOptions {
+  /** Pipelines to consume; default `jobs.consume`. */
+  readonly pipelines?: readonly string[];
+}
+
+export interface CloseOptions {
+  /** Bound for draining in-flight jobs and for flushing outboxes; default `jobs.shutdown_timeout`. */
+  readonly timeoutMs?: number;
+}

@@ -1,0 +1,192 @@
+/*
+ * Warren: the entry point users hold. Dispatches jobs to their pipeline's driver and, on run(),
+ * consumes the configured pipelines with one PipelineWorker each. Lifecycle in warren-state.ts.
+ * Config loading lives in prepare-warren.ts, driver wiring in driver-set.ts, health in warren-health.ts.
+ */
+import type { Logger } from 'pino';
+import type { DependencyContainer } from 'tsyringe';
+import type { WarrenConfig } from '../config/config-types.js';
+import type { PipelineStats } from '../driver/driver.js';
+import type { WireMessage } from '../driver/wire-message.js';
+import { WarrenError } from '../errors/warren-error.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
+import type { WarrenEventMap } from '../events/warren-events.js';
+import type { JobRegistry } from '../job/job-registry.js';
+import type { DispatchOptions, JobClass, PayloadOf } from '../job/job-types.js';
+import { createLogger } from '../logging/logger.js';
+import { PipelineWorker } from '../worker/pipeline-worker.js';
+import { dispatchJob } from './dispatch-job.js';
+import { DriverSet } from './driver-set.js';
+import { prepareWarren } from './prepare-warren.js';
+import { createReplayCopy } from './replay-copy.js';
+import { computeHealth, type WarrenHealth } from './warren-health.js';
+import type { CloseOptions, RunOptions, WarrenOptions } from './warren-options.js';
+import { canWarrenTransition, type WarrenState } from './warren-state.js';
+
+/** One entry of `dispatchMany`. */
+export interface DispatchItem {
+  readonly job: JobClass | string;
+  readonly payload: unknown;
+  readonly options?: DispatchOptions;
+}
+
+export class Warren {
+  readonly config: WarrenConfig;
+  readonly events = new TypedEmitter<WarrenEventMap>();
+  readonly logger: Logger;
+  readonly registry: JobRegistry;
+  #state: WarrenState = 'ready';
+  readonly #drivers: DriverSet;
+  readonly #container: DependencyContainer | undefined;
+  readonly #workers = new Map<string, PipelineWorker>();
+  #stopping: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  private constructor(config: WarrenConfig, registry: JobRegistry, drivers: DriverSet, logger: Logger, container?: DependencyContainer) {
+    this.config = config;
+    this.registry = registry;
+    this.#drivers = drivers;
+    this.logger = logger;
+    this.#container = container;
+    this.events.onListenerError = (error, event) => logger.error({ err: error, event }, 'a Warren event listener threw');
+    for (const driver of drivers.all()) {
+      driver.events.on('driver:state', (change) => this.events.emit('driver:state', change));
+    }
+  }
+
+  /**
+   * Loads and checks the config (a warren.yaml path or an object), imports jobs.bootstrap and
+   * jobs.modules, creates and starts the drivers. Rejects with WARREN_ERR_CONFIG_INVALID (every
+   * problem in `details.diagnostics`) before connecting anything when the config has errors.
+   */
+  static async fromConfig(source: string | object, options: WarrenOptions = {}): Promise<Warren> {
+    const prepared = await prepareWarren(source, options);
+    const logger = options.logger ?? createLogger({ level: prepared.config.log.level });
+    const drivers = new DriverSet(prepared.config, prepared.drivers, logger);
+    const warren = new Warren(prepared.config, prepared.registry, drivers, logger, options.container);
+    try {
+      await drivers.startAll();
+    } catch (error) {
+      await drivers.closeAll(1_000).catch(() => undefined);
+      throw error;
+    }
+    return warren;
+  }
+
+  get state(): WarrenState {
+    return this.#state;
+  }
+
+  /** Publishes one job; resolves with its id once the driver has it safely (confirmed or buffered). */
+  dispatch<C extends JobClass>(job: C, payload: PayloadOf<C>, options?: DispatchOptions): Promise<string>;
+  dispatch(name: string, payload: unknown, options?: DispatchOptions): Promise<string>;
+  async dispatch(job: JobClass | string, payload: unknown, options: DispatchOptions = {}): Promise<string> {
+    this.#assertOpen('dispatch');
+    return dispatchJob({ registry: this.registry, drivers: this.#drivers }, job, payload, options);
+  }
+
+  /** Publishes several jobs at once (their confirms overlap); resolves with their ids in order. */
+  async dispatchMany(items: readonly DispatchItem[]): Promise<string[]> {
+    this.#assertOpen('dispatchMany');
+    return Promise.all(items.map((item) => dispatchJob({ registry: this.registry, drivers: this.#drivers }, item.job, item.payload, item.options ?? {})));
+  }
+
+  /** Starts one worker per consumed pipeline; resolves once every one is subscribed. */
+  async run(options: RunOptions = {}): Promise<void> {
+    this.#assertOpen('run');
+    const pipelines = options.pipelines ?? this.config.jobs.consume;
+    for (const pipeline of pipelines) this.#drivers.forPipeline(pipeline); // unknown pipeline → coded error now
+    this.#transition('running', 'run() called');
+    this.#stopping = undefined;
+    this.#workers.clear();
+    for (const pipeline of pipelines) {
+      const pipelineConfig = this.config.jobs.pipelines[pipeline]!;
+      const prefetch = (pipelineConfig.options as { prefetch?: unknown } | undefined)?.prefetch;
+      this.#workers.set(pipeline, new PipelineWorker({
+        driver: this.#drivers.forPipeline(pipeline),
+        registry: this.registry,
+        pipeline,
+        concurrency: pipelineConfig.concurrency,
+        ...(typeof prefetch === 'number' ? { prefetch } : {}),
+        logger: this.logger,
+        events: this.events,
+        ...(this.#container ? { container: this.#container } : {}),
+      }));
+    }
+    await Promise.all([...this.#workers.values()].map((worker) => worker.start()));
+    this.logger.info({ pipelines }, 'warren is consuming');
+  }
+
+  /** Stops consuming and drains in-flight jobs up to the timeout; the rest are aborted and requeued. Idempotent. */
+  stop(options: CloseOptions = {}): Promise<void> {
+    if (this.#stopping) return this.#stopping;
+    if (this.#state !== 'running') return Promise.resolve();
+    this.#transition('stopping', 'stop() called');
+    const timeoutMs = options.timeoutMs ?? this.config.jobs.shutdownTimeoutMs;
+    this.#stopping = Promise.all([...this.#workers.values()].map((worker) => worker.stop({ timeoutMs }))).then(() => {
+      if (this.#state === 'stopping') this.#transition('stopped', 'workers drained');
+    });
+    return this.#stopping;
+  }
+
+  /** stop(), then closes the drivers (flushing buffered publishes). Idempotent: a second call returns the same promise. */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#shutdown(options.timeoutMs ?? this.config.jobs.shutdownTimeoutMs);
+    return this.#closing;
+  }
+
+  /** Aborts in-flight jobs at once (they are requeued, never acked) and closes. For a second signal. */
+  forceClose(): Promise<void> {
+    this.#closing ??= this.#shutdown(0);
+    return this.#closing;
+  }
+
+  health(): WarrenHealth {
+    const statuses = this.#drivers.all().map((driver) => driver.status());
+    return computeHealth(this.#state, this.config, this.#workers, statuses, (pipeline) => this.#drivers.forPipeline(pipeline).status().state);
+  }
+
+  inspect(pipeline: string): Promise<PipelineStats> {
+    return this.#drivers.forPipeline(pipeline).inspect(pipeline);
+  }
+
+  peekDeadLetters(pipeline: string, limit = 100): Promise<WireMessage[]> {
+    return this.#drivers.forPipeline(pipeline).peekDeadLetters(pipeline, limit);
+  }
+
+  /** Puts dead letters back on their pipeline with attempts reset to 1; resolves with how many. */
+  replayDeadLetters(pipeline: string, limit?: number): Promise<number> {
+    return this.#drivers.forPipeline(pipeline).replayDeadLetters(pipeline, createReplayCopy, limit);
+  }
+
+  purgeDeadLetters(pipeline: string): Promise<number> {
+    return this.#drivers.forPipeline(pipeline).purgeDeadLetters(pipeline);
+  }
+
+  async #shutdown(timeoutMs: number): Promise<void> {
+    const failures: unknown[] = [];
+    if (this.#state === 'running' || this.#state === 'stopping') {
+      // Drain first: a forced close passes 0, which aborts and requeues at once.
+      await Promise.all([...this.#workers.values()].map((worker) => worker.stop({ timeoutMs }))).catch((error) => failures.push(error));
+    }
+    this.#transition('closing', timeoutMs === 0 ? 'forceClose() called' : 'close() called');
+    await this.#drivers.closeAll(Math.max(timeoutMs, 1_000)).catch((error) => failures.push(error));
+    this.#transition('closed', 'drivers closed');
+    if (failures.length > 0) throw new AggregateError(failures, 'warren closed with errors');
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new WarrenError('WARREN_ERR_WORKER_CLOSED', `cannot ${operation}(): this Warren instance is ${this.#state}`);
+    }
+  }
+
+  #transition(to: WarrenState, reason: string): void {
+    const from = this.#state;
+    if (!canWarrenTransition(from, to)) {
+      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `Warren cannot go from ${from} to ${to} (${reason})`);
+    }
+    this.#state = to;
+    this.logger.debug({ from, to, reason }, 'warren state');
+  }
+}
