@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { amqpPipelineOptionsSchema, amqpSectionSchema, parseAmqpPipelineOptions, parseAmqpSection, resolvePipelineOptions } from '../../src/amqp-options.js';
+
+describe('amqp section schema', () => {
+  it('fills every default of DESIGN.md', () => {
+    const section = parseAmqpSection(undefined);
+    expect(section).toMatchObject({
+      urls: ['amqp://guest:guest@127.0.0.1:5672'],
+      heartbeatMs: 30_000,
+      redial: { scheduleMs: [100, 500, 1_000, 1_000, 2_000, 2_000, 5_000, 15_000, 25_000], jitter: 0.2, timeoutMs: 0, alertAfter: 10 },
+      breaker: { failureThreshold: 50, resetTimeoutMs: 10_000 },
+      outbox: { maxMessages: 10_000 },
+      publishTimeoutMs: 10_000,
+      watchdogIntervalMs: 5_000,
+    });
+    expect(section.connectionName).toMatch(/^warren@.+:\d+$/);
+  });
+
+  it.each([
+    [{ heartbeat: '2s' }, { heartbeatMs: 2_000 }],
+    [{ heartbeat: 1500 }, { heartbeatMs: 1_500 }],
+    [{ redial: { schedule: ['1s', 200], timeout: '5m' } }, { redial: { scheduleMs: [1_000, 200], jitter: 0.2, timeoutMs: 300_000, alertAfter: 10 } }],
+    [{ publish_timeout: '250ms', connection_name: 'svc-a' }, { publishTimeoutMs: 250, connectionName: 'svc-a' }],
+    [{ outbox: { max_messages: 0 } }, { outbox: { maxMessages: 0 } }],
+  ])('parses %j', (raw, expected) => {
+    expect(parseAmqpSection(raw)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['an unknown key', { reserve_timeout: '1s' }],
+    ['an unknown nested key', { redial: { retries: 3 } }],
+    ['a bad duration', { heartbeat: 'soon' }],
+    ['a non-amqp url', { urls: ['http://localhost'] }],
+    ['no urls', { urls: [] }],
+    ['jitter above 1', { redial: { jitter: 2 } }],
+    ['an empty schedule', { redial: { schedule: [] } }],
+  ])('rejects %s', (_label, raw) => {
+    expect(amqpSectionSchema.safeParse(raw).success).toBe(false);
+  });
+
+  it.each([
+    ['the amqp section', amqpSectionSchema],
+    ['pipeline options', amqpPipelineOptionsSchema],
+  ])('describes every key of %s (docs come from the schema)', (_label, schema) => {
+    const undocumented: string[] = [];
+    const visited: string[] = [];
+    const walk = (node: Record<string, any>, path: string) => {
+      for (const [key, child] of Object.entries<Record<string, any>>(node.properties ?? {})) {
+        visited.push(`${path}${key}`);
+        if (!child.description) undocumented.push(`${path}${key}`);
+        const object = child.type === 'object' ? child : (child.anyOf ?? []).find((option: any) => option.type === 'object');
+        if (object) walk(object, `${path}${key}.`);
+      }
+    };
+    walk(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, any>, '');
+    expect(visited.length).toBeGreaterThanOrEqual(4);
+    expect(undocumented).toEqual([]);
+  });
+});
+
+describe('amqp pipeline options schema', () => {
+  it('defaults queue to the pipeline name and prefetch to concurrency', () => {
+    expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions(undefined))).toEqual({
+      pipeline: 'emails', queue: 'emails', prefetch: 7, queueType: 'classic', maxPriority: undefined,
+    });
+  });
+
+  it('keeps explicit values', () => {
+    expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions({ queue: 'q1', prefetch: 3, queue_type: 'quorum', max_priority: 10 }))).toEqual({
+      pipeline: 'emails', queue: 'q1', prefetch: 3, queueType: 'quorum', maxPriority: 10,
+    });
+  });
+
+  it.each([
+    ['a beanstalk key', { reserve_timeout: '1s' }],
+    ['an unknown queue type', { queue_type: 'stream' }],
+    ['priority 0', { max_priority: 0 }],
+    ['priority above 255', { max_priority: 256 }],
+    ['prefetch 0', { prefetch: 0 }],
+  ])('rejects %s', (_label, raw) => {
+    expect(amqpPipelineOptionsSchema.safeParse(raw).success).toBe(false);
+  });
+});

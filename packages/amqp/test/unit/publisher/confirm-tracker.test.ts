@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfirmTracker } from '../../../src/publisher/confirm-tracker.js';
+import type { PublishEntry } from '../../../src/publisher/publish-entry.js';
+
+interface Outcome { id: string; result: 'ok' | string }
+
+function entry(id: string, outcomes: Outcome[], deadlineMs = 1_000): PublishEntry {
+  return {
+    queue: 'q', body: Buffer.from(id), options: { messageId: id }, delayMs: 0, deadlineMs, isReturned: false, isSettled: false,
+    resolve: () => outcomes.push({ id, result: 'ok' }),
+    reject: (error) => outcomes.push({ id, result: (error as { code?: string }).code ?? 'error' }),
+  };
+}
+
+function tracked(count: number, outcomes: Outcome[]): ConfirmTracker {
+  const tracker = new ConfirmTracker();
+  for (let i = 1; i <= count; i++) expect(tracker.add(entry(`m${i}`, outcomes, i * 100))).toBe(i);
+  return tracker;
+}
+
+describe('ConfirmTracker', () => {
+  it('resolves a single ack and leaves the others pending', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(3, outcomes);
+    tracker.confirm(2, false, false);
+    expect(outcomes).toEqual([{ id: 'm2', result: 'ok' }]);
+    expect(tracker.size).toBe(2);
+  });
+
+  it('resolves everything up to the tag on a multiple ack', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(4, outcomes);
+    tracker.confirm(3, true, false);
+    expect(outcomes.map((o) => o.id)).toEqual(['m1', 'm2', 'm3']);
+    expect(tracker.size).toBe(1);
+  });
+
+  it('rejects nacked publishes with WARREN_ERR_AMQP_PUBLISH_NACKED', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(2, outcomes);
+    tracker.confirm(2, true, true);
+    expect(outcomes).toEqual([{ id: 'm1', result: 'WARREN_ERR_AMQP_PUBLISH_NACKED' }, { id: 'm2', result: 'WARREN_ERR_AMQP_PUBLISH_NACKED' }]);
+  });
+
+  it('rejects a returned (unroutable) publish when its ack arrives', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(2, outcomes);
+    tracker.markReturned('m2');
+    tracker.confirm(2, true, false);
+    expect(outcomes).toEqual([{ id: 'm1', result: 'ok' }, { id: 'm2', result: 'WARREN_ERR_AMQP_PUBLISH_UNROUTABLE' }]);
+  });
+
+  it('expires publishes past their deadline, oldest first, and ignores their late confirm', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(3, outcomes);
+    expect(tracker.expire(250, 100)).toBe(2);
+    tracker.confirm(3, true, false);
+    expect(outcomes).toEqual([
+      { id: 'm1', result: 'WARREN_ERR_AMQP_PUBLISH_TIMEOUT' }, { id: 'm2', result: 'WARREN_ERR_AMQP_PUBLISH_TIMEOUT' }, { id: 'm3', result: 'ok' },
+    ]);
+  });
+
+  it('hands back unconfirmed publishes in tag order when the channel dies, without settling them', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(4, outcomes);
+    tracker.confirm(2, false, false);
+    expect(tracker.takeUnconfirmed().map((e) => e.options.messageId)).toEqual(['m1', 'm3', 'm4']);
+    expect(tracker.size).toBe(0);
+    expect(outcomes).toEqual([{ id: 'm2', result: 'ok' }]);
+  });
+
+  it('ignores confirms for unknown tags', () => {
+    const outcomes: Outcome[] = [];
+    const tracker = tracked(1, outcomes);
+    tracker.confirm(99, false, false);
+    expect(outcomes).toEqual([]);
+  });
+});

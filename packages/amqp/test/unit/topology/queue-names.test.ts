@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { deadLetterQueueName, delayQueueArguments, delayQueueName, mainQueueArguments } from '../../../src/topology/queue-names.js';
+import { declareError } from '../../../src/topology/topology-declarer.js';
+
+const base = { pipeline: 'p', queue: 'emails', prefetch: 10, maxPriority: undefined };
+
+describe('queue names and arguments', () => {
+  it('names Q.dlq and Q.delay.<ms>', () => {
+    expect(deadLetterQueueName('emails')).toBe('emails.dlq');
+    expect(delayQueueName('emails', 1500)).toBe('emails.delay.1500');
+  });
+
+  it.each([
+    [{ ...base, queueType: 'classic' as const }, { 'x-queue-type': 'classic' }],
+    [{ ...base, queueType: 'classic' as const, maxPriority: 10 }, { 'x-queue-type': 'classic', 'x-max-priority': 10 }],
+    [{ ...base, queueType: 'quorum' as const, maxPriority: 10 }, { 'x-queue-type': 'quorum' }],
+  ])('declares Q with %j → %j', (options, args) => {
+    expect(mainQueueArguments(options)).toEqual(args);
+  });
+
+  it('routes delay queues back to Q through the default exchange, expiring at least a minute after use', () => {
+    expect(delayQueueArguments('emails', 5_000)).toEqual({
+      'x-message-ttl': 5_000, 'x-expires': 65_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'emails',
+    });
+  });
+});
+
+describe('declareError', () => {
+  it('turns a 406 into a topology mismatch naming the queue and the argument', () => {
+    const cause = Object.assign(new Error(
+      "Operation failed: QueueDeclare; 406 (PRECONDITION-FAILED) with message \"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'emails' in vhost '/': received the value 'quorum' of type 'longstr' but current is none\"",
+    ), { code: 406 });
+    const error = declareError('emails', cause) as Error & { code: string; details: Record<string, unknown>; hint: string };
+    expect(error.code).toBe('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+    expect(error.message).toContain('"emails"');
+    expect(error.message).toContain('x-queue-type');
+    expect(error.details.argument).toBe('x-queue-type');
+    expect(error.hint).toContain('delete_queue emails');
+    expect(error.cause).toBe(cause);
+  });
+
+  it.each([
+    [404, 'WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND'],
+    [undefined, 'WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE'],
+  ])('maps reply code %s to %s', (code, expected) => {
+    expect((declareError('q', Object.assign(new Error('x'), { code })) as Error & { code: string }).code).toBe(expected);
+  });
+});
