@@ -35,7 +35,7 @@ warren.events.on('job:succeeded', ({ job, durationMs }) => {
   settle(job.id);
 });
 warren.events.on('job:failed', ({ job, error, retryInMs }) => {
-  const next = retryInMs === undefined ? 'no retries left' : `retrying in ${Math.round(retryInMs)} ms`;
+  const next = retryInMs === undefined ? 'not retried' : `retrying in ${Math.round(retryInMs)} ms`;
   console.log(`  ↻ ${job.name} failed attempt ${job.attempt}/${job.maxAttempts}: ${(error as Error).message} — ${next}`);
 });
 warren.events.on('job:deadLettered', ({ job, reason, error }) => {
