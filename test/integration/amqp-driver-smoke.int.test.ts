@@ -1,0 +1,171 @@
+/*
+ * Broker smoke test of the amqp driver on its own: confirmed publish/consume with the wire properties,
+ * delay queues routing back to Q, dead letters (peek/replay/purge), one pipeline's channel error
+ * recovering alone, re-subscribe after the queue is deleted, and a topology mismatch failing start().
+ */
+import { randomUUID } from 'node:crypto';
+import amqplib from 'amqplib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSilentLogger, type Delivery, type WireMessage } from '../support/warren-packages.js';
+import * as amqp from '../../packages/amqp/dist/index.js';
+import { withDeadline } from '../support/with-deadline.js';
+
+const URL = process.env.WARREN_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const cleanups: Array<() => Promise<unknown>> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+function uniqueQueue(label: string): string {
+  return `warren-smoke-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+async function deleteQueues(...queues: string[]): Promise<void> {
+  const connection = await amqplib.connect(URL);
+  const channel = await connection.createChannel();
+  for (const queue of queues) {
+    for (const name of [queue, `${queue}.dlq`]) await channel.deleteQueue(name);
+  }
+  await connection.close();
+}
+
+function createDriver(queues: string[], options: Record<string, unknown> = {}): amqp.AmqpDriver {
+  const driver = amqp.amqpDriverDefinition.create({
+    section: amqp.parseAmqpSection({ urls: [URL], heartbeat: '5s', watchdog_interval: '1s', connection_name: 'warren-smoke-test' }),
+    pipelines: queues.map((queue) => ({ name: queue, concurrency: 4, options: amqp.parseAmqpPipelineOptions(options) })),
+    logger: createSilentLogger(),
+  }) as amqp.AmqpDriver;
+  cleanups.push(() => deleteQueues(...queues));
+  cleanups.push(() => driver.close({ timeoutMs: 2_000 }));
+  return driver;
+}
+
+function message(type: string, payload: unknown): WireMessage {
+  return {
+    body: Buffer.from(JSON.stringify(payload)),
+    properties: {
+      messageId: randomUUID(), type, timestampMs: 1_700_000_000_000, contentType: 'application/json', contentEncoding: 'utf-8',
+      priority: 3, headers: { 'x-warren-attempt': 1 },
+    },
+  };
+}
+
+/** Collects deliveries of `pipeline` (acking each) and resolves waits on how many arrived. */
+async function collect(driver: amqp.AmqpDriver, pipeline: string) {
+  const received: Delivery[] = [];
+  const waiters: Array<() => void> = [];
+  const consumer = await driver.consume(pipeline, {
+    prefetch: 4,
+    onDelivery: (delivery) => {
+      received.push(delivery);
+      delivery.ack();
+      for (const wake of waiters.splice(0)) wake();
+    },
+  });
+  const waitFor = (count: number, what: string) => withDeadline(new Promise<void>((resolve) => {
+    const check = () => (received.length >= count ? resolve() : waiters.push(check));
+    check();
+  }), 10_000, what);
+  return { consumer, received, waitFor };
+}
+
+describe('amqp driver against RabbitMQ', () => {
+  it('publishes with confirms and delivers body and properties unchanged', async () => {
+    const queue = uniqueQueue('roundtrip');
+    const driver = createDriver([queue]);
+    await driver.start();
+    expect(driver.status().state).toBe('ready');
+    const { consumer, received, waitFor } = await collect(driver, queue);
+    const sent = message('emails.welcome', { userId: 'u1' });
+    await driver.publish(queue, sent);
+    await waitFor(1, 'the published message');
+    expect(consumer.isConsuming).toBe(true);
+    expect(received[0]?.body.equals(sent.body)).toBe(true);
+    expect(received[0]?.properties).toMatchObject({
+      messageId: sent.properties.messageId, type: 'emails.welcome', timestampMs: 1_700_000_000_000,
+      contentType: 'application/json', contentEncoding: 'utf-8', priority: 3, headers: { 'x-warren-attempt': 1 },
+    });
+    expect(received[0]?.redelivered).toBe(false);
+  });
+
+  it('routes a delayed publish through Q.delay.<ms> back to Q', async () => {
+    const queue = uniqueQueue('delay');
+    const driver = createDriver([queue]);
+    cleanups.push(async () => {
+      const connection = await amqplib.connect(URL);
+      await (await connection.createChannel()).deleteQueue(`${queue}.delay.300`);
+      await connection.close();
+    });
+    await driver.start();
+    const { received, waitFor } = await collect(driver, queue);
+    const startedAt = Date.now();
+    await driver.publish(queue, message('later', {}), { delayMs: 300 });
+    await waitFor(1, 'the delayed message');
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+    expect(received[0]?.properties.headers['x-first-death-queue']).toBe(`${queue}.delay.300`);
+  });
+
+  it('stores dead letters in Q.dlq, peeks without removing, replays to Q and purges', async () => {
+    const queue = uniqueQueue('dlq');
+    const driver = createDriver([queue]);
+    await driver.start();
+    for (const n of [1, 2, 3]) await driver.deadLetter(queue, message('dead', { n }));
+    expect((await driver.inspect(queue)).deadLettered).toBe(3);
+    const peeked = await driver.peekDeadLetters(queue, 2);
+    expect(peeked.map((m) => JSON.parse(m.body.toString()).n)).toEqual([1, 2]);
+    expect((await driver.inspect(queue)).deadLettered).toBe(3);
+    expect(await driver.replayDeadLetters(queue, (m) => m, 1)).toBe(1);
+    expect(await driver.inspect(queue)).toMatchObject({ ready: 1, deadLettered: 2 });
+    expect(await driver.purgeDeadLetters(queue)).toBe(2);
+    expect((await driver.inspect(queue)).deadLettered).toBe(0);
+  });
+
+  it('recovers one pipeline after a channel error without dropping the connection or the other pipeline', async () => {
+    const [broken, healthy] = [uniqueQueue('broken'), uniqueQueue('healthy')];
+    const driver = createDriver([broken, healthy]);
+    await driver.start();
+    const brokenSide = await collect(driver, broken);
+    const healthySide = await collect(driver, healthy);
+    const generation = driver.status().gauges.generation;
+    const oldChannel = driver.testHooks.consumerChannel(broken);
+    // Acking a tag the channel never delivered makes RabbitMQ close that channel with 406.
+    oldChannel?.ack({ fields: { deliveryTag: 2 ** 31 } } as never);
+    await withDeadline(new Promise<void>((resolve) => oldChannel?.once('close', () => resolve())), 5_000, 'the 406 channel close');
+    await driver.publish(healthy, message('h', {}));
+    await healthySide.waitFor(1, 'a delivery on the healthy pipeline');
+    await driver.publish(broken, message('b', {}));
+    await brokenSide.waitFor(1, 'a delivery on the recovered pipeline');
+    expect(driver.testHooks.consumerChannel(broken)).not.toBe(oldChannel);
+    expect(driver.status().gauges.generation).toBe(generation);
+    expect(driver.status().state).toBe('ready');
+  });
+
+  it('re-declares and re-subscribes when the queue is deleted under the consumer', async () => {
+    const queue = uniqueQueue('deleted');
+    const driver = createDriver([queue]);
+    await driver.start();
+    const { consumer, waitFor } = await collect(driver, queue);
+    await deleteQueues(queue);
+    await withDeadline((async () => {
+      while (!consumer.isConsuming || (await driver.inspect(queue).catch(() => undefined))?.consumers !== 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })(), 10_000, 'the consumer to come back on the re-declared queue');
+    await driver.publish(queue, message('again', {}));
+    await waitFor(1, 'a delivery after the queue was re-declared');
+  });
+
+  it('fails start() with a topology mismatch naming the queue and argument', async () => {
+    const queue = uniqueQueue('mismatch');
+    const classic = createDriver([queue]);
+    await classic.start();
+    await classic.close();
+    const quorum = createDriver([queue], { queue_type: 'quorum' });
+    const error = await quorum.start().then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    expect(error?.code).toBe('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+    expect(error?.message).toContain(queue);
+    expect(error?.message).toContain('x-queue-type');
+    expect(quorum.status().state).toBe('failed');
+  });
+});
