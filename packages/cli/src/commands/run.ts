@@ -1,0 +1,106 @@
+/*
+ * `warren run`: validates the config, starts Warren with the health/metrics server, and runs until
+ * SIGTERM/SIGINT (graceful drain, exit 0) or a second signal (forced, exit 130) or a failed driver
+ * (exit 1). The shutdown decision is ShutdownController's; the wiring is here.
+ */
+import type { Command } from 'commander';
+import { HealthServer, Warren, WarrenMetrics, assertConfig, loadConfig, type Logger } from '@warren/core';
+import type { CliContext } from '../cli-context.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { createCliLogger } from '../output/create-cli-logger.js';
+import { configOption, resolveConfigPath } from '../runtime/config-path.js';
+import { parseIntegerOption, parseListOption } from '../runtime/parse-options.js';
+import { registerDriverPackages } from '../runtime/register-driver-packages.js';
+import { ShutdownController, type ShutdownRequest } from '../runtime/shutdown-controller.js';
+import { startupMessage, startupSummary } from '../runtime/startup-summary.js';
+
+/** How long a forced exit waits for forceClose() to requeue before exiting anyway. */
+const FORCE_CLOSE_GRACE_MS = 5_000;
+
+interface RunOptions {
+  readonly config: string;
+  readonly pipelines?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly http: boolean;
+}
+
+export function registerRunCommand(program: Command, context: CliContext): void {
+  program
+    .command('run')
+    .description('run workers until SIGTERM/SIGINT; serve /health, /ready and /metrics')
+    .addOption(configOption())
+    .option('--pipelines <names>', 'consume only these pipelines (comma-separated; default jobs.consume)')
+    .option('--port <port>', 'health/metrics port (overrides http.port; 0 picks a free one)')
+    .option('--host <host>', 'health/metrics host (overrides http.host)')
+    .option('--no-http', 'do not serve /health, /ready and /metrics')
+    .action(async (options: RunOptions) => {
+      context.exitCode = await runWorker(options, context);
+    });
+}
+
+async function runWorker(options: RunOptions, context: CliContext): Promise<ExitCode> {
+  const { io } = context;
+  await registerDriverPackages();
+  const file = resolveConfigPath(io.cwd, options.config);
+  const loaded = await loadConfig(file, { env: io.env });
+  const config = assertConfig(loaded); // every error listed, exit 2
+  const logger = createCliLogger({ level: config.log.level, pretty: config.log.pretty, isTty: io.isTty });
+  for (const warning of loaded.diagnostics) logger.warn({ code: warning.code, path: warning.path, hint: warning.hint }, warning.message);
+  const port = options.port === undefined ? config.http.port : parseIntegerOption(options.port, '--port', 0, 65_535);
+  const pipelines = options.pipelines === undefined ? undefined : parseListOption(options.pipelines);
+
+  const warren = await Warren.fromConfig(file, { logger, env: io.env });
+  const controller = new ShutdownController({
+    onForce: (signal) => forceExit(warren, logger, signal, context),
+    onTransition: ({ from, to, reason }) => logger.info({ from, to, reason }, `shutdown: ${to}`),
+  });
+  controller.install();
+  const offFailed = warren.events.on('driver:state', ({ driver, to }) => {
+    if (to === 'failed') controller.fail(`driver ${driver} failed`);
+  });
+  const metrics = new WarrenMetrics();
+  metrics.attach(warren);
+  const server = options.http && config.http.enabled
+    ? new HealthServer({ port, host: options.host ?? config.http.host, probe: () => warren.health(), metrics, logger })
+    : undefined;
+  try {
+    const address = await server?.start();
+    await warren.run(pipelines ? { pipelines } : {});
+    const consumed = pipelines ?? warren.health().pipelines.filter((p) => p.workerState !== 'not-consumed').map((p) => p.name);
+    const summary = startupSummary(config, consumed, (name) => warren.registry.forPipeline(name).map((d) => d.name), address);
+    logger.info({ ...summary, port: address?.port }, startupMessage(summary));
+    const request = await controller.requested;
+    return await shutDown(request, warren, logger, config.jobs.shutdownTimeoutMs);
+  } finally {
+    offFailed();
+    metrics.detach();
+    await server?.close();
+    controller.dispose();
+  }
+}
+
+async function shutDown(request: ShutdownRequest, warren: Warren, logger: Logger, shutdownTimeoutMs: number): Promise<ExitCode> {
+  if (request.kind === 'failure') {
+    logger.error({ reason: request.reason }, `stopping: ${request.reason}; unfinished jobs are requeued`);
+    await warren.forceClose().catch((error: unknown) => logger.error({ err: error }, 'force close failed'));
+    return EXIT_CODES.failure;
+  }
+  logger.info({ signal: request.signal, shutdownTimeoutMs }, `${request.signal}: draining in-flight jobs (send it again to force exit)`);
+  try {
+    await warren.close();
+    logger.info('warren stopped cleanly');
+    return EXIT_CODES.ok;
+  } catch (error) {
+    logger.error({ err: error }, 'warren did not close cleanly');
+    return EXIT_CODES.failure;
+  }
+}
+
+/** Second signal: abort in-flight jobs without acking them (they are redelivered) and exit at once. */
+function forceExit(warren: Warren, logger: Logger, signal: string, context: CliContext): void {
+  logger.warn({ signal }, `${signal} again: forcing exit; in-flight jobs are not acked and will be redelivered`);
+  const exit = () => context.exit(EXIT_CODES.forced);
+  setTimeout(exit, FORCE_CLOSE_GRACE_MS).unref();
+  warren.forceClose().then(exit, exit);
+}

@@ -1,0 +1,38 @@
+/*
+ * `warren status [--json]`: per pipeline, messages ready, unacked, consumers, delayed and
+ * dead-lettered, as the driver reports them (warren.inspect). Never prints broker credentials.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
+import { configOption } from '../runtime/config-path.js';
+import { withWarren } from '../runtime/open-warren.js';
+import { parseListOption } from '../runtime/parse-options.js';
+
+interface StatusOptions {
+  readonly config: string;
+  readonly json?: boolean;
+  readonly pipelines?: string;
+}
+
+export function registerStatusCommand(program: Command, context: CliContext): void {
+  program
+    .command('status')
+    .description('show queue depth, consumers, delayed and dead-lettered counts per pipeline')
+    .addOption(configOption())
+    .option('--pipelines <names>', 'only these pipelines (comma-separated)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: StatusOptions) => {
+      const rows = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
+        const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
+        const result: StatusRow[] = [];
+        for (const name of names) {
+          const stats = await warren.inspect(name);
+          result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
+        }
+        return result;
+      });
+      const lines = options.json ? [formatStatusJson(rows)] : formatStatus(rows);
+      for (const line of lines) context.io.out(line);
+    });
+}

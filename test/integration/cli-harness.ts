@@ -1,0 +1,143 @@
+/*
+ * Helpers for the CLI broker tests: spawn the built `warren` binary, read its JSON log lines, wait
+ * for a line or an exit with a deadline, and make throwaway projects whose job modules import the
+ * workspace's @warren/core (symlinked, so the CLI and the jobs share one registry).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withDeadline } from '../support/with-deadline.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const WARREN_BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
+export const TEST_AMQP_URL = process.env.WARREN_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** A running (or finished) `warren` process with its output. */
+export class WarrenProcess {
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(readonly child: ChildProcess) {
+    const collect = (into: string[]) => {
+      let partial = '';
+      return (chunk: Buffer) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        into.push(...lines);
+        for (const wake of [...this.#waiters]) wake();
+      };
+    };
+    child.stdout?.on('data', collect(this.stdout));
+    child.stderr?.on('data', collect(this.stderr));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Stdout lines that are JSON objects (pino logs). */
+  logs(): Array<Record<string, unknown>> {
+    return this.stdout.flatMap((line) => {
+      try {
+        const value = JSON.parse(line) as unknown;
+        return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Resolves with the first log line matching `predicate`; fails after `timeoutMs` or if the process exits. */
+  waitForLog(predicate: (log: Record<string, unknown>) => boolean, what: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+    return withDeadline(
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const check = () => {
+          const found = this.logs().find(predicate);
+          if (found) {
+            this.#waiters.delete(check);
+            resolve(found);
+          }
+        };
+        this.#waiters.add(check);
+        check();
+        void this.exited.then(() => {
+          check();
+          if (this.#waiters.delete(check)) reject(new Error(`warren exited before ${what}:\n${this.transcript()}`));
+        });
+      }),
+      timeoutMs,
+      `${what}\n${this.transcript()}`,
+    );
+  }
+
+  /** Resolves with the exit code; fails after `timeoutMs`. */
+  async exitCode(timeoutMs = 30_000): Promise<number | null> {
+    return (await withDeadline(this.exited, timeoutMs, `warren to exit\n${this.transcript()}`)).code;
+  }
+
+  transcript(): string {
+    return [...this.stdout.slice(-40), ...this.stderr.slice(-20).map((l) => `[stderr] ${l}`)].join('\n');
+  }
+
+  /** Kills the process if it still runs (test cleanup). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+/** Starts `warren <args>` in `cwd`. */
+export function startWarren(args: readonly string[], cwd: string, env: Record<string, string> = {}): WarrenProcess {
+  return new WarrenProcess(spawn(process.execPath, [WARREN_BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Runs `warren <args>` to completion. */
+export async function runWarren(args: readonly string[], cwd: string, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const process = startWarren(args, cwd);
+  const code = await process.exitCode(timeoutMs);
+  return { code, stdout: process.stdout.join('\n'), stderr: process.stderr.join('\n') };
+}
+
+/** A temporary project folder whose modules can import @warren/core and @warren/amqp. */
+export function makeProject(files: Record<string, string>): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-cli-'));
+  mkdirSync(join(dir, 'node_modules/@warren'), { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'packages/core'), join(dir, 'node_modules/@warren/core'), 'dir');
+  symlinkSync(join(REPO_ROOT, 'packages/amqp'), join(dir, 'node_modules/@warren/amqp'), 'dir');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'warren-cli-test', private: true, type: 'module' }));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A unique name for queues of one test. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}.${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** GETs a path on the worker's health server. */
+export async function httpGet(port: number, path: string): Promise<{ status: number; body: string; type: string | null }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: response.status, body: await response.text(), type: response.headers.get('content-type') };
+}
+
+/** Polls `read` until `accept` says yes, or fails after `timeoutMs` naming `what`. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await read();
+      if (accept(last)) return last;
+    } catch (error) {
+      last = error as T;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
