@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { assertConfig, loadConfig } from '../config/config-loader.js';
 import { readConfigSource } from '../config/config-source.js';
 import type { WarrenConfig } from '../config/config-types.js';
+import type { Diagnostic } from '../doctor/diagnostic.js';
 import { hasErrors } from '../doctor/format-diagnostic.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { driverRegistry as defaultDrivers, type DriverRegistry } from '../driver/driver-registry.js';
@@ -20,6 +21,8 @@ export interface PreparedWarren {
   readonly drivers: DriverRegistry;
   readonly registry: JobRegistry;
   readonly loadedModules: string[];
+  /** Warnings of the final check (errors have already thrown). */
+  readonly warnings: Diagnostic[];
 }
 
 export async function prepareWarren(source: string | object, options: WarrenOptions): Promise<PreparedWarren> {
@@ -38,5 +41,5 @@ export async function prepareWarren(source: string | object, options: WarrenOpti
   // Jobs are known only now; a job bound to a pipeline that does not exist is a config error too.
   const diagnostics = await runDoctor({ source, registry: drivers, jobs: registry.list(), ...env });
   if (hasErrors(diagnostics)) assertConfig({ diagnostics, ...(read.file ? { file: read.file } : {}) });
-  return { config, drivers, registry, loadedModules };
+  return { config, drivers, registry, loadedModules, warnings: diagnostics.filter((d) => d.severity === 'warning') };
 }

@@ -14,6 +14,7 @@ import type { WarrenEventMap } from '../events/warren-events.js';
 import type { JobRegistry } from '../job/job-registry.js';
 import type { DispatchOptions, JobClass, PayloadOf } from '../job/job-types.js';
 import { createLogger } from '../logging/logger.js';
+import { logWarningsOnce } from '../logging/warn-once.js';
 import { PipelineWorker } from '../worker/pipeline-worker.js';
 import { dispatchJob } from './dispatch-job.js';
 import { DriverSet } from './driver-set.js';
@@ -62,6 +63,7 @@ export class Warren {
   static async fromConfig(source: string | object, options: WarrenOptions = {}): Promise<Warren> {
     const prepared = await prepareWarren(source, options);
     const logger = options.logger ?? createLogger({ level: prepared.config.log.level });
+    logWarningsOnce(logger, prepared.warnings);
     const drivers = new DriverSet(prepared.config, prepared.drivers, logger);
     const warren = new Warren(prepared.config, prepared.registry, drivers, logger, options.container);
     try {

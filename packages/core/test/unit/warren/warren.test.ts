@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { inject, injectable } from 'tsyringe';
 import {
-  DriverRegistry, JOB_CONTEXT, Job, JobRegistry, Unrecoverable, Warren, WarrenError, createSilentLogger,
+  DriverRegistry, JOB_CONTEXT, createLogger, Job, JobRegistry, Unrecoverable, Warren, WarrenError, createSilentLogger,
   isWarrenError, memoryDriver, type JobContext, type WarrenEventMap,
 } from '../../../src/index.js';
 
@@ -152,6 +152,19 @@ describe('Warren', () => {
     expect((error as WarrenError).code).toBe('WARREN_ERR_CONFIG_INVALID');
     expect((error as Error).message).toMatch(/ElsewhereJob/);
     expect((error as Error).message).toMatch(/missing/);
+  });
+
+  it('logs config warnings once per process, however many instances load the config', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
+    const config = { version: 1, jobs: { pipelines: { lonely: { driver: 'memory' } } }, http: { enabled: false } };
+    for (let i = 0; i < 2; i += 1) {
+      const instance = await Warren.fromConfig(config, { ...isolated(), logger });
+      await instance.close();
+    }
+    const warnings = lines.map((line) => JSON.parse(line) as { code?: string; path?: string }).filter((entry) => entry.code === 'WARREN_WRN_001');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.path).toBe('jobs.pipelines.lonely');
   });
 
   it('is ready only while running and consuming', async () => {
