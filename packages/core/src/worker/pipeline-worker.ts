@@ -6,11 +6,13 @@
  */
 import type { Logger } from 'pino';
 import type { Consumer, Delivery } from '../driver/driver.js';
+import type { DeadLetterReason } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
 import { decodeDelivery, type DecodedJob } from './decode-delivery.js';
 import { InFlightDelivery } from './in-flight-delivery.js';
-import { createDeadLetterCopy, createRetryCopy } from './message-copies.js';
+import { handOff } from './hand-off.js';
+import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
 import { runAttempt } from './run-attempt.js';
@@ -193,8 +195,8 @@ export class PipelineWorker {
     const { events } = this.#options;
     const log = { err: error, jobId: job.id, job: job.name, attempt: job.attempt };
     if (outcome.action === 'retry') {
-      const isHandedOff = await this.#handOff(entry, () =>
-        this.#options.driver.publish(this.pipeline, createRetryCopy(entry.delivery, job), { delayMs: outcome.delayMs }));
+      const retryCopy = createRetryCopy(entry.delivery, job);
+      const isHandedOff = await handOff(entry, () => this.#options.driver.publish(this.pipeline, retryCopy, { delayMs: outcome.delayMs }), this.#logger);
       this.#logger.warn({ ...log, retryInMs: isHandedOff ? outcome.delayMs : undefined }, isHandedOff ? 'job failed; retry scheduled' : 'job failed; retry hand-off failed, requeued');
       events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
       return;
@@ -207,22 +209,9 @@ export class PipelineWorker {
     }
   }
 
-  #deadLetter(entry: InFlightDelivery, identity: Parameters<typeof createDeadLetterCopy>[1], reason: Parameters<typeof createDeadLetterCopy>[2]['reason'], error: unknown): Promise<boolean> {
+  #deadLetter(entry: InFlightDelivery, identity: CopyIdentity, reason: DeadLetterReason, error: unknown): Promise<boolean> {
     const copy = createDeadLetterCopy(entry.delivery, identity, { reason, error, failedAtMs: Date.now() });
-    return this.#handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy));
-  }
-
-  /** Acks only after the driver took the copy; requeues (never acks, never drops) when it did not. */
-  async #handOff(entry: InFlightDelivery, publish: () => Promise<void>): Promise<boolean> {
-    try {
-      await publish();
-    } catch (error) {
-      this.#logger.error({ err: error }, 'the driver did not take the retry/dead-letter copy; requeueing the original');
-      entry.requeue();
-      return false;
-    }
-    entry.ack();
-    return true;
+    return handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger);
   }
 
   #waitForIdle(timeoutMs: number): Promise<boolean> {
