@@ -141,3 +141,57 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A job module (plain JS) that appends `started <tag>` / `finished <tag>` to ledger.txt and sleeps `ms`, honouring ctx.signal. */
+export const SLEEP_JOB_MODULE = `
+import { Job } from '@warren/core';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+const ledger = join(process.cwd(), 'ledger.txt');
+export class SleepJob {
+  async handle(payload, ctx) {
+    appendFileSync(ledger, 'started ' + payload.tag + ' ' + process.pid + '\\n');
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, payload.ms);
+      ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); });
+    });
+    appendFileSync(ledger, 'finished ' + payload.tag + ' ' + process.pid + '\\n');
+  }
+}
+Job('test.sleep', { pipeline: 'work', timeout: '60s' })(SleepJob);
+`;
+
+export interface WorkerYamlOptions {
+  readonly queue: string;
+  readonly url?: string;
+  readonly shutdownTimeout?: string;
+  readonly concurrency?: number;
+}
+
+/** A warren.yaml with one AMQP pipeline `work` on `queue`, fast redials and the http server on a random port. */
+export function workerYaml(options: WorkerYamlOptions): string {
+  return [
+    'version: 1',
+    'amqp:',
+    `  urls: ["${options.url ?? TEST_AMQP_URL}"]`,
+    '  heartbeat: 2s',
+    '  redial: { schedule: [100ms, 200ms], jitter: 0 }',
+    'jobs:',
+    '  modules: ["jobs/*.js"]',
+    `  shutdown_timeout: ${options.shutdownTimeout ?? '10s'}`,
+    '  pipelines:',
+    '    work:',
+    '      driver: amqp',
+    `      concurrency: ${options.concurrency ?? 5}`,
+    `      options: { queue: ${options.queue} }`,
+    'http: { port: 0, host: 127.0.0.1 }',
+    'log: { level: info, pretty: false }',
+    '',
+  ].join('\n');
+}
+
+/** The port from the startup log line of `warren run`. */
+export async function startedPort(worker: WarrenProcess): Promise<number> {
+  const line = await worker.waitForLog((log) => typeof log.msg === 'string' && log.msg.startsWith('warren started'), 'the startup log line');
+  return line.port as number;
+}
