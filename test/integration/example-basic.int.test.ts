@@ -1,0 +1,37 @@
+/*
+ * The README's first command runs examples/basic (`pnpm demo`): it must print what happened to each
+ * job and exit 0, on the in-memory driver and, with AMQP_URL set, on RabbitMQ.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEST_AMQP_URL } from '../support/require-broker.js';
+
+const exampleMain = fileURLToPath(new URL('../../examples/basic/dist/main.js', import.meta.url));
+
+async function runExample(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const baseEnv = { ...process.env };
+  delete baseEnv.AMQP_URL;
+  return promisify(execFile)(process.execPath, [exampleMain], { env: { ...baseEnv, ...env }, timeout: 30_000 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+describe('examples/basic', () => {
+  it.each([
+    ['the in-memory driver', {}, 'memory'],
+    ['RabbitMQ when AMQP_URL is set', { AMQP_URL: process.env.WARREN_TEST_AMQP_URL ?? DEFAULT_TEST_AMQP_URL }, 'amqp'],
+  ] as const)('runs on %s: a success, a retry and a dead letter, then exits 0', async (_label, env, driver) => {
+    const { code, stdout, stderr } = await runExample(env);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`on the ${driver} driver`);
+    expect(stdout.match(/emails\.welcome succeeded/g)).toHaveLength(2);
+    expect(stdout).toMatch(/reports\.build failed attempt 1\/3: upstream timed out .* retrying in \d+ ms/);
+    expect(stdout).toMatch(/reports\.build succeeded on attempt 2\/3/);
+    expect(stdout).toMatch(/billing\.charge dead-lettered \(unrecoverable\): card declined-4242 was declined/);
+    expect(stdout).toMatch(/done\s*$/);
+  });
+});
