@@ -51,7 +51,7 @@ export class AmqpDriver implements Driver {
     });
     this.#publisher = new Publisher({
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages,
-      breaker: this.#breaker, declarer: this.#declarer, logger: this.#log,
+      breaker: this.#breaker, declarer: this.#declarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
     });
     this.#manager = new ConnectionManager({
       section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model),
@@ -177,6 +177,12 @@ export class AmqpDriver implements Driver {
     for (const pipeline of this.#pipelines.values()) await this.#declarer.declarePipeline(pipeline);
     await this.#publisher.attach(model);
     await Promise.all([...this.#consumers].map((consumer) => consumer.attach(model).catch(() => undefined))); // each retries itself
+  }
+
+  async #redeclare(queue: string): Promise<void> {
+    for (const pipeline of this.#pipelines.values()) {
+      if (pipeline.queue === queue || deadLetterQueueName(pipeline.queue) === queue) await this.#declarer.declarePipeline(pipeline);
+    }
   }
 
   #onConnectionLost(): void {

@@ -10,6 +10,12 @@ export class ConfirmTracker {
   // A Map iterates in insertion order, which is delivery-tag order.
   readonly #pending = new Map<number, PublishEntry>();
   #nextTag = 1;
+  readonly #onReturned: ((entry: PublishEntry) => boolean) | undefined;
+
+  /** `onReturned` may take over a returned publish (re-declare and re-send); return false to reject it. */
+  constructor(onReturned?: (entry: PublishEntry) => boolean) {
+    this.#onReturned = onReturned;
+  }
 
   get size(): number {
     return this.#pending.size;
@@ -81,6 +87,7 @@ export class ConfirmTracker {
       return false;
     }
     if (entry.isReturned) {
+      if (this.#onReturned?.(entry)) return false;
       settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_UNROUTABLE', `the publish to "${entry.queue}" was returned as unroutable (does the queue exist?)`, {
         details: { queue: entry.queue, messageId: entry.options.messageId },
       }));

@@ -17,6 +17,8 @@ export interface PublishEntry {
   deadlineMs: number;
   /** The broker returned it as unroutable; its ack then means rejection. */
   isReturned: boolean;
+  /** How many times the broker returned it; each time the queue is re-declared and the publish re-sent. */
+  returnCount: number;
   isSettled: boolean;
 }
 

@@ -21,7 +21,12 @@ export interface PublisherOptions {
   readonly breaker: BrokerBreaker;
   readonly declarer: TopologyDeclarer;
   readonly logger: Logger;
+  /** Re-declares the queue a returned (unroutable) publish was meant for: Q or Q.dlq deleted out of band. */
+  readonly redeclare: (queue: string) => Promise<void>;
 }
+
+/** Returns tolerated per publish before it is rejected as unroutable. */
+const MAX_RETURNS = 3;
 
 export class Publisher {
   readonly #outbox: Outbox<PublishEntry>;
@@ -57,7 +62,7 @@ export class Publisher {
   async attach(model: ChannelModel): Promise<void> {
     this.#model = model;
     const channel = await model.createConfirmChannel();
-    const tracker = new ConfirmTracker();
+    const tracker = new ConfirmTracker((entry) => this.#onReturned(entry));
     channel.on('error', (error: unknown) => this.#options.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
     channel.on('close', () => this.#onChannelClosed(channel, tracker));
     channel.on('ack', (fields: { deliveryTag: number; multiple: boolean }) => this.#onConfirm(tracker, fields.deliveryTag, fields.multiple, false));
@@ -93,7 +98,7 @@ export class Publisher {
     return new Promise<void>((resolve, reject) => {
       const entry: PublishEntry = {
         queue, body: message.body, options: toPublishOptions(message.properties), delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
-        resolve, reject, deadlineMs: 0, isReturned: false, isSettled: false,
+        resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, isSettled: false,
       };
       if (this.#canSendNow(entry)) {
         this.#send(this.#channel as ConfirmChannel, entry, queue);
@@ -199,6 +204,21 @@ export class Publisher {
         this.#options.logger.warn({ err: error, event: 'amqp.publisher.reopen_failed' }, 'reopening the publish channel failed');
       });
     });
+  }
+
+  #onReturned(entry: PublishEntry): boolean {
+    if (entry.returnCount >= MAX_RETURNS || this.#isClosed) return false;
+    entry.returnCount++;
+    entry.isReturned = false;
+    this.#options.logger.warn({ event: 'amqp.publisher.returned', queue: entry.queue, delayMs: entry.delayMs },
+      'a publish was returned as unroutable; re-declaring its queue and sending it again');
+    const redeclared = entry.delayMs > 0 ? Promise.resolve(this.#options.declarer.forgetDelayQueues()) : this.#options.redeclare(entry.queue);
+    redeclared.catch((error: unknown) => this.#options.logger.warn({ err: error, queue: entry.queue }, 're-declaring after a return failed'))
+      .finally(() => {
+        this.#outbox.requeueFront([entry]);
+        this.flush();
+      }).catch(() => undefined); // both steps above catch their own failures
+    return true;
   }
 
   #expire(): void {

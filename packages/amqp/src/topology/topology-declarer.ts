@@ -73,6 +73,11 @@ export class TopologyDeclarer {
     return name;
   }
 
+  /** Forces the next delayed publish to re-declare its delay queue (one was found missing). */
+  forgetDelayQueues(): void {
+    this.#delayQueues.clear();
+  }
+
   /** Delay queues this process has declared for `queue` (they may have expired since). */
   knownDelayQueues(queue: string): string[] {
     return [...(this.#knownDelayQueues.get(queue) ?? [])];

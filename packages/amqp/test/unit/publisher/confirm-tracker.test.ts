@@ -6,7 +6,7 @@ interface Outcome { id: string; result: 'ok' | string }
 
 function entry(id: string, outcomes: Outcome[], deadlineMs = 1_000): PublishEntry {
   return {
-    queue: 'q', body: Buffer.from(id), options: { messageId: id }, delayMs: 0, deadlineMs, isReturned: false, isSettled: false,
+    queue: 'q', body: Buffer.from(id), options: { messageId: id }, delayMs: 0, deadlineMs, isReturned: false, returnCount: 0, isSettled: false,
     resolve: () => outcomes.push({ id, result: 'ok' }),
     reject: (error) => outcomes.push({ id, result: (error as { code?: string }).code ?? 'error' }),
   };
@@ -73,6 +73,19 @@ describe('ConfirmTracker', () => {
     const outcomes: Outcome[] = [];
     const tracker = tracked(1, outcomes);
     tracker.confirm(99, false, false);
+    expect(outcomes).toEqual([]);
+  });
+});
+
+describe('ConfirmTracker with a return handler', () => {
+  it('lets the handler take over a returned publish instead of rejecting it', () => {
+    const outcomes: Outcome[] = [];
+    const taken: string[] = [];
+    const tracker = new ConfirmTracker((returned) => (taken.push(String(returned.options.messageId)), true));
+    tracker.add(entry('m1', outcomes));
+    tracker.markReturned('m1');
+    tracker.confirm(1, false, false);
+    expect(taken).toEqual(['m1']);
     expect(outcomes).toEqual([]);
   });
 });
