@@ -12,7 +12,8 @@ import {
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
-import { ConnectionManager, type ConnectionManagerEventMap } from './connection/connection-manager.js';
+import { ConnectionManager } from './connection/connection-manager.js';
+import type { ConnectionManagerEventMap } from './connection/connection-manager-options.js';
 import { toDriverState, type ConnectionState } from './connection/connection-state.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
@@ -104,7 +105,9 @@ export class AmqpDriver implements Driver {
   async consume(pipeline: string, options: ConsumeOptions): Promise<Consumer> {
     const resolved = this.#pipelines.get(pipeline);
     if (!resolved) throw unknownPipeline(pipeline);
-    if (this.#closing) throw amqpError('WARREN_ERR_AMQP_CONSUME_CLOSED', `cannot consume "${pipeline}": the driver is closing`);
+    if (this.#closing || this.#manager.state === 'failed') {
+      throw amqpError('WARREN_ERR_AMQP_CONSUME_CLOSED', `cannot consume "${pipeline}": the driver is ${this.#closing ? 'closing' : 'failed'}`);
+    }
     const consumer = new PipelineConsumer({
       pipeline: resolved, prefetch: options.prefetch, onDelivery: options.onDelivery, declarer: this.#declarer, logger: this.#log,
       onCancelled: (cancelled) => this.#consumers.delete(cancelled),

@@ -32,7 +32,7 @@ export * as amqpReplyCodes from './amqp-reply-codes.js';
 // states and events (for tests, health and operators)
 export { CONNECTION_TRANSITIONS, canTransition, toDriverState } from './connection/connection-state.js';
 export type { ConnectionState } from './connection/connection-state.js';
-export type { ConnectionManagerEventMap } from './connection/connection-manager.js';
+export type { ConnectionManagerEventMap } from './connection/connection-manager-options.js';
 export { CONSUMER_TRANSITIONS } from './consumer/consumer-state.js';
 export type { ConsumerState } from './consumer/consumer-state.js';
 export type { BreakerState } from './breaker/broker-breaker.js';

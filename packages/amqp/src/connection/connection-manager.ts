@@ -7,37 +7,11 @@
 import type { ChannelModel } from 'amqplib';
 import { TypedEmitter, isWarrenError, redactUrl, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
-import type { AmqpSection } from '../amqp-options.js';
-import type { BrokerBreaker } from '../breaker/broker-breaker.js';
 import { TimerSet, type OwnedTimer } from '../timer-set.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
 import { dialBroker } from './broker-dialer.js';
 import { redialDelayMs } from './redial-schedule.js';
-
-export type ConnectionManagerEventMap = {
-  /** The state changed; `cause` is an error or a short reason. */
-  'connection:state': { from: ConnectionState; to: ConnectionState; cause: unknown };
-  /** A connection of `generation` is up and set up (topology declared, consumers subscribed). */
-  'connection:ready': { generation: number };
-  /** The connection of `generation` was lost. */
-  'connection:lost': { generation: number; error: unknown };
-  /** The next redial is scheduled. */
-  'connection:retry': { attempt: number; delayMs: number; error: unknown };
-  /** A fatal error no caller waits on: redial timeout, or a failure that no retry can fix. */
-  'connection:fatal': { error: unknown };
-};
-
-/** Runs on every fresh connection before it counts as ready; throws to drop it (or fail, if fatal). */
-export type ConnectionSetup = (model: ChannelModel, generation: number) => Promise<void>;
-
-export interface ConnectionManagerOptions {
-  readonly section: AmqpSection;
-  readonly logger: Logger;
-  readonly breaker: BrokerBreaker;
-  readonly setup: ConnectionSetup;
-  /** Replaces amqplib's connect (tests). */
-  readonly dial?: typeof dialBroker;
-}
+import { isFatal, type ConnectionManagerEventMap, type ConnectionManagerOptions } from './connection-manager-options.js';
 
 export class ConnectionManager {
   readonly events = new TypedEmitter<ConnectionManagerEventMap>();
@@ -74,10 +48,11 @@ export class ConnectionManager {
     return this.#model;
   }
 
-  get gauges(): { redials: number; consecutiveFailedRedials: number; generation: number; blocked: number } {
+  get gauges(): { redials: number; consecutiveFailedRedials: number; redialAlert: number; generation: number; blocked: number } {
     return {
       redials: this.#redials,
       consecutiveFailedRedials: this.#consecutiveFailedRedials,
+      redialAlert: this.#consecutiveFailedRedials >= this.#options.section.redial.alertAfter ? 1 : 0,
       generation: this.#generation,
       blocked: this.#isBrokerBlocked ? 1 : 0,
     };
@@ -262,9 +237,4 @@ export class ConnectionManager {
     this.#log.debug({ from, to, reason: cause instanceof Error ? cause.message : String(cause) }, 'amqp connection state');
     this.events.emit('connection:state', { from, to, cause });
   }
-}
-
-/** What no retry can fix before the first successful connection. */
-function isFatal(error: unknown): boolean {
-  return isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED') || isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
 }

@@ -71,6 +71,11 @@ export class ConfirmTracker {
     return expired;
   }
 
+  /** Moves every pending deadline to `deadlineMs` (the broker withheld confirms while it blocked us). */
+  extendDeadlines(deadlineMs: number): void {
+    for (const entry of this.#pending.values()) entry.deadlineMs = Math.max(entry.deadlineMs, deadlineMs);
+  }
+
   /** Removes and returns every unsettled entry, oldest first (their channel died before confirming them). */
   takeUnconfirmed(): PublishEntry[] {
     const entries = [...this.#pending.values()].filter((entry) => !entry.isSettled);

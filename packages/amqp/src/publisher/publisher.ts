@@ -89,7 +89,10 @@ export class Publisher {
   /** Broker connection.blocked / unblocked. */
   setBrokerBlocked(isBlocked: boolean): void {
     this.#isBrokerBlocked = isBlocked;
-    if (!isBlocked) this.flush();
+    if (isBlocked) return;
+    // A blocked broker does not confirm; the time spent blocked must not count against publish_timeout.
+    this.#tracker.extendDeadlines(Date.now() + this.#options.publishTimeoutMs);
+    this.flush();
   }
 
   /** Publishes to `queue` (or its delay queue); resolves on the broker confirm. */
@@ -222,6 +225,7 @@ export class Publisher {
   }
 
   #expire(): void {
+    if (this.#isBrokerBlocked) return;
     const expired = this.#tracker.expire(Date.now(), this.#options.publishTimeoutMs);
     if (expired > 0) this.#options.breaker.recordFailure(amqpError('WARREN_ERR_AMQP_PUBLISH_TIMEOUT', `${expired} publishes timed out`));
   }

@@ -1,0 +1,40 @@
+/*
+ * What the connection manager is given (section, logger, breaker, setup hook) and what it emits
+ * (its event map), plus the rule for which failures are fatal before the first connection.
+ */
+import type { ChannelModel } from 'amqplib';
+import { isWarrenError, type Logger } from '@warren/core';
+import type { AmqpSection } from '../amqp-options.js';
+import type { BrokerBreaker } from '../breaker/broker-breaker.js';
+import type { dialBroker } from './broker-dialer.js';
+import type { ConnectionState } from './connection-state.js';
+
+export type ConnectionManagerEventMap = {
+  /** The state changed; `cause` is an error or a short reason. */
+  'connection:state': { from: ConnectionState; to: ConnectionState; cause: unknown };
+  /** A connection of `generation` is up and set up (topology declared, consumers subscribed). */
+  'connection:ready': { generation: number };
+  /** The connection of `generation` was lost. */
+  'connection:lost': { generation: number; error: unknown };
+  /** The next redial is scheduled. */
+  'connection:retry': { attempt: number; delayMs: number; error: unknown };
+  /** A fatal error no caller waits on: redial timeout, or a failure that no retry can fix. */
+  'connection:fatal': { error: unknown };
+};
+
+/** Runs on every fresh connection before it counts as ready; throws to drop it (or fail, if fatal). */
+export type ConnectionSetup = (model: ChannelModel, generation: number) => Promise<void>;
+
+export interface ConnectionManagerOptions {
+  readonly section: AmqpSection;
+  readonly logger: Logger;
+  readonly breaker: BrokerBreaker;
+  readonly setup: ConnectionSetup;
+  /** Replaces amqplib's connect (tests). */
+  readonly dial?: typeof dialBroker;
+}
+
+/** What no retry can fix before the first successful connection. */
+export function isFatal(error: unknown): boolean {
+  return isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED') || isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+}
