@@ -195,3 +195,36 @@ export async function startedPort(worker: WarrenProcess): Promise<number> {
   const line = await worker.waitForLog((log) => typeof log.msg === 'string' && log.msg.startsWith('warren started'), 'the startup log line');
   return line.port as number;
 }
+
+/** Runs `use` on a fresh channel of a fresh connection, closed afterwards (robust to other tests closing connections). */
+export async function withChannel<T>(use: (channel: import('amqplib').Channel) => Promise<T> | T): Promise<T> {
+  const { default: amqp } = await import('amqplib');
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const result = await use(channel);
+    await channel.waitForConfirms();
+    return result;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** Publishes a sleep job the way any AMQP producer may: a JSON body and `type`. */
+export function publishSleepJob(queue: string, tag: string, ms: number): Promise<void> {
+  return withChannel((channel) => {
+    channel.sendToQueue(queue, Buffer.from(JSON.stringify({ tag, ms })), { type: 'test.sleep', contentType: 'application/json', persistent: true, messageId: tag });
+  });
+}
+
+/** Messages ready in a queue. */
+export function readyCount(queue: string): Promise<number> {
+  return withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
+}
+
+/** Deletes queues (if they exist). */
+export function deleteQueues(...queues: string[]): Promise<void> {
+  return withChannel(async (channel) => {
+    for (const queue of queues) await channel.deleteQueue(queue);
+  });
+}

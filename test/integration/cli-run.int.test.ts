@@ -5,21 +5,13 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import amqp from 'amqplib';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { SLEEP_JOB_MODULE, TEST_AMQP_URL, WarrenProcess, eventually, makeProject, startWarren, startedPort, uniqueName, workerYaml } from './cli-harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  SLEEP_JOB_MODULE, WarrenProcess, deleteQueues, eventually, makeProject, publishSleepJob, readyCount, startWarren, startedPort, uniqueName, workerYaml,
+} from './cli-harness.js';
 
-let connection: amqp.ChannelModel;
-let channel: amqp.Channel;
 const cleanups: Array<() => Promise<void> | void> = [];
 
-beforeAll(async () => {
-  connection = await amqp.connect(TEST_AMQP_URL);
-  channel = await connection.createChannel();
-});
-afterAll(async () => {
-  await connection.close();
-});
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -27,9 +19,7 @@ afterEach(async () => {
 function project(options: { shutdownTimeout: string }) {
   const queue = uniqueName('warren.cli.run');
   const { dir, cleanup } = makeProject({ 'warren.yaml': workerYaml({ queue, ...options }), 'jobs/sleep.js': SLEEP_JOB_MODULE });
-  cleanups.push(cleanup, async () => {
-    for (const name of [queue, `${queue}.dlq`]) await channel.deleteQueue(name);
-  });
+  cleanups.push(cleanup, () => deleteQueues(queue, `${queue}.dlq`));
   return { dir, queue };
 }
 
@@ -37,11 +27,6 @@ function worker(dir: string): WarrenProcess {
   const process = startWarren(['run'], dir);
   cleanups.push(() => process.kill());
   return process;
-}
-
-/** Publishes a job the way any AMQP producer may: JSON body and `type`. */
-function publish(queue: string, tag: string, ms: number): void {
-  channel.sendToQueue(queue, Buffer.from(JSON.stringify({ tag, ms })), { type: 'test.sleep', contentType: 'application/json', persistent: true, messageId: tag });
 }
 
 function ledger(dir: string): string[] {
@@ -56,26 +41,26 @@ describe('warren run', () => {
     const { dir, queue } = project({ shutdownTimeout: '20s' });
     const first = worker(dir);
     await startedPort(first);
-    for (const tag of ['a', 'b', 'c']) publish(queue, tag, 1_500);
+    for (const tag of ['a', 'b', 'c']) await publishSleepJob(queue, tag, 1_500);
     await eventually(async () => count(ledger(dir), 'started'), (n) => n === 3, 'three jobs to start');
 
     first.child.kill('SIGTERM');
     expect(await first.exitCode()).toBe(0);
     expect(count(ledger(dir), 'finished')).toBe(3);
-    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    expect(await readyCount(queue)).toBe(0);
   });
 
   it('requeues a job longer than shutdown_timeout, and the next worker handles it', async () => {
     const { dir, queue } = project({ shutdownTimeout: '1s' });
     const first = worker(dir);
     await startedPort(first);
-    publish(queue, 'long', 4_000);
+    await publishSleepJob(queue, 'long', 4_000);
     await eventually(async () => count(ledger(dir), 'started'), (n) => n === 1, 'the long job to start');
 
     first.child.kill('SIGTERM');
     expect(await first.exitCode()).toBe(0);
     expect(count(ledger(dir), 'finished')).toBe(0);
-    expect((await channel.checkQueue(queue)).messageCount).toBe(1);
+    expect(await readyCount(queue)).toBe(1);
 
     const second = worker(dir);
     await eventually(async () => ledger(dir), (lines) => count(lines, 'finished') === 1, 'the next worker to finish the job', 30_000);
@@ -88,7 +73,7 @@ describe('warren run', () => {
     const { dir, queue } = project({ shutdownTimeout: '60s' });
     const first = worker(dir);
     await startedPort(first);
-    publish(queue, 'stuck', 60_000);
+    await publishSleepJob(queue, 'stuck', 60_000);
     await eventually(async () => count(ledger(dir), 'started'), (n) => n === 1, 'the job to start');
 
     first.child.kill('SIGINT');
@@ -96,6 +81,6 @@ describe('warren run', () => {
     first.child.kill('SIGINT');
     expect(await first.exitCode(10_000)).toBe(130);
     expect(count(ledger(dir), 'finished')).toBe(0);
-    await eventually(async () => (await channel.checkQueue(queue)).messageCount, (n) => n === 1, 'the job to be back in the queue');
+    await eventually(() => readyCount(queue), (n) => n === 1, 'the job to be back in the queue');
   });
 });

@@ -15,7 +15,7 @@ import { ShutdownController, type ShutdownRequest } from '../runtime/shutdown-co
 import { startupMessage, startupSummary } from '../runtime/startup-summary.js';
 
 /** How long a forced exit waits for forceClose() to requeue before exiting anyway. */
-const FORCE_CLOSE_GRACE_MS = 5_000;
+const FORCE_CLOSE_GRACE_MS = 3_000;
 
 interface RunOptions {
   readonly config: string;
