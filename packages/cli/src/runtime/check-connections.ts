@@ -32,13 +32,21 @@ export async function checkConnections(config: WarrenConfig, options: CheckConne
   const results: ConnectionCheck[] = [];
   for (const [name, pipelines] of byDriver) {
     const driver = registry.get(name).create({ pipelines, section: config.drivers[name], logger: options.logger });
+    // The latest reason the driver gave for not being ready (a refused connection, a 403, a mismatch).
+    let lastCause: unknown;
+    const offState = driver.events.on('driver:state', ({ cause }) => void (cause instanceof Error && (lastCause = cause)));
+    const offError = driver.events.on('error', ({ error }) => void (lastCause = error));
     try {
       await withDeadline(driver.start(), options.timeoutMs);
-      const ready = await waitForState(() => driver.status().state, options.timeoutMs);
-      results.push(ready === 'ready' ? { driver: name, ok: true, detail: 'ready' } : { driver: name, ok: false, detail: `not ready after ${options.timeoutMs} ms (state ${ready})` });
+      const state = await waitForState(() => driver.status().state, options.timeoutMs);
+      if (state === 'ready') results.push({ driver: name, ok: true, detail: 'ready' });
+      else if (lastCause !== undefined) results.push({ driver: name, ok: false, detail: `${describe(lastCause)} (state ${state})`, error: lastCause });
+      else results.push({ driver: name, ok: false, detail: `not ready after ${options.timeoutMs} ms (state ${state})` });
     } catch (error) {
       results.push({ driver: name, ok: false, detail: describe(error), error });
     } finally {
+      offState();
+      offError();
       await driver.close({ timeoutMs: 2_000 }).catch(() => undefined); // a close failure changes no verdict
     }
   }
