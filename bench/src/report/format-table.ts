@@ -1,0 +1,56 @@
+/*
+ * formatTables: the results as Markdown tables (used for the console, latest.md and the README):
+ * one row per metric with median (min–max) per side and Warren's ratio to plain amqplib, then
+ * the target checks. Pure string building.
+ */
+import type { MetricId, ResultSet } from './result-set.js';
+import type { TargetCheck } from './targets.js';
+import type { SideName } from '../support/bench-side.js';
+import type { Summary } from '../support/stats.js';
+
+const SIDES: readonly SideName[] = ['amqplib', 'warren', 'bullmq', 'memory'];
+
+const LABELS: Record<MetricId, { label: string; digits: number }> = {
+  'e2e.msgPerSec': { label: 'end-to-end msg/s', digits: 0 },
+  'publish.msgPerSec': { label: 'publish-only msg/s', digits: 0 },
+  'consume.msgPerSec': { label: 'consume-only msg/s', digits: 0 },
+  'latency.p50Ms': { label: 'latency p50 ms', digits: 2 },
+  'latency.p99Ms': { label: 'latency p99 ms', digits: 2 },
+  'recovery.closeMs': { label: 'recovery after close_all_connections ms', digits: 0 },
+  'recovery.startAppMs': { label: 'recovery after start_app ms', digits: 0 },
+  'recovery.rejected': { label: 'dispatches rejected during outage', digits: 0 },
+  'recovery.lost': { label: 'jobs lost', digits: 0 },
+  'recovery.duplicates': { label: 'duplicates', digits: 0 },
+  'recovery.sent': { label: 'jobs sent during recovery runs', digits: 0 },
+  'rss.idleMb': { label: 'RSS idle worker MB', digits: 1 },
+  'rss.peakMb': { label: 'RSS peak MB', digits: 1 },
+  'rss.afterMb': { label: 'RSS after run MB', digits: 1 },
+  'startup.readyMs': { label: 'startup: warren run → /ready 200 ms', digits: 0 },
+};
+
+function cell(summary: Summary | undefined, digits: number): string {
+  if (!summary) return '';
+  const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(digits) : '∞');
+  return summary.samples.length === 1 ? f(summary.median) : `${f(summary.median)} (${f(summary.min)}–${f(summary.max)})`;
+}
+
+export function formatResultsTable(results: ResultSet): string {
+  const metrics = (Object.keys(LABELS) as MetricId[]).filter((metric) => results.sides(metric).length > 0);
+  const sides = SIDES.filter((side) => metrics.some((metric) => results.sides(metric).includes(side)));
+  const lines = [
+    `| measurement | ${sides.join(' | ')} | warren / amqplib |`,
+    `| --- | ${sides.map(() => '---:').join(' | ')} | ---: |`,
+  ];
+  for (const metric of metrics) {
+    const { label, digits } = LABELS[metric];
+    const warren = results.summary(metric, 'warren')?.median;
+    const amqplib = results.summary(metric, 'amqplib')?.median;
+    const ratio = warren !== undefined && amqplib !== undefined && amqplib !== 0 ? `${(warren / amqplib).toFixed(2)}x` : '';
+    lines.push(`| ${label} | ${sides.map((side) => cell(results.summary(metric, side), digits)).join(' | ')} | ${ratio} |`);
+  }
+  return lines.join('\n');
+}
+
+export function formatTargetsTable(checks: readonly TargetCheck[]): string {
+  return ['| target | measured | status |', '| --- | ---: | --- |', ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.status} |`)].join('\n');
+}

@@ -1,0 +1,105 @@
+/*
+ * runRounds: the whole benchmark in one process tree: every group of measurements, round after
+ * round, the sides interleaved (and their order alternated each round) so that broker noise hits
+ * all sides alike. Each measurement gets fresh, uniquely named queues that are deleted afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BenchOptions, Group } from './bench-options.js';
+import { ResultSet } from './report/result-set.js';
+import { measureRecovery } from './scenarios/recovery.js';
+import { measureRss } from './scenarios/memory-rss.js';
+import { measureStartup } from './scenarios/startup.js';
+import { measureEndToEnd, measureLatency, measurePublishThenConsume, type ThroughputSettings } from './scenarios/throughput.js';
+import type { SideName, SideSettings } from './support/bench-side.js';
+import { openSide } from './support/open-side.js';
+import { percentile } from './support/stats.js';
+
+export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+export async function runRounds(options: BenchOptions): Promise<ResultSet> {
+  const results = new ResultSet();
+  const throughput: ThroughputSettings = { jobs: options.jobs, window: options.window, timeoutMs: 300_000 };
+  const settingsFor = (what: string, side: SideName, round: number): SideSettings => ({
+    amqpUrl: options.amqpUrl, redisUrl: options.redisUrl, prefetch: options.prefetch, concurrency: options.concurrency,
+    queue: `warren-bench-${RUN_ID}-${what}-${side}-r${round}`,
+  });
+  const attempt = async (round: number, what: string, measure: () => Promise<void>): Promise<void> => {
+    log(`round ${round}: ${what}`);
+    try {
+      await measure();
+    } catch (error) {
+      log(`round ${round}: ${what} FAILED: ${String(error)}`);
+      results.errors.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+    }
+  };
+  const withSide = async <T>(name: SideName, settings: SideSettings, use: (side: Awaited<ReturnType<typeof openSide>>) => Promise<T>): Promise<T> => {
+    const side = await openSide(name, settings);
+    try {
+      return await use(side);
+    } finally {
+      await side.close();
+    }
+  };
+  const groups: Record<Group, (round: number, pair: readonly SideName[]) => Promise<void>> = {
+    e2e: async (round, pair) => {
+      for (const side of [...pair, 'bullmq', 'memory'] as const) {
+        await attempt(round, `end-to-end ${side}`, async () => {
+          results.add('e2e.msgPerSec', side, await withSide(side, settingsFor('e2e', side, round), (opened) => measureEndToEnd(opened, throughput)));
+        });
+      }
+    },
+    pubcons: async (round, pair) => {
+      for (const side of pair) {
+        await attempt(round, `publish-only then consume-only ${side}`, async () => {
+          const measured = await withSide(side, settingsFor('pc', side, round), (opened) => measurePublishThenConsume(opened, throughput));
+          results.add('publish.msgPerSec', side, measured.publishPerSec);
+          results.add('consume.msgPerSec', side, measured.consumePerSec);
+        });
+      }
+    },
+    latency: async (round, pair) => {
+      for (const side of pair) {
+        await attempt(round, `latency ${side}`, async () => {
+          const latencies = await withSide(side, settingsFor('lat', side, round), (opened) => measureLatency(opened, options.latencySamples, 30_000));
+          results.add('latency.p50Ms', side, percentile(latencies, 50));
+          results.add('latency.p99Ms', side, percentile(latencies, 99));
+        });
+      }
+    },
+    rss: async (round, pair) => {
+      for (const side of [...pair, 'bullmq'] as const) {
+        await attempt(round, `memory ${side} (${options.rssJobs} jobs, child process)`, async () => {
+          const report = await measureRss({ side, settings: settingsFor('rss', side, round), jobs: options.rssJobs, window: options.window });
+          results.add('rss.idleMb', side, report.idleRssMb);
+          results.add('rss.peakMb', side, report.peakRssMb);
+          results.add('rss.afterMb', side, report.afterRssMb);
+        });
+      }
+    },
+    startup: async (round) => {
+      await attempt(round, 'startup (warren run → /ready)', async () => {
+        results.add('startup.readyMs', 'warren', await measureStartup(settingsFor('start', 'warren', round)));
+      });
+    },
+    recovery: async (round) => {
+      await attempt(round, `recovery (close_all_connections, ${options.outageMs}ms stop_app outage)`, async () => {
+        const measured = await measureRecovery(settingsFor('rec', 'warren', round), { ratePerSec: options.ratePerSec, outageMs: options.outageMs });
+        results.add('recovery.closeMs', 'warren', measured.closeRecoveryMs);
+        results.add('recovery.startAppMs', 'warren', measured.startAppRecoveryMs);
+        results.add('recovery.rejected', 'warren', measured.rejectedDuringOutage);
+        results.add('recovery.lost', 'warren', measured.lost);
+        results.add('recovery.duplicates', 'warren', measured.duplicates);
+        results.add('recovery.sent', 'warren', measured.sent);
+      });
+    },
+  };
+  for (let round = 1; round <= options.rounds; round++) {
+    const pair: readonly SideName[] = round % 2 === 1 ? ['amqplib', 'warren'] : ['warren', 'amqplib'];
+    for (const group of options.only) await groups[group](round, pair);
+  }
+  return results;
+}

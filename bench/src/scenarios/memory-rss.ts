@@ -1,0 +1,23 @@
+/*
+ * Memory: forks one child per side (child/rss-worker.ts) and collects its idle RSS, peak RSS
+ * while `jobs` flow end to end, and RSS after the run. Children never share a heap with the
+ * parent or with each other.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RssWorkerInput, RssWorkerReport } from '../child/rss-worker.js';
+
+const WORKER_PATH = fileURLToPath(new URL('../child/rss-worker.js', import.meta.url));
+
+export function measureRss(input: RssWorkerInput): Promise<RssWorkerReport> {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER_PATH, [JSON.stringify(input)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let report: RssWorkerReport | undefined;
+    child.on('message', (message) => (report = message as RssWorkerReport));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0 && report) resolve(report);
+      else reject(new Error(`the ${input.side} memory child exited with code ${code}`));
+    });
+  });
+}
