@@ -1,8 +1,9 @@
 /*
- * Runs before the job modules load (warren.yaml: jobs.bootstrap): register your services here.
+ * Runs before the job modules load (warren.yaml: jobs.bootstrap): register your services here,
+ * e.g. `container.register(Mailer, { useClass: SmtpMailer })` or `container.registerInstance(Db, db)`.
  */
 import 'reflect-metadata';
 import { container } from 'tsyringe';
-import { ConsoleMailer, Mailer } from './services/mailer.js';
+import { Mailer } from './services/mailer.js';
 
-container.register(Mailer, { useClass: ConsoleMailer });
+container.registerSingleton(Mailer);

@@ -1,14 +1,9 @@
 /*
- * The service the example job depends on. The job asks for a `Mailer`; bootstrap.ts decides which
- * implementation it gets (here one that logs), and the test swaps in a fake.
+ * The service the example job depends on. The job asks for a `Mailer`; bootstrap.ts registers it,
+ * and the test swaps in a fake. Replace the body of send() with your mail provider's client.
  */
 
-export abstract class Mailer {
-  abstract send(to: string, subject: string): Promise<void>;
-}
-
-/** Prints instead of sending: replace it with your mail provider's client. */
-export class ConsoleMailer extends Mailer {
+export class Mailer {
   async send(to: string, subject: string): Promise<void> {
     console.log(`[mailer] to=${to} subject=${JSON.stringify(subject)}`);
   }
