@@ -137,9 +137,16 @@ export class Warren {
     return this.#closing;
   }
 
-  /** Aborts in-flight jobs at once (they are requeued, never acked) and closes. For a second signal. */
+  /**
+   * Aborts in-flight jobs at once (they are requeued, never acked) and closes: for a second signal.
+   * Also cuts short a graceful close() that is still draining.
+   */
   forceClose(): Promise<void> {
-    this.#closing ??= this.#shutdown(0);
+    if (!this.#closing) return (this.#closing = this.#shutdown(0));
+    for (const worker of this.#workers.values()) {
+      // Settles through the close() already under way; its errors surface there.
+      if (worker.state === 'stopping' || worker.state === 'draining') void worker.forceStop();
+    }
     return this.#closing;
   }
 
@@ -167,7 +174,8 @@ export class Warren {
 
   async #shutdown(timeoutMs: number): Promise<void> {
     const failures: unknown[] = [];
-    if (this.#state === 'running' || this.#state === 'stopping') {
+    if (this.#state === 'running') this.#transition('stopping', timeoutMs === 0 ? 'forceClose() called' : 'close() called');
+    if (this.#state === 'stopping') {
       // Drain first: a forced close passes 0, which aborts and requeues at once.
       await Promise.all([...this.#workers.values()].map((worker) => worker.stop({ timeoutMs }))).catch((error) => failures.push(error));
     }

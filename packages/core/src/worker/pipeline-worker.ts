@@ -34,6 +34,9 @@ export class PipelineWorker {
   #consuming: Promise<Consumer> | undefined;
   #consumer: Consumer | undefined;
   #stopped: Promise<void> | undefined;
+  /** How long a drain may still wait; forceStop() cuts it to 0, also mid-drain. */
+  #drainTimeoutMs = Number.POSITIVE_INFINITY;
+  #cutDrainShort: (() => void) | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -96,7 +99,15 @@ export class PipelineWorker {
     return this.#stopped;
   }
 
+  /** Aborts and requeues in-flight jobs now, also when a graceful stop() is already draining. */
+  forceStop(): Promise<void> {
+    this.#drainTimeoutMs = 0;
+    this.#cutDrainShort?.();
+    return this.stop({ timeoutMs: 0 });
+  }
+
   async #stop(timeoutMs: number): Promise<void> {
+    this.#drainTimeoutMs = Math.min(this.#drainTimeoutMs, timeoutMs);
     this.#transition('stopping', 'stop() called');
     try {
       const consumer = await this.#consuming;
@@ -109,11 +120,11 @@ export class PipelineWorker {
       entry.requeue();
       this.#held.delete(entry);
     }
-    this.#transition('draining', `waiting up to ${timeoutMs}ms for ${this.#held.size} in-flight job(s)`);
-    const isDrained = await this.#waitForIdle(timeoutMs);
+    this.#transition('draining', `waiting up to ${this.#drainTimeoutMs}ms for ${this.#held.size} in-flight job(s)`);
+    const isDrained = await this.#waitForIdle(this.#drainTimeoutMs);
     const abandoned = this.#held.size;
     if (!isDrained) {
-      const reason = new WarrenError('WARREN_ERR_WORKER_TIMEOUT', `pipeline "${this.pipeline}" did not drain within ${timeoutMs}ms; ${abandoned} job(s) aborted and requeued`);
+      const reason = new WarrenError('WARREN_ERR_WORKER_TIMEOUT', `pipeline "${this.pipeline}" did not drain within ${this.#drainTimeoutMs}ms; ${abandoned} job(s) aborted and requeued`);
       for (const entry of [...this.#held]) entry.abandon(reason);
       this.#held.clear();
       this.#logger.warn({ err: reason }, reason.message);
@@ -219,11 +230,13 @@ export class PipelineWorker {
     return new Promise((resolve) => {
       const done = (isDrained: boolean) => {
         this.#idleWaiters.delete(onIdle);
+        this.#cutDrainShort = undefined;
         timer.cancel();
         resolve(isDrained);
       };
       const onIdle = () => done(true);
       const timer = this.#timers.schedule(timeoutMs, () => done(false));
+      this.#cutDrainShort = () => done(false);
       this.#idleWaiters.add(onIdle);
     });
   }
