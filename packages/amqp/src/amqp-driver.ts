@@ -197,7 +197,10 @@ export class AmqpDriver implements Driver {
   #onConnectionState({ from, to, cause }: { from: ConnectionState; to: ConnectionState; cause: unknown }): void {
     if (to === 'blocked') this.#publisher.setBrokerBlocked(true);
     if (from === 'blocked') this.#publisher.setBrokerBlocked(false);
-    if (to === 'failed') this.#publisher.close(Date.now()).catch(() => undefined); // nothing will ever send the outbox now
+    if (to === 'failed') {
+      this.#timers.cancelAll();
+      this.#publisher.close(Date.now()).catch(() => undefined); // nothing will ever send the outbox now
+    }
     const driverFrom = this.#driverState;
     const driverTo: DriverState = to === 'connected' ? driverFrom : toDriverState(to);
     if (driverFrom === driverTo) return;
