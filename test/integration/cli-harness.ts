@@ -166,6 +166,8 @@ export interface WorkerYamlOptions {
   readonly url?: string;
   readonly shutdownTimeout?: string;
   readonly concurrency?: number;
+  /** amqp.redial.timeout: how long disconnected before the driver fails (default: forever). */
+  readonly redialTimeout?: string;
 }
 
 /** A warren.yaml with one AMQP pipeline `work` on `queue`, fast redials and the http server on a random port. */
@@ -175,7 +177,7 @@ export function workerYaml(options: WorkerYamlOptions): string {
     'amqp:',
     `  urls: ["${options.url ?? TEST_AMQP_URL}"]`,
     '  heartbeat: 2s',
-    '  redial: { schedule: [100ms, 200ms], jitter: 0 }',
+    `  redial: { schedule: [100ms, 200ms], jitter: 0${options.redialTimeout ? `, timeout: ${options.redialTimeout}` : ''} }`,
     'jobs:',
     '  modules: ["jobs/*.js"]',
     `  shutdown_timeout: ${options.shutdownTimeout ?? '10s'}`,

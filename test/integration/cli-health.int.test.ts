@@ -75,4 +75,24 @@ describe('warren run health server', () => {
       await deleteQueues(queue, `${queue}.dlq`);
     }
   });
+
+  it('exits 1 once the driver fails (disconnected longer than redial.timeout)', async () => {
+    const queue = uniqueName('warren.cli.health');
+    const proxy = await TcpProxy.start();
+    const { dir, cleanup } = makeProject({ 'warren.yaml': workerYaml({ queue, url: proxy.amqpUrl(), redialTimeout: '2s' }), 'jobs/sleep.js': SLEEP_JOB_MODULE });
+    const worker = startWarren(['run'], dir);
+    try {
+      const port = await startedPort(worker);
+      await eventually(() => httpGet(port, '/ready'), (r) => r.status === 200, '/ready to be 200');
+      await proxy.refuse();
+      proxy.dropAll();
+      expect(await worker.exitCode()).toBe(1);
+      expect(worker.logs().find((log) => log.level === 50 && log.reason === 'driver amqp failed')).toBeDefined();
+    } finally {
+      await worker.kill();
+      await proxy.close();
+      cleanup();
+      await deleteQueues(queue, `${queue}.dlq`);
+    }
+  });
 });

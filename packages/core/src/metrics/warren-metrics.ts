@@ -92,8 +92,10 @@ export class WarrenMetrics {
   }
 
   /** The Prometheus text exposition of every metric. */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    // prom-client 15 writes NaN as "Nan"; the exposition format spells it "NaN" (e.g. an event-loop
+    // mean before the first sample).
+    return (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
   }
 
   /** The Content-Type header for `render()`'s text. */

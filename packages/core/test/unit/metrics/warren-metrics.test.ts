@@ -74,3 +74,12 @@ describe('WarrenMetrics', () => {
     expect(metrics.contentType).toMatch(/^text\/plain/);
   });
 });
+
+describe('WarrenMetrics process metrics', () => {
+  it('spells NaN as the exposition format does', async () => {
+    const metrics = new WarrenMetrics();
+    const text = await metrics.render();
+    expect(text).toContain('warren_nodejs_eventloop_lag_seconds');
+    expect(text).not.toMatch(/ Nan$/m);
+  });
+});
