@@ -1,7 +1,8 @@
 /*
  * JobScope: the per-attempt DI scope. Each attempt gets a child container of a base container, with
  * its JobContext registered under JOB_CONTEXT, resolves its handler there and disposes it at the end.
- * Does not run the handler or decide outcomes (see worker/run-attempt.ts).
+ * Disposes only what the attempt owns, never an ancestor's singleton. Does not run the handler or
+ * decide outcomes (see worker/run-attempt.ts).
  */
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
@@ -16,6 +17,29 @@ import type { JobClass, JobContext, JobHandler } from '../job/job-types.js';
  */
 export const JOB_CONTEXT: InjectionToken<JobContext> = Symbol.for('warren.JobContext');
 
+/**
+ * The tsyringe 4.x internals disposal needs. A child container records every disposable it
+ * constructs, including an ancestor's singleton it happened to resolve first, and `dispose()` would
+ * dispose that singleton for the whole process (microsoft/tsyringe#237). The job-scope tests pin this.
+ */
+interface ContainerInternals {
+  readonly parent?: ContainerInternals;
+  readonly disposables?: Set<unknown>;
+  readonly _registry?: { entries(): Iterable<[unknown, ReadonlyArray<{ readonly instance?: unknown }>]> };
+}
+
+/** Instances cached by registrations of `container`'s ancestors: they outlive any one job. */
+function ancestorInstances(container: ContainerInternals): Set<unknown> {
+  const held = new Set<unknown>();
+  for (let ancestor = container.parent; ancestor; ancestor = ancestor.parent) {
+    for (const [, registrations] of ancestor._registry?.entries() ?? []) {
+      for (const registration of registrations) if (registration.instance !== undefined) held.add(registration.instance);
+    }
+  }
+  return held;
+}
+
+/** One attempt's child container: resolves the handler there and disposes what the attempt created. */
 export class JobScope {
   readonly container: DependencyContainer;
   #disposal: Promise<void> | undefined;
@@ -46,12 +70,16 @@ export class JobScope {
 
   /**
    * Disposes every disposable the scope created (ContainerScoped and transient instances with
-   * `dispose()`). Never rejects: failures are logged, because the attempt's outcome is already decided.
-   * Idempotent.
+   * `dispose()`), but not singletons that an ancestor container holds. Never rejects: failures are
+   * logged, because the attempt's outcome is already decided. Idempotent.
    */
   dispose(logger: Logger): Promise<void> {
     this.#disposal ??= (async () => {
       try {
+        const internals = this.container as unknown as ContainerInternals;
+        if (internals.disposables instanceof Set) {
+          for (const instance of ancestorInstances(internals)) internals.disposables.delete(instance);
+        }
         await this.container.dispose();
       } catch (error) {
         logger.error({ err: error }, 'disposing the job scope failed');

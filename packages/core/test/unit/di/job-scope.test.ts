@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterEach, describe, expect, it } from 'vitest';
-import { container, inject, injectable, Lifecycle, scoped } from 'tsyringe';
+import { container, inject, injectable, Lifecycle, scoped, singleton } from 'tsyringe';
 import { JOB_CONTEXT, JobScope } from '../../../src/di/job-scope.js';
 import { isWarrenError } from '../../../src/errors/warren-error.js';
 import { Job } from '../../../src/job/job-decorator.js';
@@ -125,5 +125,60 @@ describe('per-job DI scope', () => {
     expect(scope.dispose(logger)).toBe(disposal);
     await expect(disposal).resolves.toBeUndefined();
     expect(logged).toHaveLength(1);
+  });
+});
+
+/** An app-wide resource (a connection pool): one instance for the process, never disposed by a job. */
+@singleton()
+class Pool {
+  static readonly created: Pool[] = [];
+  isDisposed = false;
+  constructor() {
+    Pool.created.push(this);
+  }
+  dispose() {
+    this.isDisposed = true;
+  }
+}
+
+const poolSeen: Array<{ pool: Pool; wasDisposed: boolean }> = [];
+
+@Job('di.pooled')
+class PooledJob {
+  constructor(private readonly pool: Pool) {}
+  handle() {
+    poolSeen.push({ pool: this.pool, wasDisposed: this.pool.isDisposed });
+  }
+}
+
+describe('per-job DI scope and app-wide singletons', () => {
+  it('never disposes a singleton that a job resolved first (microsoft/tsyringe#237)', async () => {
+    harness = await startWorker({ jobs: [PooledJob] });
+    await harness.dispatch('di.pooled', {}, 'first');
+    await waitFor(() => harness!.eventsOf('job:succeeded').length === 1, 'the first job');
+    await harness.dispatch('di.pooled', {}, 'second');
+    await waitFor(() => harness!.eventsOf('job:succeeded').length === 2, 'the second job');
+    expect(Pool.created).toHaveLength(1);
+    expect(poolSeen.map((s) => s.wasDisposed)).toEqual([false, false]);
+    expect(Pool.created[0]!.isDisposed).toBe(false);
+    expect(container.resolve(Pool)).toBe(Pool.created[0]);
+  });
+
+  it('disposes what the job created but not singletons registered by token in the base container', async () => {
+    class Cache {
+      isDisposed = false;
+      dispose() {
+        this.isDisposed = true;
+      }
+    }
+    const base = container.createChildContainer();
+    base.register('cache', { useClass: Cache }, { lifecycle: Lifecycle.Singleton });
+    const scope = JobScope.open({ id: 'ctx-2' } as JobContext, base);
+    const work = scope.container.resolve(UnitOfWork);
+    const cache = scope.container.resolve<Cache>('cache');
+    await scope.dispose(createSilentLogger());
+    expect(work.isDisposed).toBe(true);
+    expect(cache.isDisposed).toBe(false);
+    expect(base.resolve('cache')).toBe(cache);
   });
 });
