@@ -43,10 +43,9 @@ async function runWorker(options: RunOptions, context: CliContext): Promise<Exit
   const { io } = context;
   await registerDriverPackages();
   const file = resolveConfigPath(io.cwd, options.config);
-  const loaded = await loadConfig(file, { env: io.env });
-  const config = assertConfig(loaded); // every error listed, exit 2
+  // Read once here for the logger and http settings; Warren.fromConfig logs the warnings.
+  const config = assertConfig(await loadConfig(file, { env: io.env })); // every error listed, exit 2
   const logger = createCliLogger({ level: config.log.level, pretty: config.log.pretty, isTty: io.isTty });
-  for (const warning of loaded.diagnostics) logger.warn({ code: warning.code, path: warning.path, hint: warning.hint }, warning.message);
   const port = options.port === undefined ? config.http.port : parseIntegerOption(options.port, '--port', 0, 65_535);
   const pipelines = options.pipelines === undefined ? undefined : parseListOption(options.pipelines);
 

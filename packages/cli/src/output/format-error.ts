@@ -13,7 +13,9 @@ export interface FormatErrorOptions {
 export function formatError(error: unknown, options: FormatErrorOptions): string[] {
   const lines: string[] = [];
   if (isWarrenError(error)) {
-    lines.push(`warren: ${error.message} (${error.code})`);
+    // The code goes on the first line, so a multi-line message (a list of config errors) still reads `warren: … (CODE)`.
+    const [first, ...rest] = error.message.split('\n');
+    lines.push(`warren: ${first} (${error.code})`, ...rest);
     if (error.hint) lines.push(`  hint: ${error.hint}`);
   } else if (isCommanderError(error)) {
     lines.push(`warren: ${error.message.replace(/^error: /, '')} (WARREN_ERR_CLI_INVALID)`);

@@ -24,6 +24,16 @@ describe('formatError', () => {
     expect(formatError(error, { verbose: false })).toEqual(expected);
   });
 
+  it('keeps the code on the first line of a multi-line message', () => {
+    const error = new WarrenError('WARREN_ERR_CONFIG_INVALID', 'invalid Warren config (2 errors):\n  a.yaml:1: x\n  a.yaml:2: y', { hint: 'fix each key' });
+    expect(formatError(error, { verbose: false })).toEqual([
+      'warren: invalid Warren config (2 errors): (WARREN_ERR_CONFIG_INVALID)',
+      '  a.yaml:1: x',
+      '  a.yaml:2: y',
+      '  hint: fix each key',
+    ]);
+  });
+
   it('never prints a password from a broker URL', () => {
     const lines = formatError(new Error('connect ECONNREFUSED amqp://admin:s3cret@rabbit:5672'), { verbose: true });
     expect(lines.join('\n')).not.toContain('s3cret');
