@@ -51,7 +51,10 @@ export class MemoryQueue {
   /** Appends a copy of `message` behind every ready message of equal or higher priority. */
   enqueue(message: WireMessage): void {
     const priority = message.properties.priority ?? 0;
-    const index = this.#ready.findIndex((stored) => stored.priority < priority);
+    // Ready is sorted by priority, highest first: when the tail's priority is >= ours, ours goes last.
+    // Checking the tail first keeps the common case (equal priorities) O(1) instead of a full scan.
+    const tail = this.#ready[this.#ready.length - 1];
+    const index = tail === undefined || tail.priority >= priority ? -1 : this.#ready.findIndex((stored) => stored.priority < priority);
     const stored = { message: copyWireMessage(message), priority, isRedelivered: false };
     if (index === -1) this.#ready.push(stored);
     else this.#ready.splice(index, 0, stored);
