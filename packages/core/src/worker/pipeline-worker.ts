@@ -172,6 +172,8 @@ export class PipelineWorker {
   async #handle(entry: InFlightDelivery): Promise<void> {
     const { registry, events } = this.#options;
     const decoded = await decodeDelivery(entry.delivery, registry);
+    // Decoding may await an async schema; a stop that gave up meanwhile has requeued the message.
+    if (entry.isSettled) return;
     if (!decoded.isDecoded) {
       const { rejected } = decoded;
       const job = { id: rejected.id, name: rejected.name, pipeline: this.pipeline, attempt: rejected.attempt };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isWarrenError } from '../../../src/errors/warren-error.js';
 import { MemoryDriver } from '../../../src/drivers/memory/memory-driver.js';
@@ -23,12 +24,30 @@ class GatedJob {
   }
 }
 
+/** A schema whose (async) validation waits until the test releases it. */
+const validations: Array<() => void> = [];
+const gatedSchema: StandardSchemaV1<unknown, unknown> = {
+  '~standard': {
+    version: 1,
+    vendor: 'test',
+    validate: (value) => new Promise((resolve) => validations.push(() => resolve({ value }))),
+  },
+};
+
+@Job('lifecycle.validated', { schema: gatedSchema, timeout: '1m' })
+class ValidatedJob {
+  handle(_payload: unknown, ctx: JobContext) {
+    contexts.push(ctx);
+  }
+}
+
 let harness: WorkerHarness | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
   vi.useRealTimers();
   releases.length = 0;
+  validations.length = 0;
   contexts.length = 0;
 });
 
@@ -82,6 +101,19 @@ describe('PipelineWorker lifecycle', () => {
     expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 3, unacked: 0 });
     expect(harness.eventsOf('job:succeeded')).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never starts the handler of a delivery abandoned while its payload was still being validated', async () => {
+    harness = await startWorker({ jobs: [ValidatedJob] });
+    await harness.dispatch('lifecycle.validated', {});
+    await waitFor(() => validations.length === 1, 'the validation to start');
+    await harness.worker.stop({ timeoutMs: 0 });
+    expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 1, unacked: 0 });
+    validations[0]!();
+    for (let i = 0; i < 5; i += 1) await waitFor(() => true, 'a turn');
+    expect(contexts).toHaveLength(0);
+    expect(harness.eventsOf('job:started')).toHaveLength(0);
+    expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 1, unacked: 0, deadLettered: 0 });
   });
 
   it('refuses stop() before start() and start() twice with WARREN_ERR_WORKER_ILLEGAL_STATE', async () => {
