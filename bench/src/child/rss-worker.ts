@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     await side.startConsumer();
     await sleep(1_000);
     const idleRssMb = rssMb();
-    const perSec = await measureEndToEnd(side, { jobs: input.jobs, window: input.window, timeoutMs: 300_000 });
+    const perSec = await measureEndToEnd(side, { jobs: input.jobs, window: input.window, timeoutMs: 300_000 }, true);
     await sleep(500);
     const report: RssWorkerReport = { idleRssMb, peakRssMb: Math.max(peakRssMb, rssMb()), afterRssMb: rssMb(), perSec };
     process.send?.(report);

@@ -20,10 +20,10 @@ function assertAllConfirmed(side: BenchSide, rejected: number): void {
   if (rejected > 0) throw new Error(`${side.name}: ${rejected} publishes were rejected`);
 }
 
-/** msg/s from the first publish until the last job's handler started. */
-export async function measureEndToEnd(side: BenchSide, settings: ThroughputSettings): Promise<number> {
+/** msg/s from the first publish until the last job's handler started. Starts the consumer unless `isConsuming`. */
+export async function measureEndToEnd(side: BenchSide, settings: ThroughputSettings, isConsuming = false): Promise<number> {
   const tracker = new HandledTracker().listen();
-  await side.startConsumer();
+  if (!isConsuming) await side.startConsumer();
   const startMs = performance.now();
   const handled = tracker.waitForCount(settings.jobs, settings.timeoutMs);
   const { rejected } = await publishWindow(settings.jobs, settings.window, (seq) => side.publish(makePayload(seq)));

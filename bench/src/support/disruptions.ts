@@ -34,8 +34,10 @@ export async function forcedClose(warren: Warren, tracker: HandledTracker, produ
   const lost = nextDriverState(warren, 'reconnecting', 30_000);
   const commandAtMs = performance.now();
   await closeAllConnections();
-  const fromMs = (await lost) ?? commandAtMs;
-  const recoveryMs = await nextHandledAfter(tracker, fromMs);
+  const loss = (await lost) ?? { atMs: commandAtMs, tickEndMs: commandAtMs };
+  // Handlers that start before the loss's I/O callback ended ran deliveries of the dead channel: not recovery.
+  const fromMs = loss.atMs;
+  const recoveryMs = (await nextHandledAfter(tracker, loss.tickEndMs)) + (loss.tickEndMs - loss.atMs);
   return { kind: 'close_all_connections', recoveryMs, rejected: producer.rejectedBetween(commandAtMs, fromMs + recoveryMs) };
 }
 
