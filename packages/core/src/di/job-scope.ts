@@ -48,11 +48,21 @@ export class JobScope {
     this.container = container;
   }
 
-  /** Opens a child container of `base` (default: tsyringe's root container) for one attempt. */
+  /**
+   * Opens a child container of `base` (default: tsyringe's root container) for one attempt.
+   * Throws WARREN_ERR_DI_UNAVAILABLE (cause kept) when `base` cannot make one, e.g. once disposed.
+   */
   static open(context: JobContext, base: DependencyContainer = rootContainer): JobScope {
-    const child = base.createChildContainer();
-    child.register(JOB_CONTEXT, { useValue: context });
-    return new JobScope(child);
+    try {
+      const child = base.createChildContainer();
+      child.register(JOB_CONTEXT, { useValue: context });
+      return new JobScope(child);
+    } catch (error) {
+      throw new WarrenError('WARREN_ERR_DI_UNAVAILABLE', `cannot open the DI scope of job "${context.name}": ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        details: { id: context.id, job: context.name },
+      });
+    }
   }
 
   /** Resolves the handler in this scope; wraps any resolution failure as WARREN_ERR_DI_UNAVAILABLE. */

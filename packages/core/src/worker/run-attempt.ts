@@ -50,6 +50,13 @@ function abortedResult(signal: AbortSignal): HandlerResult {
 export async function runAttempt(input: RunAttemptInput): Promise<HandlerResult> {
   const { job, controller } = input;
   const context = createJobContext(job, input.pipeline, controller.signal, input.logger);
+  let scope: JobScope;
+  try {
+    scope = JobScope.open(context, input.container);
+  } catch (error) {
+    // A failure like any other (retried, then dead-lettered), not a requeue that would loop hot.
+    return { kind: 'failure', error, isTimeout: false };
+  }
   const timeoutMs = job.definition.timeoutMs;
   const timer = timeoutMs === undefined ? undefined : input.timers.schedule(timeoutMs, () => {
     controller.abort(new WarrenError('WARREN_ERR_JOB_TIMEOUT', `job "${job.name}" (${job.id}) timed out after ${timeoutMs}ms on attempt ${job.attempt}`, {
@@ -63,7 +70,6 @@ export async function runAttempt(input: RunAttemptInput): Promise<HandlerResult>
     controller.signal.addEventListener('abort', onAbort, { once: true });
     removeAbortListener = () => controller.signal.removeEventListener('abort', onAbort);
   });
-  const scope = JobScope.open(context, input.container);
   try {
     const handled = (async (): Promise<HandlerResult> => {
       const handler = scope.resolveHandler(job.definition.jobClass);
