@@ -111,9 +111,11 @@ export class MemoryDriver implements Driver {
   async replayDeadLetters(pipeline: string, transform: (message: WireMessage) => WireMessage, limit = Number.POSITIVE_INFINITY): Promise<number> {
     this.#assertOpen('replayDeadLetters');
     const queue = this.#queueOf(pipeline);
-    const taken = queue.takeDeadLetters(limit);
-    for (const message of taken) queue.enqueue(transform(message));
-    return taken.length;
+    // Transform everything before removing anything: a throwing transform must not lose dead letters.
+    const replays = queue.peekDeadLetters(limit).map(transform);
+    queue.takeDeadLetters(replays.length);
+    for (const message of replays) queue.enqueue(message);
+    return replays.length;
   }
 
   async purgeDeadLetters(pipeline: string): Promise<number> {

@@ -117,6 +117,20 @@ describe('MemoryDriver', () => {
     expect((await driver.inspect('p')).deadLettered).toBe(0);
   });
 
+  it('keeps every dead letter, in order, when the replay transform throws', async () => {
+    driver = new MemoryDriver();
+    await driver.start();
+    for (const label of ['d1', 'd2', 'd3']) await driver.deadLetter('p', message(label));
+    let calls = 0;
+    const failing = (m: WireMessage): WireMessage => {
+      if (++calls === 2) throw new Error('transform failed');
+      return m;
+    };
+    await expect(driver.replayDeadLetters('p', failing)).rejects.toThrow('transform failed');
+    expect((await driver.peekDeadLetters('p', 10)).map(labelOf)).toEqual(['d1', 'd2', 'd3']);
+    expect((await driver.inspect('p')).ready).toBe(0);
+  });
+
   it('shares one queue between pipelines naming the same queue, and rejects unknown pipelines', async () => {
     driver = new MemoryDriver({ pipelines: [
       { name: 'a', concurrency: 1, options: { queue: 'shared' } },
