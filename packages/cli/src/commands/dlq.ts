@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatDeadLetters } from '../output/format-dead-letters.js';
 import { configOption } from '../runtime/config-path.js';
+import { assertReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
 import { parseIntegerOption } from '../runtime/parse-options.js';
 
@@ -27,7 +28,10 @@ export function registerDlqCommand(program: Command, context: CliContext): void 
     .addOption(configOption())
     .option('--limit <n>', 'show at most n', '20')
     .action(async (pipeline: string, options: DlqOptions) => {
-      const messages = await withWarren(context.io, open(options), (warren) => warren.peekDeadLetters(pipeline, limitOf(options, 20)));
+      const messages = await withWarren(context.io, open(options), (warren) => {
+        assertReachablePipeline(warren, pipeline, 'dlq list');
+        return warren.peekDeadLetters(pipeline, limitOf(options, 20));
+      });
       for (const line of formatDeadLetters(pipeline, messages)) context.io.out(line);
     });
 
@@ -38,7 +42,10 @@ export function registerDlqCommand(program: Command, context: CliContext): void 
     .addOption(configOption())
     .option('--limit <n>', 'replay at most n (default all)')
     .action(async (pipeline: string, options: DlqOptions) => {
-      const count = await withWarren(context.io, open(options), (warren) => warren.replayDeadLetters(pipeline, limitOf(options, undefined)));
+      const count = await withWarren(context.io, open(options), (warren) => {
+        assertReachablePipeline(warren, pipeline, 'dlq replay');
+        return warren.replayDeadLetters(pipeline, limitOf(options, undefined));
+      });
       context.io.out(`replayed ${count} dead letter(s) to "${pipeline}" (attempts reset to 1)`);
     });
 
@@ -48,7 +55,10 @@ export function registerDlqCommand(program: Command, context: CliContext): void 
     .argument('<pipeline>')
     .addOption(configOption())
     .action(async (pipeline: string, options: DlqOptions) => {
-      const count = await withWarren(context.io, open(options), (warren) => warren.purgeDeadLetters(pipeline));
+      const count = await withWarren(context.io, open(options), (warren) => {
+        assertReachablePipeline(warren, pipeline, 'dlq purge');
+        return warren.purgeDeadLetters(pipeline);
+      });
       context.io.out(`purged ${count} dead letter(s) from "${pipeline}"`);
     });
 }

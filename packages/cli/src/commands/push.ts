@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { configOption } from '../runtime/config-path.js';
+import { assertReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
 import { parseDurationOption, parseIntegerOption, parseJsonArgument } from '../runtime/parse-options.js';
 
@@ -35,7 +36,11 @@ export function registerPushCommand(program: Command, context: CliContext): void
         ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
         ...(options.id === undefined ? {} : { id: options.id }),
       };
-      const id = await withWarren(context.io, { config: options.config, loadModules: true }, (warren) => warren.dispatch(job, payload, dispatch));
+      const id = await withWarren(context.io, { config: options.config, loadModules: true }, (warren) => {
+        const pipeline = options.pipeline ?? warren.registry.find(job)?.pipeline;
+        if (pipeline !== undefined) assertReachablePipeline(warren, pipeline, 'push');
+        return warren.dispatch(job, payload, dispatch);
+      });
       context.io.out(`pushed ${job} ${id}`);
     });
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
 import { configOption } from '../runtime/config-path.js';
+import { assertReachablePipeline, isReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
 import { parseListOption } from '../runtime/parse-options.js';
 
@@ -27,6 +28,11 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
         const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
         const result: StatusRow[] = [];
         for (const name of names) {
+          if (options.pipelines === undefined && !isReachablePipeline(warren, name)) {
+            context.io.err(`note: pipeline "${name}" uses an in-process driver; its queues live inside the worker and cannot be shown here`);
+            continue;
+          }
+          if (options.pipelines !== undefined) assertReachablePipeline(warren, name, 'status');
           const stats = await warren.inspect(name);
           result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
         }

@@ -34,6 +34,11 @@ export interface DriverDoctorInput<TOptions, TSection> {
 export interface DriverDefinition<TOptions = unknown, TSection = unknown> {
   /** The `driver:` value in a pipeline, and the name of the driver's top-level config section. */
   readonly name: string;
+  /**
+   * True when messages live only inside the process that created the driver (the memory driver):
+   * another process — `warren push`, `status`, `dlq` — cannot see them, so those commands refuse.
+   */
+  readonly isInProcess?: boolean;
   /** Schema of a pipeline's `options` for this driver; strict (unknown keys are errors). */
   readonly optionsSchema: z.ZodType<TOptions>;
   /** Schema of the top-level section named `name`, if the driver has one. */

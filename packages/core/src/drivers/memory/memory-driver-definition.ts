@@ -8,6 +8,7 @@ import { memoryPipelineOptionsSchema, type MemoryPipelineOptions } from './memor
 
 export const memoryDriver: DriverDefinition<MemoryPipelineOptions, undefined> = {
   name: 'memory',
+  isInProcess: true,
   optionsSchema: memoryPipelineOptionsSchema,
   create: (context) => new MemoryDriver({ pipelines: context.pipelines, logger: context.logger }),
 };

@@ -1,6 +1,6 @@
 /*
  * An example job. Dispatch it from your app with `warren.dispatch(SendWelcomeEmail, { email })`,
- * or from a shell with `npx warren push emails.welcome '{"email":"ada@example.com"}'`.
+ * or, once the pipeline is on RabbitMQ, from a shell: `npx warren push emails.welcome '{"email":"ada@example.com"}'`.
  */
 import { Job, type JobContext, type JobHandler } from '@warren/core';
 import { Mailer } from '../services/mailer.js';
