@@ -59,6 +59,7 @@ export class AmqpDriver implements Driver {
     });
     this.#manager.events.on('connection:state', (change) => this.#onConnectionState(change));
     this.#manager.events.on('connection:lost', () => this.#onConnectionLost());
+    this.#manager.events.on('connection:ready', () => this.#attachConsumers());
     this.#manager.events.on('connection:fatal', ({ error }) => this.events.emit('error', { driver: this.name, error }));
   }
 
@@ -188,6 +189,13 @@ export class AmqpDriver implements Driver {
     }
   }
 
+  /** After setup: subscribes consumers created while it ran (after its snapshot). attach() is idempotent per connection. */
+  #attachConsumers(): void {
+    const model = this.#manager.model;
+    if (!model) return;
+    for (const consumer of this.#consumers) consumer.attach(model).catch(() => undefined); // each retries itself
+  }
+
   #onConnectionLost(): void {
     this.#declarer.detach();
     this.#publisher.detach();
@@ -209,9 +217,10 @@ export class AmqpDriver implements Driver {
   }
 
   #watchdog(): void {
-    if (this.#manager.state !== 'ready' && this.#manager.state !== 'blocked') return;
+    const model = this.#manager.model;
+    if (!model || (this.#manager.state !== 'ready' && this.#manager.state !== 'blocked')) return;
     for (const consumer of this.#consumers) {
-      consumer.verify().catch((error: unknown) => this.#log.warn({ err: error, event: 'amqp.watchdog.failed' }, 'watchdog check failed'));
+      consumer.verify(model).catch((error: unknown) => this.#log.warn({ err: error, event: 'amqp.watchdog.failed' }, 'watchdog check failed'));
     }
   }
 

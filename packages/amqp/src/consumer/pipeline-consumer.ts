@@ -34,6 +34,8 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
   #channel: Channel | undefined;
   #consumerTag: string | undefined;
   #failedSubscribes = 0;
+  /** The subscribe in progress and the connection it is for: a second attach on that connection joins it. */
+  #inFlight: { readonly model: ChannelModel; readonly done: Promise<void> } | undefined;
   #cancelling: Promise<void> | undefined;
   readonly #timers = new TimerSet();
   readonly #options: PipelineConsumerOptions;
@@ -63,8 +65,14 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     return channel === this.#channel;
   }
 
-  /** A fresh connection (topology already declared): subscribe on it. */
+  /**
+   * A fresh connection (topology already declared): subscribe on it. Idempotent per connection: when
+   * already consuming or subscribing on `model`, nothing new is opened (a second consumer on another
+   * channel would receive messages whose acks are then dropped as stale, holding them unacked forever).
+   */
   attach(model: ChannelModel): Promise<void> {
+    if (this.#model === model && this.#state === 'consuming') return Promise.resolve();
+    if (this.#inFlight?.model === model) return this.#inFlight.done;
     this.#model = model;
     this.#failedSubscribes = 0;
     return this.#subscribe(model, false);
@@ -78,10 +86,17 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     if (this.#state === 'subscribing' || this.#state === 'consuming') this.#transition('waiting', 'connection lost');
   }
 
-  /** Watchdog: re-subscribes when our channel or consumer is gone, or the broker counts no consumer on Q. */
-  async verify(): Promise<void> {
-    const model = this.#model;
-    if (!model || this.#state === 'cancelled' || this.#state === 'subscribing') return;
+  /**
+   * Watchdog, given the live connection: subscribes when this consumer missed it, and re-subscribes when
+   * our channel or consumer is gone or the broker counts no consumer on Q.
+   */
+  async verify(model: ChannelModel): Promise<void> {
+    if (this.#state === 'cancelled' || this.#inFlight) return;
+    if (this.#model !== model) {
+      this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason: 'not attached to the live connection' }, 'watchdog: subscribing consumer');
+      await this.attach(model);
+      return;
+    }
     const channel = this.#channel;
     const tag = this.#consumerTag;
     const consumers = (channel as unknown as { consumers?: Map<string, unknown> } | undefined)?.consumers;
@@ -93,7 +108,7 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
       if (!counts) reason = 'queue missing';
       else if (counts.consumerCount === 0) reason = 'broker reports no consumer on the queue';
     }
-    if (reason === undefined || this.#model !== model || this.state === 'cancelled' || this.state === 'subscribing') return;
+    if (reason === undefined || this.#model !== model || this.state === 'cancelled' || this.#inFlight) return;
     this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason }, 'watchdog: re-subscribing consumer');
     if (channel) channel.close().catch(() => undefined); // a fresh channel is opened below; the old one is useless
     this.#channel = undefined;
@@ -118,12 +133,22 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
   async #cancel(): Promise<void> {
     const channel = this.#channel;
     const tag = this.#consumerTag;
+    this.#timers.cancelAll(); // no re-subscribe after this
     if (this.#state !== 'cancelled') this.#transition('cancelled', 'cancel() called');
     this.#options.onCancelled(this);
     if (channel && tag) await channel.cancel(tag).catch(() => undefined); // a dead channel delivers nothing anyway
   }
 
-  async #subscribe(model: ChannelModel, redeclare: boolean): Promise<void> {
+  #subscribe(model: ChannelModel, redeclare: boolean): Promise<void> {
+    if (this.#inFlight?.model === model) return this.#inFlight.done;
+    const done: Promise<void> = this.#subscribeOnce(model, redeclare).finally(() => {
+      if (this.#inFlight?.done === done) this.#inFlight = undefined;
+    });
+    this.#inFlight = { model, done };
+    return done;
+  }
+
+  async #subscribeOnce(model: ChannelModel, redeclare: boolean): Promise<void> {
     if (this.#state === 'cancelled') return;
     if (this.#state !== 'subscribing') this.#transition('subscribing', redeclare ? 'recovering' : 'connected');
     const { queue } = this.#options.pipeline;

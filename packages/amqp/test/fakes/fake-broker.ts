@@ -1,0 +1,176 @@
+/*
+ * A fake amqplib ChannelModel and Channel for unit tests of consumers and the driver. Controls are
+ * named after what the broker does (deliver, closeChannel, cancelConsumer, dropConnection, block).
+ * It records what the driver sent (acks, nacks, consumes, declares); it does not route messages.
+ */
+import { EventEmitter } from 'node:events';
+import type { ChannelModel, ConsumeMessage } from 'amqplib';
+
+type ConsumeCallback = (message: ConsumeMessage | null) => void;
+
+/** A fake channel: declares, consumes and acks are recorded; closing emits 'close' like amqplib. */
+export class FakeChannel extends EventEmitter {
+  readonly acks: number[] = [];
+  readonly nacks: number[] = [];
+  readonly consumed: string[] = [];
+  readonly declared: string[] = [];
+  /** Like amqplib's channel.consumers: consumer tag → callback. */
+  readonly consumers = new Map<string, ConsumeCallback>();
+  isClosed = false;
+  /** Resolves (or rejects) basic.consume when set; otherwise answers at once. */
+  consumeGate: Promise<void> | undefined;
+  #nextDeliveryTag = 1;
+  readonly #owner: FakeModel;
+
+  constructor(owner: FakeModel) {
+    super();
+    this.#owner = owner;
+  }
+
+  async prefetch(): Promise<void> {
+    this.#assertOpen();
+  }
+
+  async assertQueue(queue: string): Promise<{ queue: string }> {
+    this.#assertOpen();
+    this.declared.push(queue);
+    this.#owner.declaredQueues.push(queue);
+    return { queue };
+  }
+
+  async checkQueue(queue: string): Promise<{ queue: string; messageCount: number; consumerCount: number }> {
+    this.#assertOpen();
+    return { queue, messageCount: 0, consumerCount: this.#owner.consumerCountOf(queue) };
+  }
+
+  async consume(queue: string, callback: ConsumeCallback): Promise<{ consumerTag: string }> {
+    this.#assertOpen();
+    if (this.consumeGate) await this.consumeGate;
+    this.#assertOpen();
+    const consumerTag = `ctag-${this.#owner.nextConsumerTag++}`;
+    this.consumers.set(consumerTag, callback);
+    this.consumed.push(queue);
+    return { consumerTag };
+  }
+
+  async cancel(consumerTag: string): Promise<void> {
+    this.#assertOpen();
+    this.consumers.delete(consumerTag);
+  }
+
+  ack(message: ConsumeMessage): void {
+    this.#assertOpen();
+    this.acks.push(message.fields.deliveryTag);
+  }
+
+  nack(message: ConsumeMessage): void {
+    this.#assertOpen();
+    this.nacks.push(message.fields.deliveryTag);
+  }
+
+  publish(): boolean {
+    this.#assertOpen();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.#toClosed();
+  }
+
+  /** The broker delivers `body` to every consumer of this channel. */
+  deliver(body: string): void {
+    for (const [consumerTag, callback] of this.consumers) {
+      callback({
+        content: Buffer.from(body),
+        fields: { deliveryTag: this.#nextDeliveryTag++, redelivered: false, exchange: '', routingKey: 'q', consumerTag },
+        properties: { headers: {} },
+      } as unknown as ConsumeMessage);
+    }
+  }
+
+  /** The broker closes this channel with a channel error (e.g. 406 PRECONDITION_FAILED). */
+  closeChannel(code: number): void {
+    if (this.isClosed) return;
+    this.emit('error', Object.assign(new Error(`Channel closed by server: ${code}`), { code }));
+    this.#toClosed();
+  }
+
+  /** The broker sends basic.cancel (queue deleted): amqplib calls the consumer with null. */
+  cancelConsumer(): void {
+    for (const [tag, callback] of [...this.consumers]) {
+      this.consumers.delete(tag);
+      callback(null);
+    }
+  }
+
+  #toClosed(): void {
+    this.isClosed = true;
+    this.consumers.clear();
+    this.emit('close');
+  }
+
+  #assertOpen(): void {
+    if (this.isClosed) throw new Error('Channel closed');
+  }
+}
+
+/** A fake connection: opens FakeChannels; closes them all when the connection goes. */
+export class FakeModel extends EventEmitter {
+  readonly channels: FakeChannel[] = [];
+  readonly declaredQueues: string[] = [];
+  nextConsumerTag = 1;
+  isClosed = false;
+  /** Makes close() hang (a dead peer that never answers connection.close). */
+  isCloseHanging = false;
+  /** When set, channel creation waits for it (to hold setup half-way). */
+  channelGate: Promise<void> | undefined;
+
+  get asModel(): ChannelModel {
+    return this as unknown as ChannelModel;
+  }
+
+  /** Open channels that have a consumer on `queue`. */
+  consumerCountOf(queue: string): number {
+    return this.channels.filter((channel) => !channel.isClosed && channel.consumers.size > 0 && channel.consumed.includes(queue)).length;
+  }
+
+  async createChannel(): Promise<FakeChannel> {
+    if (this.channelGate) await this.channelGate;
+    if (this.isClosed) throw new Error('Connection closed');
+    const channel = new FakeChannel(this);
+    this.channels.push(channel);
+    return channel;
+  }
+
+  createConfirmChannel(): Promise<FakeChannel> {
+    return this.createChannel();
+  }
+
+  close(): Promise<void> {
+    if (this.isCloseHanging) return new Promise(() => undefined);
+    this.#toClosed(undefined);
+    return Promise.resolve();
+  }
+
+  /** The socket is gone (network cut, heartbeat timeout, CONNECTION_FORCED). */
+  dropConnection(error: Error): void {
+    this.emit('error', error);
+    this.#toClosed(error);
+  }
+
+  block(reason: string): void {
+    this.emit('blocked', reason);
+  }
+
+  unblock(): void {
+    this.emit('unblocked');
+  }
+
+  #toClosed(error: Error | undefined): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const channel of this.channels) void channel.close(); // FakeChannel.close never rejects
+    this.emit('close', error);
+  }
+}

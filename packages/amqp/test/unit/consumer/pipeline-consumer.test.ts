@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSilentLogger } from '@warren/core';
+import { PipelineConsumer } from '../../../src/consumer/pipeline-consumer.js';
+import type { AmqpDelivery } from '../../../src/consumer/amqp-delivery.js';
+import { TopologyDeclarer } from '../../../src/topology/topology-declarer.js';
+import { FakeModel, type FakeChannel } from '../../fakes/fake-broker.js';
+
+const PIPELINE = { pipeline: 'emails', queue: 'emails', prefetch: 4, queueType: 'classic' as const, maxPriority: undefined };
+const consumers: PipelineConsumer[] = [];
+
+function harness() {
+  const model = new FakeModel();
+  const declarer = new TopologyDeclarer();
+  declarer.attach(model.asModel);
+  const deliveries: AmqpDelivery[] = [];
+  const consumer = new PipelineConsumer({
+    pipeline: PIPELINE, prefetch: 4, declarer, logger: createSilentLogger(),
+    onDelivery: (delivery) => deliveries.push(delivery), onCancelled: () => undefined,
+  });
+  consumers.push(consumer);
+  /** Channels that currently hold a consumer (the broker would deliver on each). */
+  const consuming = (): FakeChannel[] => model.channels.filter((channel) => !channel.isClosed && channel.consumers.size > 0);
+  return { model, declarer, consumer, deliveries, consuming };
+}
+
+describe('PipelineConsumer', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(async () => {
+    for (const consumer of consumers.splice(0)) await consumer.close();
+    vi.useRealTimers();
+  });
+
+  it('subscribes once when attached twice to the same connection (no second consumer whose acks would be dropped)', async () => {
+    const h = harness();
+    await Promise.all([h.consumer.attach(h.model.asModel), h.consumer.attach(h.model.asModel)]);
+    expect(h.consumer.state).toBe('consuming');
+    expect(h.consuming()).toHaveLength(1);
+  });
+
+  it('drops the ack of a delivery whose channel died instead of sending it on the new channel (no 406)', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [first] = h.consuming() as [FakeChannel];
+    first.deliver('a');
+    first.closeChannel(406); // e.g. consumer_timeout: the broker closes the channel
+    expect(h.consumer.isConsuming).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(h.consumer.state).toBe('consuming');
+    const [second] = h.consuming() as [FakeChannel];
+    expect(second).not.toBe(first);
+    h.deliveries[0]?.ack();
+    second.deliver('b');
+    h.deliveries[1]?.ack();
+    expect(second.acks).toEqual([1]);
+    expect(first.acks).toEqual([]);
+  });
+
+  it('re-declares its queues and subscribes again after a basic.cancel from the broker', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    h.model.declaredQueues.length = 0;
+    h.consuming()[0]?.cancelConsumer();
+    expect(h.consumer.isConsuming).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(h.model.declaredQueues).toEqual(['emails', 'emails.dlq']);
+    expect(h.consumer.state).toBe('consuming');
+    expect(h.consuming()).toHaveLength(1);
+  });
+
+  it('watchdog: subscribes a consumer that missed the connection', async () => {
+    const h = harness();
+    await h.consumer.verify(h.model.asModel);
+    expect(h.consumer.state).toBe('consuming');
+    expect(h.consuming()).toHaveLength(1);
+  });
+
+  it('watchdog: re-subscribes when the consumer vanished from its channel without a cancel', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [first] = h.consuming() as [FakeChannel];
+    first.consumers.clear();
+    await h.consumer.verify(h.model.asModel);
+    expect(h.consuming()).toHaveLength(1);
+    expect(h.consuming()[0]).not.toBe(first);
+  });
+
+  it('a connection lost while subscribing leaves no consumer on the old connection and subscribes on the new one', async () => {
+    const h = harness();
+    let open!: () => void;
+    h.model.channelGate = new Promise((resolve) => (open = resolve));
+    const attaching = h.consumer.attach(h.model.asModel).catch(() => undefined);
+    h.consumer.detach();
+    const next = new FakeModel();
+    h.declarer.attach(next.asModel);
+    await h.consumer.attach(next.asModel);
+    open();
+    await attaching;
+    expect(h.consuming()).toHaveLength(0);
+    expect(next.consumerCountOf('emails')).toBe(1);
+  });
+
+  it('cancel() stops new deliveries and leaves no retry timer behind', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    h.consuming()[0]?.closeChannel(406);
+    const timersBefore = vi.getTimerCount();
+    expect(timersBefore).toBeGreaterThan(0);
+    await h.consumer.cancel();
+    expect(h.consumer.state).toBe('cancelled');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
