@@ -108,6 +108,16 @@ describe('TcpProxy', () => {
     await connection.createChannel();
     expect(proxy.state).toBe('forwarding');
   });
+  it('refuse(): existing connections keep working until dropAll() cuts them', async () => {
+    const proxy = await startProxy();
+    const connection = await connectThrough(proxy);
+    await withDeadline(proxy.refuse(), 1_000, 'refuse() to return while a connection is open');
+    await withDeadline(connection.createChannel(), 3_000, 'a channel on the existing connection');
+    const closed = closeOf(connection);
+    proxy.dropAll();
+    await withDeadline(closed, 3_000, 'the connection to close');
+    await expect(amqp.connect(proxy.amqpUrl())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
 });
 
 describe('broker-control', () => {

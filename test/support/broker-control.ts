@@ -187,11 +187,28 @@ export async function listConnections(): Promise<ConnectionInfo[]> {
   });
 }
 
-/** Deletes every queue whose name starts with `prefix` (test cleanup); returns the names deleted. */
-export async function deleteQueuesWithPrefix(prefix: string): Promise<string[]> {
-  const names = (await listQueues()).map((q) => q.name).filter((name) => name.startsWith(prefix));
-  for (const name of names) await deleteQueue(name);
-  return names;
+/**
+ * Deletes every queue whose name starts with `prefix` (test cleanup); returns the names deleted.
+ * Lists again after deleting, because a closing client may still re-declare one, and retries while
+ * the broker is briefly unavailable (another test restarting it); gives up after `timeoutMs`.
+ */
+export async function deleteQueuesWithPrefix(prefix: string, timeoutMs = 20_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  const deleted = new Set<string>();
+  for (;;) {
+    try {
+      const names = (await listQueues()).map((q) => q.name).filter((name) => name.startsWith(prefix));
+      if (names.length === 0) return [...deleted];
+      for (const name of names) {
+        await deleteQueue(name);
+        deleted.add(name);
+      }
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`queues with prefix ${prefix} keep reappearing`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 let safetyNetInstalled = false;

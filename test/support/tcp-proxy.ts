@@ -98,7 +98,9 @@ export class TcpProxy {
     this.#assertOpen('refuse');
     if (this.#state === 'refusing') return;
     this.#state = 'refusing';
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // The listening socket closes at once; close()'s callback would wait for every open connection
+    // to end, which is not what refusing means (existing ones are cut only by dropAll()).
+    this.#server.close();
   }
 
   /** Drops every connection and stops listening. Idempotent. */

@@ -1,0 +1,85 @@
+/*
+ * Chaos below the connection: the consumed queue deleted out of band (the broker cancels our
+ * consumer) and a channel closed by the broker (406) — each must heal by itself: re-declare and
+ * re-subscribe, or reopen the channel, without dropping the connection or the other pipelines.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { deleteQueue, listConnections, listQueues } from '../support/broker-control.js';
+import { ChaosFixture } from '../support/chaos-fixture.js';
+import { expectNothingLost } from '../support/expect-no-loss.js';
+import { provokeConsumerChannelError } from '../support/amqp-test-driver.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function fixture(label: string, extraPipelines: string[] = []): Promise<ChaosFixture> {
+  const f = await ChaosFixture.create({ label, extraPipelines });
+  cleanups.push(() => f.dispose());
+  await f.waitForState('ready', { timeoutMs: 10_000 });
+  return f;
+}
+
+/** Polls rabbitmqctl until `queue` exists with at least one consumer (a wait, not an assertion). */
+async function untilQueueConsumed(queue: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await listQueues()).find((q) => q.name === queue);
+    if (found && found.consumers >= 1) return;
+    if (Date.now() > deadline) throw new Error(`queue ${queue} was not re-declared and consumed within ${timeoutMs}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('amqp chaos: topology and channels', () => {
+  it('re-declares a queue deleted out of band and resumes consuming from it', async () => {
+    const f = await fixture('j-deleted');
+    await f.consume();
+    const before = f.produce({ total: 100, intervalMs: 5 });
+    await before.allStarted;
+    await expectNothingLost(f, { expectedCount: 100, timeoutMs: 15_000 });
+
+    const connectionsBefore = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
+    await deleteQueue(f.queueOf(f.pipeline));
+    // The broker cancels our consumer (basic.cancel); the driver must notice, re-declare, re-subscribe.
+    await untilQueueConsumed(f.queueOf(f.pipeline), 15_000);
+
+    const after = f.produce({ total: 100, intervalMs: 5 });
+    await after.allStarted;
+    await expectNothingLost(f, { expectedCount: 200, timeoutMs: 15_000 });
+    expect(f.consumers.every((c) => c.isConsuming)).toBe(true);
+    // Healing a cancelled consumer needs no new connection.
+    const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
+    expect(connectionsAfter.map((c) => c.pid)).toEqual(connectionsBefore.map((c) => c.pid));
+  });
+
+  it('recovers a consumer channel closed by the broker (406) without dropping the connection or the other pipeline', async () => {
+    const f = await fixture('k-channel', ['other']);
+    const handledBy = { main: 0, other: 0 };
+    await f.consume('main', { onDelivery: () => (handledBy.main += 1) });
+    await f.consume('other', { onDelivery: () => (handledBy.other += 1) });
+    const mainProducer = f.produce({ total: Infinity, intervalMs: 10, pipeline: 'main' });
+    const otherProducer = f.produce({ total: Infinity, intervalMs: 10, pipeline: 'other' });
+    await f.ledger.waitUntil(() => handledBy.main >= 30 && handledBy.other >= 30, { timeoutMs: 10_000, what: 'both pipelines flowing' });
+
+    const [connectionBefore] = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
+    expect(connectionBefore).toBeDefined();
+    const statesBefore = f.states.length;
+    const otherAtError = handledBy.other;
+    const mainAtError = handledBy.main;
+    await provokeConsumerChannelError(f.driver, 'main');
+
+    // The other pipeline keeps consuming while main's channel is being reopened...
+    await f.ledger.waitUntil(() => handledBy.other >= otherAtError + 50, { timeoutMs: 10_000, what: 'the other pipeline to keep consuming' });
+    // ...and main comes back on the same connection.
+    await f.ledger.waitUntil(() => handledBy.main >= mainAtError + 50, { timeoutMs: 15_000, what: 'main to resume consuming' });
+    mainProducer.stop();
+    otherProducer.stop();
+
+    await expectNothingLost(f, { expectedCount: mainProducer.sent + otherProducer.sent, timeoutMs: 20_000 });
+    const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
+    expect(connectionsAfter.map((c) => c.pid), 'the same connection is still open').toEqual([connectionBefore?.pid]);
+    expect(f.states.slice(statesBefore).map((s) => s.to), 'a channel error is not a connection loss').not.toContain('reconnecting');
+  });
+});
