@@ -1,27 +1,52 @@
 /*
  * InFlightDelivery: one delivery held by a worker, settled at most once. After the worker gives up on
- * it at shutdown (abandon: requeued), a late ack or requeue from the job is ignored.
- *   queued → running → settled, and any unsettled phase → abandoned.
+ * it at shutdown (abandoned: requeued), a late ack or requeue from its attempt is ignored.
+ *   queued     received; waiting for a concurrency slot.                → running | settled | abandoned
+ *   running    entered by start(): being decoded and run.               → settled | abandoned
+ *   settled    terminal: acked, or requeued by the worker.
+ *   abandoned  terminal: requeued by a stop that gave up waiting; the attempt's signal is aborted.
+ * Per-message, so it emits no events (STYLE.md, Events); it only guards its own moves.
  */
 import type { Delivery } from '../driver/driver.js';
+import { WarrenError } from '../errors/warren-error.js';
 
-export type InFlightPhase = 'queued' | 'running' | 'settled' | 'abandoned';
+/** Where one held delivery is in its short life. */
+export type InFlightState = 'queued' | 'running' | 'settled' | 'abandoned';
 
+/** Legal moves of an InFlightDelivery: from → the states it may go to next. */
+export const IN_FLIGHT_TRANSITIONS: Readonly<Record<InFlightState, readonly InFlightState[]>> = {
+  queued: ['running', 'settled', 'abandoned'],
+  running: ['settled', 'abandoned'],
+  settled: [],
+  abandoned: [],
+};
+
+/** A delivery a worker holds, with the abort controller of its attempt. */
 export class InFlightDelivery {
-  phase: InFlightPhase = 'queued';
-  /** Set when the attempt starts; aborted on timeout or forced shutdown. */
-  controller: AbortController | undefined;
+  #state: InFlightState = 'queued';
+  /** Aborted on timeout (by the attempt) or when the delivery is abandoned at shutdown. */
+  readonly controller = new AbortController();
 
   constructor(readonly delivery: Delivery) {}
 
+  get state(): InFlightState {
+    return this.#state;
+  }
+
+  /** True once acked, requeued or abandoned: nothing may settle it again. */
   get isSettled(): boolean {
-    return this.phase === 'settled' || this.phase === 'abandoned';
+    return this.#state === 'settled' || this.#state === 'abandoned';
+  }
+
+  /** A concurrency slot took it. Throws WARREN_ERR_WORKER_ILLEGAL_STATE unless it was queued. */
+  start(): void {
+    this.#transition('running');
   }
 
   /** Acks unless already settled or abandoned; returns whether it acked. */
   ack(): boolean {
     if (this.isSettled) return false;
-    this.phase = 'settled';
+    this.#transition('settled');
     this.delivery.ack();
     return true;
   }
@@ -29,7 +54,7 @@ export class InFlightDelivery {
   /** Requeues unless already settled or abandoned; returns whether it requeued. */
   requeue(): boolean {
     if (this.isSettled) return false;
-    this.phase = 'settled';
+    this.#transition('settled');
     this.delivery.requeue();
     return true;
   }
@@ -37,8 +62,18 @@ export class InFlightDelivery {
   /** Shutdown gave up waiting: abort the attempt and requeue; whatever the job does later is ignored. */
   abandon(reason: unknown): void {
     if (this.isSettled) return;
-    this.phase = 'abandoned';
-    this.controller?.abort(reason);
+    this.#transition('abandoned');
+    this.controller.abort(reason);
     this.delivery.requeue();
+  }
+
+  #transition(to: InFlightState): void {
+    const from = this.#state;
+    if (!IN_FLIGHT_TRANSITIONS[from].includes(to)) {
+      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `a held delivery cannot move from ${from} to ${to}`, {
+        details: { id: this.delivery.properties.messageId, from, to },
+      });
+    }
+    this.#state = to;
   }
 }

@@ -10,8 +10,9 @@ import type { DeadLetterReason } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
 import { decodeDelivery, type DecodedJob } from './decode-delivery.js';
-import { InFlightDelivery } from './in-flight-delivery.js';
 import { handOff } from './hand-off.js';
+import { HeldDeliveries } from './held-deliveries.js';
+import { InFlightDelivery } from './in-flight-delivery.js';
 import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
@@ -19,24 +20,17 @@ import { runAttempt } from './run-attempt.js';
 import { TimerSet } from './timer-set.js';
 import { canTransition } from './worker-state.js';
 
+/** Consumes one pipeline and settles every delivery it receives; see the file header. */
 export class PipelineWorker {
   readonly pipeline: string;
   #state: WorkerState = 'initialized';
   readonly #options: PipelineWorkerOptions;
   readonly #logger: Logger;
   readonly #timers = new TimerSet();
-  /** Every delivery this worker holds unsettled (running or waiting for a slot). */
-  readonly #held = new Set<InFlightDelivery>();
-  /** Deliveries waiting for a free concurrency slot, oldest first. */
-  readonly #waiting: InFlightDelivery[] = [];
-  readonly #idleWaiters = new Set<() => void>();
-  #running = 0;
+  readonly #held = new HeldDeliveries(this.#timers);
   #consuming: Promise<Consumer> | undefined;
   #consumer: Consumer | undefined;
   #stopped: Promise<void> | undefined;
-  /** How long a drain may still wait; forceStop() cuts it to 0, also mid-drain. */
-  #drainTimeoutMs = Number.POSITIVE_INFINITY;
-  #cutDrainShort: (() => void) | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -58,7 +52,7 @@ export class PipelineWorker {
 
   /** Handlers running right now (never above `concurrency`). */
   get activeJobs(): number {
-    return this.#running;
+    return this.#held.runningCount;
   }
 
   /** True while running and the driver is actually delivering (false while disconnected). */
@@ -101,13 +95,11 @@ export class PipelineWorker {
 
   /** Aborts and requeues in-flight jobs now, also when a graceful stop() is already draining. */
   forceStop(): Promise<void> {
-    this.#drainTimeoutMs = 0;
-    this.#cutDrainShort?.();
+    this.#held.cutShort();
     return this.stop({ timeoutMs: 0 });
   }
 
   async #stop(timeoutMs: number): Promise<void> {
-    this.#drainTimeoutMs = Math.min(this.#drainTimeoutMs, timeoutMs);
     this.#transition('stopping', 'stop() called');
     try {
       const consumer = await this.#consuming;
@@ -116,17 +108,13 @@ export class PipelineWorker {
       this.#logger.warn({ err: error }, 'cancelling the consumer failed; the driver requeues its deliveries');
     }
     // Only now, with the consumer cancelled, can requeued messages not bounce straight back to us.
-    for (const entry of this.#waiting.splice(0)) {
-      entry.requeue();
-      this.#held.delete(entry);
-    }
-    this.#transition('draining', `waiting up to ${this.#drainTimeoutMs}ms for ${this.#held.size} in-flight job(s)`);
-    const isDrained = await this.#waitForIdle(this.#drainTimeoutMs);
+    this.#held.requeueWaiting();
+    this.#transition('draining', `waiting up to ${this.#held.drainBoundMs(timeoutMs)}ms for ${this.#held.size} in-flight job(s)`);
+    const isDrained = await this.#held.waitForIdle(timeoutMs);
     const abandoned = this.#held.size;
     if (!isDrained) {
-      const reason = new WarrenError('WARREN_ERR_WORKER_TIMEOUT', `pipeline "${this.pipeline}" did not drain within ${this.#drainTimeoutMs}ms; ${abandoned} job(s) aborted and requeued`);
-      for (const entry of [...this.#held]) entry.abandon(reason);
-      this.#held.clear();
+      const reason = new WarrenError('WARREN_ERR_WORKER_TIMEOUT', `pipeline "${this.pipeline}" did not drain within ${this.#held.drainBoundMs(timeoutMs)}ms; ${abandoned} job(s) aborted and requeued`);
+      this.#held.abandonAll(reason);
       this.#logger.warn({ err: reason }, reason.message);
     }
     this.#timers.cancelAll();
@@ -139,33 +127,28 @@ export class PipelineWorker {
       delivery.requeue();
       return;
     }
-    const entry = new InFlightDelivery(delivery);
-    this.#held.add(entry);
-    this.#waiting.push(entry);
+    this.#held.add(new InFlightDelivery(delivery));
     this.#pump();
   }
 
   #pump(): void {
-    while (this.#state === 'running' && this.#running < this.#options.concurrency && this.#waiting.length > 0) {
-      const entry = this.#waiting.shift() as InFlightDelivery;
+    while (this.#state === 'running' && this.#held.runningCount < this.#options.concurrency) {
+      const entry = this.#held.startNext();
+      if (!entry) return;
       // Voided: #process never rejects; it settles the delivery itself.
       void this.#process(entry);
     }
   }
 
   async #process(entry: InFlightDelivery): Promise<void> {
-    this.#running += 1;
-    entry.phase = 'running';
     try {
       await this.#handle(entry);
     } catch (error) {
       this.#logger.error({ err: error }, 'unexpected error while handling a delivery; requeued');
       entry.requeue();
     } finally {
-      this.#running -= 1;
-      this.#held.delete(entry);
+      this.#held.finish(entry);
       this.#pump();
-      if (this.#held.size === 0) for (const resolve of [...this.#idleWaiters]) resolve();
     }
   }
 
@@ -185,7 +168,6 @@ export class PipelineWorker {
     }
     const { job } = decoded;
     const info: JobEventInfo = { id: job.id, name: job.name, pipeline: this.pipeline, attempt: job.attempt, maxAttempts: job.definition.attempts };
-    entry.controller = new AbortController();
     events.emit('job:started', { job: info });
     const startedAtMs = Date.now();
     const result = await runAttempt({
@@ -225,22 +207,6 @@ export class PipelineWorker {
   #deadLetter(entry: InFlightDelivery, identity: CopyIdentity, reason: DeadLetterReason, error: unknown): Promise<boolean> {
     const copy = createDeadLetterCopy(entry.delivery, identity, { reason, error, failedAtMs: Date.now() });
     return handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger);
-  }
-
-  #waitForIdle(timeoutMs: number): Promise<boolean> {
-    if (this.#held.size === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (isDrained: boolean) => {
-        this.#idleWaiters.delete(onIdle);
-        this.#cutDrainShort = undefined;
-        timer.cancel();
-        resolve(isDrained);
-      };
-      const onIdle = () => done(true);
-      const timer = this.#timers.schedule(timeoutMs, () => done(false));
-      this.#cutDrainShort = () => done(false);
-      this.#idleWaiters.add(onIdle);
-    });
   }
 
   #assertState(call: string, allowed: readonly WorkerState[]): void {

@@ -1,0 +1,97 @@
+/*
+ * HeldDeliveries: the bookkeeping of what one worker holds unsettled — deliveries waiting locally for
+ * a concurrency slot (oldest first) and those running — and waiting for them to drain at stop.
+ * Does not run or settle jobs itself (pipeline-worker.ts does), except requeueing or abandoning at stop.
+ */
+import { InFlightDelivery } from './in-flight-delivery.js';
+import type { TimerSet } from './timer-set.js';
+
+export class HeldDeliveries {
+  readonly #timers: TimerSet;
+  readonly #held = new Set<InFlightDelivery>();
+  readonly #waiting: InFlightDelivery[] = [];
+  readonly #idleWaiters = new Set<(isDrained: boolean) => void>();
+  #runningCount = 0;
+  /** Upper bound of any drain wait; cutShort() lowers it to 0, also for a wait not yet begun. */
+  #maxDrainMs = Number.POSITIVE_INFINITY;
+
+  constructor(timers: TimerSet) {
+    this.#timers = timers;
+  }
+
+  /** Deliveries held unsettled: running plus waiting. */
+  get size(): number {
+    return this.#held.size;
+  }
+
+  /** Deliveries whose attempt is running now. */
+  get runningCount(): number {
+    return this.#runningCount;
+  }
+
+  /** Holds a new delivery at the back of the local wait line. */
+  add(entry: InFlightDelivery): void {
+    this.#held.add(entry);
+    this.#waiting.push(entry);
+  }
+
+  /** Takes the oldest waiting delivery into a running slot, or undefined when none waits. */
+  startNext(): InFlightDelivery | undefined {
+    const entry = this.#waiting.shift();
+    if (!entry) return undefined;
+    entry.start();
+    this.#runningCount += 1;
+    return entry;
+  }
+
+  /** A running delivery is done (settled, or abandoned earlier); wakes drain waiters once none is held. */
+  finish(entry: InFlightDelivery): void {
+    this.#runningCount -= 1;
+    this.#held.delete(entry);
+    if (this.#held.size === 0) for (const wake of [...this.#idleWaiters]) wake(true);
+  }
+
+  /** Requeues every delivery still waiting for a slot; returns how many. */
+  requeueWaiting(): number {
+    const waiting = this.#waiting.splice(0);
+    for (const entry of waiting) {
+      entry.requeue();
+      this.#held.delete(entry);
+    }
+    return waiting.length;
+  }
+
+  /** Aborts and requeues everything still held (late results are then ignored); returns how many. */
+  abandonAll(reason: unknown): number {
+    const count = this.#held.size;
+    for (const entry of [...this.#held]) entry.abandon(reason);
+    this.#held.clear();
+    this.#waiting.length = 0;
+    return count;
+  }
+
+  /** The longest a drain may wait from now, given `timeoutMs` and any cutShort(). */
+  drainBoundMs(timeoutMs: number): number {
+    return Math.min(timeoutMs, this.#maxDrainMs);
+  }
+
+  /** Resolves true once nothing is held, or false after `timeoutMs` or a cutShort(). */
+  waitForIdle(timeoutMs: number): Promise<boolean> {
+    if (this.#held.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (isDrained: boolean) => {
+        this.#idleWaiters.delete(done);
+        timer.cancel();
+        resolve(isDrained);
+      };
+      const timer = this.#timers.schedule(this.drainBoundMs(timeoutMs), () => done(false));
+      this.#idleWaiters.add(done);
+    });
+  }
+
+  /** Ends any drain wait now (resolving it false), and every later one at once. */
+  cutShort(): void {
+    this.#maxDrainMs = 0;
+    for (const wake of [...this.#idleWaiters]) wake(false);
+  }
+}
