@@ -21,6 +21,7 @@ export default defineConfig({
     // The same shims inside every test worker process.
     execArgv: ['--import', new URL('./test/support/node20-polyfills.mjs', import.meta.url).pathname],
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    setupFiles: ['test/support/leak-check.ts'],
     projects: [
       {
         extends: true,
