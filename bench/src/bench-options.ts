@@ -25,7 +25,7 @@ export interface BenchOptions {
 }
 
 const DEFAULTS = {
-  jobs: 20_000, rounds: 3, window: 1_000, prefetch: 100, concurrency: 100, 'latency-samples': 300,
+  jobs: 10_000, rounds: 3, window: 1_000, prefetch: 100, concurrency: 100, 'latency-samples': 300,
   'rss-jobs': 100_000, rate: 500, 'outage-ms': 6_000,
 } as const;
 

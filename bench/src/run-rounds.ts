@@ -71,7 +71,7 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
       }
     },
     rss: async (round, pair) => {
-      for (const side of [...pair, 'bullmq'] as const) {
+      for (const side of pair) {
         await attempt(round, `memory ${side} (${options.rssJobs} jobs, child process)`, async () => {
           const report = await measureRss({ side, settings: settingsFor('rss', side, round), jobs: options.rssJobs, window: options.window });
           results.add('rss.idleMb', side, report.idleRssMb);
