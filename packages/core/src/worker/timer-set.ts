@@ -1,6 +1,7 @@
 /*
  * TimerSet: the cancellable timers of one component. Closing the component calls `cancelAll()`, so no
- * timer outlives its owner. Not a scheduler: no ordering or persistence.
+ * timer outlives its owner. Delays beyond setTimeout's 32-bit ceiling are chained, never cut short.
+ * Not a scheduler: no ordering or persistence.
  */
 
 /** A scheduled callback that can be cancelled (cancelling twice, or after it fired, is a no-op). */
@@ -8,16 +9,31 @@ export interface OwnedTimer {
   cancel(): void;
 }
 
+/**
+ * The longest single setTimeout step. Node fires any longer delay after 1ms (TimeoutOverflowWarning),
+ * which would run a job delayed by 30 days at once; longer delays are chained in steps of this.
+ */
+export const MAX_TIMER_STEP_MS = 2 ** 31 - 1;
+
+/** Owns a component's timers so that closing it can cancel them all at once. */
 export class TimerSet {
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  /** Runs `callback` once after `delayMs`, unless cancelled first. */
+  /** Runs `callback` once after `delayMs` (Infinity: never), unless cancelled first. */
   schedule(delayMs: number, callback: () => void): OwnedTimer {
-    const handle = setTimeout(() => {
-      this.#timers.delete(handle);
-      callback();
-    }, Math.max(0, delayMs));
-    this.#timers.add(handle);
+    let remainingMs = Number.isNaN(delayMs) ? 0 : Math.max(0, delayMs);
+    let handle: NodeJS.Timeout;
+    const arm = (): void => {
+      const stepMs = Math.min(remainingMs, MAX_TIMER_STEP_MS);
+      remainingMs -= stepMs;
+      handle = setTimeout(() => {
+        this.#timers.delete(handle);
+        if (remainingMs > 0) arm();
+        else callback();
+      }, stepMs);
+      this.#timers.add(handle);
+    };
+    arm();
     return {
       cancel: () => {
         if (this.#timers.delete(handle)) clearTimeout(handle);
@@ -30,6 +46,7 @@ export class TimerSet {
     return this.#timers.size;
   }
 
+  /** Cancels every pending timer. */
   cancelAll(): void {
     for (const handle of this.#timers) clearTimeout(handle);
     this.#timers.clear();

@@ -101,6 +101,19 @@ describe('MemoryDriver', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('holds a publish delayed by 30 days (beyond setTimeout\'s 32-bit ceiling) for the whole 30 days', async () => {
+    vi.useFakeTimers();
+    driver = new MemoryDriver();
+    await driver.start();
+    const received = await collect(driver, 'p');
+    const thirtyDaysMs = 30 * 86_400_000;
+    await driver.publish('p', message('next month'), { delayMs: thirtyDaysMs });
+    await vi.advanceTimersByTimeAsync(thirtyDaysMs - 1);
+    expect(received).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(received.map(labelOf)).toEqual(['next month']);
+  });
+
   it('stores, peeks, replays and purges dead letters', async () => {
     driver = new MemoryDriver();
     await driver.start();

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_TIMER_STEP_MS, TimerSet } from '../../../src/worker/timer-set.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const DAY_MS = 86_400_000;
+
+describe('TimerSet', () => {
+  it.each([
+    ['0ms', 0],
+    ['one second', 1_000],
+    ['exactly the setTimeout ceiling', MAX_TIMER_STEP_MS],
+    // Node fires a setTimeout above 2^31-1 ms after 1ms; a 30-day delayed job must not run at once.
+    ['30 days (above the setTimeout ceiling)', 30 * DAY_MS],
+    ['100 days', 100 * DAY_MS],
+  ])('fires a timer of %s exactly when due, not before', async (_title, delayMs) => {
+    vi.useFakeTimers();
+    const timers = new TimerSet();
+    const fired = vi.fn();
+    timers.schedule(delayMs, fired);
+    if (delayMs > 0) {
+      await vi.advanceTimersByTimeAsync(delayMs - 1);
+      expect(fired).not.toHaveBeenCalled();
+      expect(timers.size).toBe(1);
+    }
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fired).toHaveBeenCalledTimes(1);
+    expect(timers.size).toBe(0);
+  });
+
+  it('never fires an infinite delay, and cancelAll leaves no timer behind', async () => {
+    vi.useFakeTimers();
+    const timers = new TimerSet();
+    const fired = vi.fn();
+    timers.schedule(Number.POSITIVE_INFINITY, fired);
+    await vi.advanceTimersByTimeAsync(3 * MAX_TIMER_STEP_MS);
+    expect(fired).not.toHaveBeenCalled();
+    timers.cancelAll();
+    expect(timers.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('cancels a long timer between its steps, and a second cancel is a no-op', async () => {
+    vi.useFakeTimers();
+    const timers = new TimerSet();
+    const fired = vi.fn();
+    const timer = timers.schedule(60 * DAY_MS, fired);
+    await vi.advanceTimersByTimeAsync(MAX_TIMER_STEP_MS + 1);
+    timer.cancel();
+    timer.cancel();
+    await vi.advanceTimersByTimeAsync(60 * DAY_MS);
+    expect(fired).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
