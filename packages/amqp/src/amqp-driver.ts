@@ -21,8 +21,18 @@ import { TopologyDeclarer } from './topology/topology-declarer.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
 import { TimerSet } from './timer-set.js';
+import { settleWithin } from './settle-within.js';
+import type { dialBroker } from './connection/broker-dialer.js';
 
 export const AMQP_DRIVER_NAME = 'amqp';
+
+/** What a close step waiting on the broker gets at least, even when the flush used up close()'s timeout. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** Seams for unit tests (a fake broker); not part of the public API. */
+export interface AmqpDriverInternals {
+  readonly dial?: typeof dialBroker;
+}
 
 export class AmqpDriver implements Driver {
   readonly name = AMQP_DRIVER_NAME;
@@ -40,7 +50,7 @@ export class AmqpDriver implements Driver {
   /** What health sees; `connected` (setting up) keeps the previous value so a redial reads reconnecting → ready. */
   #driverState: DriverState = 'idle';
 
-  constructor(context: DriverContext<AmqpPipelineOptions, AmqpSection | undefined>) {
+  constructor(context: DriverContext<AmqpPipelineOptions, AmqpSection | undefined>, internals: AmqpDriverInternals = {}) {
     this.section = context.section ?? parseAmqpSection({});
     this.#log = context.logger.child({ driver: AMQP_DRIVER_NAME });
     for (const pipeline of context.pipelines) {
@@ -55,7 +65,7 @@ export class AmqpDriver implements Driver {
       breaker: this.#breaker, declarer: this.#declarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
     });
     this.#manager = new ConnectionManager({
-      section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model),
+      section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model), dial: internals.dial,
     });
     this.#manager.events.on('connection:state', (change) => this.#onConnectionState(change));
     this.#manager.events.on('connection:lost', () => this.#onConnectionLost());
@@ -161,16 +171,19 @@ export class AmqpDriver implements Driver {
     return this.#closing;
   }
 
+  // Bounded: the flush gets `timeoutMs`; each step that needs a broker answer (basic.cancel, channel.close,
+  // connection.close) gets what is left of it but at least CLOSE_GRACE_MS, so a dead peer cannot hang close().
   async #close(timeoutMs: number): Promise<void> {
     const deadlineMs = Date.now() + timeoutMs;
+    const graceDeadlineMs = () => Math.max(deadlineMs, Date.now() + CLOSE_GRACE_MS);
     this.#timers.cancelAll();
     const failures: unknown[] = [];
     const consumers = [...this.#consumers];
-    await Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error))));
+    await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
     await this.#manager.close(async () => {
-      await this.#publisher.close(deadlineMs).catch((error: unknown) => failures.push(error));
-      await Promise.all(consumers.map((consumer) => consumer.close().catch((error: unknown) => failures.push(error))));
-    });
+      await this.#publisher.close(deadlineMs, CLOSE_GRACE_MS).catch((error: unknown) => failures.push(error));
+      await settleWithin(Promise.all(consumers.map((consumer) => consumer.close().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
+    }, CLOSE_GRACE_MS);
     this.#breaker.shutdown();
     if (failures.length > 0) throw new AggregateError(failures, 'closing the amqp driver failed');
   }

@@ -1,7 +1,8 @@
 /*
  * dialBroker: one connection attempt to one broker URL, with heartbeat, connect timeout and the
  * connection_name client property. Wraps amqplib's errors in coded WarrenErrors (password redacted).
- * Does not retry and does not choose the URL: the connection manager does.
+ * Also tears down the socket of a connection that will not close. Does not retry and does not choose
+ * the URL: the connection manager does.
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { redactUrl } from '@warren/core';
@@ -45,4 +46,9 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
       details: { url: redactUrl(url), replyCode: code },
     }));
   }
+}
+
+/** Destroys the socket of a connection that did not answer connection.close (dead peer); amqplib keeps it on `connection.stream`. */
+export function destroySocket(model: ChannelModel): void {
+  (model as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
 }

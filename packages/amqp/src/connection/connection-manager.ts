@@ -8,10 +8,14 @@ import type { ChannelModel } from 'amqplib';
 import { TypedEmitter, isWarrenError, redactUrl, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { TimerSet, type OwnedTimer } from '../timer-set.js';
+import { settleWithin } from '../settle-within.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
-import { dialBroker } from './broker-dialer.js';
+import { destroySocket, dialBroker } from './broker-dialer.js';
 import { redialDelayMs } from './redial-schedule.js';
 import { isFatal, type ConnectionManagerEventMap, type ConnectionManagerOptions } from './connection-manager-options.js';
+
+/** How long close() waits for connection.close-ok when the caller does not say. */
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 export class ConnectionManager {
   readonly events = new TypedEmitter<ConnectionManagerEventMap>();
@@ -72,8 +76,11 @@ export class ConnectionManager {
     if ((this.state as ConnectionState) === 'failed') throw this.#failure;
   }
 
-  /** Stops redialing, runs `beforeDisconnect` (flush) while still connected, then closes the connection. */
-  async close(beforeDisconnect: () => Promise<void>): Promise<void> {
+  /**
+   * Stops redialing, runs `beforeDisconnect` (flush) while still connected, then closes the connection.
+   * A connection that does not answer connection.close within `closeTimeoutMs` (dead peer) has its socket destroyed.
+   */
+  async close(beforeDisconnect: () => Promise<void>, closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS): Promise<void> {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     const isFailed = this.#state === 'failed';
     if (!isFailed) this.#transition('closing', 'close() called');
@@ -84,7 +91,7 @@ export class ConnectionManager {
     } finally {
       const model = this.#model;
       this.#model = undefined;
-      if (model) await model.close().catch(() => undefined); // already closed by the broker: nothing to do
+      if (model && !(await settleWithin(model.close(), Date.now() + closeTimeoutMs))) destroySocket(model);
       if (!isFailed) this.#transition('closed', 'close() finished');
     }
   }
@@ -112,6 +119,7 @@ export class ConnectionManager {
       return;
     }
     if (this.#state !== 'connecting' && this.#state !== 'reconnecting') {
+      model.on('error', () => undefined); // an unwanted connection's socket error must not become an unhandled 'error'
       await model.close().catch(() => undefined); // closed or failed meanwhile: this connection is not wanted
       return;
     }
@@ -167,6 +175,9 @@ export class ConnectionManager {
     this.#model = undefined;
     this.#isBrokerBlocked = false;
     if (this.#state === 'closing' || this.#state === 'closed' || this.#state === 'failed') return;
+    // Lost before setup completed (setup failed, or the broker dropped us during it): a failed redial, so the
+    // schedule backs off and the alert counts it; otherwise a persistent setup failure redials at step one forever.
+    if (this.#state === 'connected') this.#consecutiveFailedRedials++;
     this.#log.warn({ err: error, event: 'amqp.connection.lost', generation }, 'amqp connection lost; redialing');
     this.#transition('reconnecting', error);
     this.events.emit('connection:lost', { generation, error });

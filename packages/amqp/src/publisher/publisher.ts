@@ -10,6 +10,7 @@ import { amqpError } from '../errors.js';
 import type { BrokerBreaker } from '../breaker/broker-breaker.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
 import { TimerSet } from '../timer-set.js';
+import { settleWithin } from '../settle-within.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { Outbox } from './outbox.js';
 import { settleEntry, type PublishEntry } from './publish-entry.js';
@@ -125,8 +126,11 @@ export class Publisher {
     }).catch(() => undefined); // #flushLoop never rejects; failures stay queued
   }
 
-  /** Waits until nothing is buffered or unconfirmed, at most until `deadlineMs`; then rejects the rest and closes. */
-  async close(deadlineMs: number): Promise<void> {
+  /**
+   * Waits until nothing is buffered or unconfirmed, at most until `deadlineMs`; then rejects the rest and closes
+   * the channel, waiting at most `channelCloseTimeoutMs` for the broker's close-ok.
+   */
+  async close(deadlineMs: number, channelCloseTimeoutMs = 1_000): Promise<void> {
     if (this.#isClosed) return;
     this.flush();
     while ((this.#outbox.size > 0 || this.#tracker.size > 0) && Date.now() < deadlineMs && this.#channel) {
@@ -142,7 +146,7 @@ export class Publisher {
     }
     const channel = this.#channel;
     this.#channel = undefined;
-    if (channel) await channel.close().catch(() => undefined); // the connection may be gone already
+    if (channel) await settleWithin(channel.close(), Date.now() + channelCloseTimeoutMs); // may be gone already; never hangs
   }
 
   #isOpenForSend(): boolean {

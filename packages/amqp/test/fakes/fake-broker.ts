@@ -17,8 +17,6 @@ export class FakeChannel extends EventEmitter {
   /** Like amqplib's channel.consumers: consumer tag → callback. */
   readonly consumers = new Map<string, ConsumeCallback>();
   isClosed = false;
-  /** Resolves (or rejects) basic.consume when set; otherwise answers at once. */
-  consumeGate: Promise<void> | undefined;
   #nextDeliveryTag = 1;
   readonly #owner: FakeModel;
 
@@ -45,7 +43,7 @@ export class FakeChannel extends EventEmitter {
 
   async consume(queue: string, callback: ConsumeCallback): Promise<{ consumerTag: string }> {
     this.#assertOpen();
-    if (this.consumeGate) await this.consumeGate;
+    if (this.#owner.consumeGate) await this.#owner.consumeGate;
     this.#assertOpen();
     const consumerTag = `ctag-${this.#owner.nextConsumerTag++}`;
     this.consumers.set(consumerTag, callback);
@@ -55,6 +53,7 @@ export class FakeChannel extends EventEmitter {
 
   async cancel(consumerTag: string): Promise<void> {
     this.#assertOpen();
+    if (this.#owner.isPeerDead) await new Promise(() => undefined);
     this.consumers.delete(consumerTag);
   }
 
@@ -75,6 +74,7 @@ export class FakeChannel extends EventEmitter {
 
   async close(): Promise<void> {
     if (this.isClosed) return;
+    if (this.#owner.isPeerDead) await new Promise(() => undefined);
     this.#toClosed();
   }
 
@@ -121,10 +121,12 @@ export class FakeModel extends EventEmitter {
   readonly declaredQueues: string[] = [];
   nextConsumerTag = 1;
   isClosed = false;
-  /** Makes close() hang (a dead peer that never answers connection.close). */
-  isCloseHanging = false;
+  /** A dead peer (network cut not yet noticed): nothing that waits for a broker answer ever resolves. */
+  isPeerDead = false;
   /** When set, channel creation waits for it (to hold setup half-way). */
   channelGate: Promise<void> | undefined;
+  /** When set, basic.consume-ok waits for it. */
+  consumeGate: Promise<void> | undefined;
 
   get asModel(): ChannelModel {
     return this as unknown as ChannelModel;
@@ -148,7 +150,7 @@ export class FakeModel extends EventEmitter {
   }
 
   close(): Promise<void> {
-    if (this.isCloseHanging) return new Promise(() => undefined);
+    if (this.isPeerDead) return new Promise(() => undefined);
     this.#toClosed(undefined);
     return Promise.resolve();
   }
@@ -170,6 +172,7 @@ export class FakeModel extends EventEmitter {
   #toClosed(error: Error | undefined): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.isPeerDead = false;
     for (const channel of this.channels) void channel.close(); // FakeChannel.close never rejects
     this.emit('close', error);
   }

@@ -11,7 +11,12 @@ import { amqpError } from '../../../src/errors.js';
 /** A fake amqplib ChannelModel whose controls are named after what the broker does. */
 class FakeConnection extends EventEmitter {
   isClosed = false;
+  isCloseHanging = false;
+  isDestroyed = false;
+  /** Like amqplib's ChannelModel.connection.stream: the socket, destroyed when close() does not finish in time. */
+  readonly connection = { stream: { destroy: () => void (this.isDestroyed = true) } };
   async close(): Promise<void> {
+    if (this.isCloseHanging) return new Promise(() => undefined);
     if (this.isClosed) return;
     this.isClosed = true;
     this.emit('close');
@@ -184,6 +189,38 @@ describe('ConnectionManager', () => {
     expect(order).toEqual(['flush']);
     expect(h.manager.state).toBe('closed');
     expect(h.dialedUrls).toHaveLength(1);
+  });
+
+  it('backs off (and alerts) when setup keeps failing after the first connection, instead of redialing at the first step forever', async () => {
+    let setups = 0;
+    const h = harness({ redial: { alert_after: 3 } }, [], async () => {
+      setups++;
+      if (setups > 1) throw amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', 'declare failed');
+    });
+    await h.manager.start();
+    h.connections[0]?.dropConnection(new Error('CONNECTION_FORCED'));
+    await vi.advanceTimersByTimeAsync(100 + 200 + 400 + 400);
+    expect(h.retries).toEqual([100, 200, 400, 400, 400]);
+    expect(h.manager.gauges.consecutiveFailedRedials).toBe(4);
+    expect(h.lines.filter((line) => line.event === 'amqp.redial.threshold')).toHaveLength(1);
+    await h.manager.close(async () => undefined);
+  });
+
+  it('close() is bounded: a connection that never answers connection.close is destroyed at the deadline', async () => {
+    const h = harness({}, ['ok']);
+    await h.manager.start();
+    const connection = h.connections[0] as FakeConnection;
+    connection.isCloseHanging = true;
+    let isClosed = false;
+    const closing = h.manager.close(async () => undefined, 1_000).then(() => (isClosed = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(isClosed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing;
+    expect(connection.isDestroyed).toBe(true);
+    expect(h.manager.state).toBe('closed');
+    h.breaker.shutdown();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('refuses a second start()', async () => {

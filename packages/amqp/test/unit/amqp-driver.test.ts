@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSilentLogger, type Delivery, type WireMessage } from '@warren/core';
+import { parseAmqpPipelineOptions, parseAmqpSection } from '../../src/amqp-options.js';
+import { AmqpDriver } from '../../src/amqp-driver.js';
+import { FakeModel, type FakeChannel } from '../fakes/fake-broker.js';
+
+const drivers: AmqpDriver[] = [];
+
+/** A driver on pipeline `emails` whose dials return the next FakeModel (a fresh one when none is queued). */
+function harness(queued: FakeModel[] = []) {
+  const models: FakeModel[] = [];
+  const driver = new AmqpDriver({
+    section: parseAmqpSection({ redial: { schedule: [100], jitter: 0 }, watchdog_interval: '1s', publish_timeout: '5s' }),
+    pipelines: [{ name: 'emails', concurrency: 4, options: parseAmqpPipelineOptions({}) }],
+    logger: createSilentLogger(),
+  }, {
+    dial: async () => {
+      const model = queued.shift() ?? new FakeModel();
+      models.push(model);
+      return model.asModel;
+    },
+  });
+  drivers.push(driver);
+  const deliveries: Delivery[] = [];
+  const consume = () => driver.consume('emails', { prefetch: 4, onDelivery: (delivery) => deliveries.push(delivery) });
+  /** The channel of `model` that holds our consumer. */
+  const consumerChannel = (model: FakeModel | undefined) => model?.channels.find((channel) => !channel.isClosed && channel.consumers.size > 0);
+  return { driver, models, deliveries, consume, consumerChannel };
+}
+
+function message(id: string): WireMessage {
+  return { body: Buffer.from('{}'), properties: { messageId: id, type: 't', timestampMs: 0, contentType: 'application/json', contentEncoding: 'utf-8', headers: {} } };
+}
+
+describe('AmqpDriver (fake broker)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(async () => {
+    for (const driver of drivers.splice(0)) await driver.close({ timeoutMs: 0 });
+    vi.useRealTimers();
+  });
+
+  it('declares the topology before any basic.consume, on the first connection and after a reconnect', async () => {
+    const h = harness();
+    await h.consume();
+    await h.driver.start();
+    h.models[0]?.dropConnection(new Error('CONNECTION_FORCED'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.driver.status().state).toBe('ready');
+    for (const model of h.models) {
+      const consumer = h.consumerChannel(model) ?? model.channels.find((channel) => channel.consumed.length > 0);
+      expect(consumer?.consumed).toEqual(['emails']);
+      expect(model.declaredQueues.slice(0, 2)).toEqual(['emails', 'emails.dlq']);
+    }
+    expect(h.consumerChannel(h.models[1])).toBeDefined();
+  });
+
+  it('subscribes a consumer created while setup was already subscribing the others', async () => {
+    const gated = new FakeModel();
+    let open!: () => void;
+    gated.consumeGate = new Promise((resolve) => (open = resolve));
+    const h = harness([gated]);
+    const early = await h.consume();
+    const starting = h.driver.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.driver.connectionState).toBe('connected'); // setup is waiting for basic.consume-ok of `early`
+    const late = await h.consume();
+    open();
+    await starting;
+    await vi.advanceTimersByTimeAsync(0);
+    expect([early.isConsuming, late.isConsuming]).toEqual([true, true]);
+    expect(gated.consumerCountOf('emails')).toBe(2);
+  });
+
+  it('drops acks of deliveries from before a reconnect instead of sending them on the new connection', async () => {
+    const h = harness();
+    await h.driver.start();
+    await h.consume();
+    h.consumerChannel(h.models[0])?.deliver('a');
+    h.models[0]?.dropConnection(new Error('heartbeat timeout'));
+    await vi.advanceTimersByTimeAsync(100);
+    const fresh = h.consumerChannel(h.models[1]) as FakeChannel;
+    h.deliveries[0]?.ack();
+    expect(fresh.acks).toEqual([]);
+    fresh.deliver('b');
+    h.deliveries[1]?.ack();
+    expect(fresh.acks).toEqual([1]);
+  });
+
+  it('close() is bounded when the broker stopped answering (dead peer)', async () => {
+    const h = harness();
+    await h.driver.start();
+    await h.consume();
+    const pending = h.driver.publish('emails', message('a')).catch((error: { code?: string }) => error.code);
+    (h.models[0] as FakeModel).isPeerDead = true;
+    let isClosed = false;
+    const closing = h.driver.close({ timeoutMs: 2_000 }).then(() => (isClosed = true));
+    await vi.advanceTimersByTimeAsync(2_000 + 3 * 1_000);
+    expect(isClosed).toBe(true);
+    await closing;
+    expect(await pending).toBe('WARREN_ERR_AMQP_PUBLISH_CLOSED');
+    expect(h.driver.status().state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close() twice returns the same promise', async () => {
+    const h = harness();
+    await h.driver.start();
+    expect(h.driver.close()).toBe(h.driver.close());
+  });
+});
