@@ -19,6 +19,7 @@ import { interpolateEnv, type Env } from './env-interpolation.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { SchemaResolver } from './schema-resolver.js';
 
+/** Options of `loadConfig` and `evaluateConfig`. */
 export interface LoadConfigOptions {
   /** Drivers whose schemas apply; default the process-wide registry. */
   readonly registry?: DriverRegistry;
@@ -26,6 +27,7 @@ export interface LoadConfigOptions {
   readonly env?: Env;
 }
 
+/** What `loadConfig` returns: the config when valid, and every diagnostic. */
 export interface ConfigLoadResult {
   /** The parsed config; undefined when any diagnostic is an error. */
   readonly config?: WarrenConfig;

@@ -6,8 +6,10 @@
 import type { Diagnostic } from '../doctor/diagnostic.js';
 import { formatPath, type ConfigPath } from './config-path.js';
 
+/** Environment variables for `${VAR}` interpolation (process.env by default). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The interpolated value plus one diagnostic per missing variable. */
 export interface InterpolationResult {
   readonly value: unknown;
   readonly diagnostics: Diagnostic[];

@@ -5,6 +5,7 @@
 
 export type DiagnosticSeverity = 'error' | 'warning';
 
+/** One finding: severity, stable code, key path, message and fix, located in the file when known. */
 export interface Diagnostic {
   readonly severity: DiagnosticSeverity;
   /** Stable code (WARREN_ERR_CONFIG_* for errors, WARREN_WRN_NNN for warnings). */

@@ -13,6 +13,7 @@ import type { Diagnostic } from './diagnostic.js';
 import type { DoctorJobInfo } from './doctor-job-info.js';
 import { finalizeDiagnostics } from './finalize-diagnostics.js';
 
+/** What `runDoctor` checks: a config source, plus the drivers and jobs it is checked against. */
 export interface DoctorInput {
   /** A config file path or a config object. */
   readonly source: string | object;

@@ -4,6 +4,7 @@
  */
 import type { ErrorCodeSpec } from '../errors/warren-error.js';
 
+/** Core warning codes (WARREN_WRN_NNN) with meaning and fix; docs/errors.md lists the same. */
 export const CORE_WARNING_CODES = {
   WARREN_WRN_001: {
     meaning: 'A consumed pipeline has no job bound to it: its consumer would only dead-letter unknown jobs.',

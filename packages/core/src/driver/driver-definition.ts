@@ -15,6 +15,7 @@ export interface DriverPipeline<TOptions> {
   readonly options: TOptions;
 }
 
+/** What a driver factory receives: its pipelines, its parsed section and a logger. */
 export interface DriverContext<TOptions, TSection> {
   /** The pipelines of the config that name this driver. */
   readonly pipelines: ReadonlyArray<DriverPipeline<TOptions>>;
@@ -31,6 +32,7 @@ export interface DriverDoctorInput<TOptions, TSection> {
   readonly file: string | undefined;
 }
 
+/** A driver as core sees it: config schemas, optional doctor hook and factory (see the file header). */
 export interface DriverDefinition<TOptions = unknown, TSection = unknown> {
   /** The `driver:` value in a pipeline, and the name of the driver's top-level config section. */
   readonly name: string;

@@ -5,6 +5,7 @@
 import { WarrenError } from '../errors/warren-error.js';
 import type { AnyDriverDefinition } from './driver-definition.js';
 
+/** Registered drivers by name; `register` rejects a second definition under a taken name. */
 export class DriverRegistry {
   readonly #drivers = new Map<string, AnyDriverDefinition>();
 

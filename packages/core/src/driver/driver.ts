@@ -9,6 +9,7 @@ import type { ReceivedProperties, WireMessage } from './wire-message.js';
 /** Transport-neutral driver states for health and readiness. Drivers may have finer internal states. */
 export type DriverState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'blocked' | 'closing' | 'closed' | 'failed';
 
+/** Events every driver emits. */
 export type DriverEventMap = {
   /** The driver moved between states; `cause` explains why (an error, or a short reason). */
   'driver:state': { driver: string; from: DriverState; to: DriverState; cause?: unknown };
@@ -28,6 +29,7 @@ export interface Delivery {
   requeue(): void;
 }
 
+/** How `Driver.consume` delivers: prefetch and the delivery callback. */
 export interface ConsumeOptions {
   /** Deliveries the transport may hand over before earlier ones are settled. */
   readonly prefetch: number;
@@ -44,6 +46,7 @@ export interface Consumer {
   cancel(): Promise<void>;
 }
 
+/** Options of one `Driver.publish`. */
 export interface PublishOptions {
   /** Deliver no sooner than this many milliseconds from now. */
   readonly delayMs?: number;

@@ -23,9 +23,12 @@ export type DeadLetterReason =
   | 'invalid-payload'
   | 'timeout';
 
+/** `content_type` of every Warren message body. */
 export const CONTENT_TYPE_JSON = 'application/json';
+/** `content_encoding` of every Warren message body. */
 export const CONTENT_ENCODING_UTF8 = 'utf-8';
 
+/** A header value as Warren writes it (transports map these onto their own types). */
 export type HeaderValue = string | number | boolean | null | undefined;
 
 /** AMQP-style message properties, transport-neutral. `timestamp` is epoch milliseconds here. */

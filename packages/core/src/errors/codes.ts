@@ -5,6 +5,7 @@
  */
 import type { ErrorCodeSpec } from './warren-error.js';
 
+/** Core error codes with meaning, fix and retryability; docs/errors.md lists the same. */
 export const CORE_ERROR_CODES = {
   WARREN_ERR_CONFIG_INVALID: {
     meaning: 'The configuration does not match the schema (bad value, bad duration, wrong type).',

@@ -38,6 +38,7 @@ export function listErrorCodes(): ReadonlyMap<string, ErrorCodeSpec> {
   return registeredCodes;
 }
 
+/** Optional parts of a WarrenError besides its code and message. */
 export interface WarrenErrorOptions {
   readonly cause?: unknown;
   /** Overrides the catalogue hint with one specific to this occurrence. */

@@ -6,8 +6,10 @@
 
 /** An event map: event name → payload object. */
 export type EventMap = { [event: string]: object };
+/** A listener of one event: it receives the payload object. */
 export type Listener<P> = (payload: P) => void;
 
+/** An emitter typed by event map `M`; listener errors go to `onListenerError`, never to the emitter. */
 export class TypedEmitter<M extends EventMap> {
   readonly #listeners = new Map<keyof M, Set<Listener<never>>>();
 

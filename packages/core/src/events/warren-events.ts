@@ -14,8 +14,10 @@ export interface JobEventInfo {
   readonly maxAttempts: number;
 }
 
+/** States of a PipelineWorker (spec and table in worker/worker-state.ts). */
 export type WorkerState = 'initialized' | 'running' | 'stopping' | 'draining' | 'stopped' | 'failed';
 
+/** Events of a Warren instance and its workers. */
 export type WarrenEventMap = {
   /** A handler started an attempt. */
   'job:started': { job: JobEventInfo };

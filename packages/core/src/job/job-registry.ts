@@ -12,6 +12,7 @@ import { normalizeJobOptions } from './normalize-job-options.js';
 /** A job is looked up by its name or by its class. */
 export type JobRef = string | Function;
 
+/** Job names → definitions; validates on add and rejects a second class under a taken name. */
 export class JobRegistry {
   readonly #byName = new Map<string, JobDefinition>();
   readonly #byClass = new Map<Function, JobDefinition>();

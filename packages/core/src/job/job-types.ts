@@ -29,8 +29,10 @@ export interface JobHandler<TPayload = unknown> {
   handle(payload: TPayload, context: JobContext): Promise<void> | void;
 }
 
+/** How retry delays grow: `fixed` keeps the delay, `exponential` doubles it per attempt. */
 export type BackoffType = 'fixed' | 'exponential';
 
+/** The `backoff` option of `@Job`. */
 export interface BackoffOptions {
   readonly type: BackoffType;
   /** The first retry's delay (exponential doubles it each attempt). */

@@ -7,6 +7,7 @@ import { redactSecrets } from '../util/redact.js';
 
 export type { Logger } from 'pino';
 
+/** Options of `createLogger`. */
 export interface CreateLoggerOptions {
   readonly level?: string;
   readonly name?: string;

@@ -5,6 +5,7 @@
 
 /** A duration: milliseconds as a number, or a string with a unit (`ms`, `s`, `m`, `h`). */
 export type Duration = number | `${number}${DurationUnit}`;
+/** Units a duration string may use. */
 export type DurationUnit = 'ms' | 's' | 'm' | 'h';
 
 const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };

@@ -36,6 +36,7 @@ export interface RejectedDelivery {
   readonly enqueuedAt: Date;
 }
 
+/** A decoded job, or the reason the message cannot run. */
 export type DecodeResult = { readonly isDecoded: true; readonly job: DecodedJob } | { readonly isDecoded: false; readonly rejected: RejectedDelivery };
 
 const UTF8_LABELS = new Set(['utf-8', 'utf8']);

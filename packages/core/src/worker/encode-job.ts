@@ -16,6 +16,7 @@ export interface EncodableJob {
   readonly priority?: number | undefined;
 }
 
+/** Per-dispatch parts of the message `encodeJob` builds. */
 export interface EncodeJobOptions {
   /** Job id (`message_id`); default a fresh UUID. */
   readonly id?: string;

@@ -51,6 +51,7 @@ export function createRetryCopy(received: Received, identity: CopyIdentity): Wir
   return { body: Buffer.from(received.body), properties: copyProperties(received, identity, headers) };
 }
 
+/** Why and when a message was dead-lettered, for its dead-letter headers. */
 export interface DeadLetterInfo {
   readonly reason: DeadLetterReason;
   readonly error: unknown;

@@ -10,6 +10,7 @@ import type { WarrenEventMap } from '../events/warren-events.js';
 import type { JobRegistry } from '../job/job-registry.js';
 import type { RandomSource } from './backoff.js';
 
+/** Options of a PipelineWorker. */
 export interface PipelineWorkerOptions {
   /** The transport of this pipeline; it must be started (or starting) before `start()`. */
   readonly driver: Driver;
@@ -31,6 +32,7 @@ export interface PipelineWorkerOptions {
   readonly random?: RandomSource;
 }
 
+/** Options of `PipelineWorker.stop`. */
 export interface StopOptions {
   /** How long to wait for in-flight jobs before aborting and requeueing them. Default 30000. */
   readonly timeoutMs?: number;

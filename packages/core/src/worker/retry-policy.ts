@@ -7,6 +7,7 @@ import { Unrecoverable } from '../errors/unrecoverable.js';
 import type { ResolvedBackoff } from '../job/job-definition.js';
 import { backoffDelayMs, type RandomSource } from './backoff.js';
 
+/** How a delivery is settled: ack, retry after `delayMs`, or dead-letter with a reason. */
 export type Outcome =
   | { readonly action: 'ack' }
   | { readonly action: 'retry'; readonly delayMs: number }
@@ -21,6 +22,7 @@ export type AttemptResult =
   /** The message never reached a handler (undecodable, unknown job, invalid payload). */
   | { readonly kind: 'rejected'; readonly reason: DeadLetterReason };
 
+/** What `decideOutcome` decides from. */
 export interface OutcomeInput {
   readonly result: AttemptResult;
   /** The 1-based attempt that just ran. */

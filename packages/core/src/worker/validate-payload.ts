@@ -4,6 +4,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 
+/** The validated (possibly transformed) payload, or why it is invalid. */
 export type PayloadValidation =
   | { readonly isValid: true; readonly value: unknown }
   | { readonly isValid: false; readonly message: string };

@@ -6,6 +6,7 @@ import type { DriverDefinition } from '../../driver/driver-definition.js';
 import { MemoryDriver } from './memory-driver.js';
 import { memoryPipelineOptionsSchema, type MemoryPipelineOptions } from './memory-driver-options.js';
 
+/** The `driver: memory` definition: options schema and factory of the in-process MemoryDriver. */
 export const memoryDriver: DriverDefinition<MemoryPipelineOptions, undefined> = {
   name: 'memory',
   isInProcess: true,

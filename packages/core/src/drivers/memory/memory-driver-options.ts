@@ -18,8 +18,10 @@ export const memoryPipelineOptionsSchema = z
   .strict()
   .describe('Options of an in-memory pipeline (no broker; messages live in this process only).');
 
+/** Parsed `options` of a memory pipeline. */
 export type MemoryPipelineOptions = z.infer<typeof memoryPipelineOptionsSchema>;
 
+/** Constructor options of MemoryDriver. */
 export interface MemoryDriverOptions {
   /**
    * The pipelines this driver carries. When given, any other pipeline name fails with

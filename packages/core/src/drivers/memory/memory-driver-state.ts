@@ -7,8 +7,10 @@
  */
 import type { DriverState } from '../../driver/driver.js';
 
+/** States of the memory driver (see the spec above). */
 export type MemoryDriverState = Extract<DriverState, 'idle' | 'ready' | 'closing' | 'closed'>;
 
+/** Legal moves of the memory driver: from → the states it may go to next. */
 export const MEMORY_DRIVER_TRANSITIONS: Readonly<Record<MemoryDriverState, readonly MemoryDriverState[]>> = {
   idle: ['ready', 'closing'],
   ready: ['closing'],

@@ -15,6 +15,7 @@ import type { MemoryDriverOptions } from './memory-driver-options.js';
 import { MEMORY_DRIVER_TRANSITIONS, type MemoryDriverState } from './memory-driver-state.js';
 import { MemoryQueue } from './memory-queue.js';
 
+/** The in-process Driver: queues, delays, prefetch, requeue and dead letters, nothing durable. */
 export class MemoryDriver implements Driver {
   readonly name = 'memory';
   readonly events = new TypedEmitter<DriverEventMap>();
@@ -123,7 +124,7 @@ export class MemoryDriver implements Driver {
     return this.#queueOf(pipeline).purgeDeadLetters();
   }
 
-  /** Cancels delayed timers and consumers; stored messages are dropped with the process. Idempotent. */
+  /** Cancels delayed publishes; consumers stop receiving and later settlements are ignored. Stored messages are dropped. Idempotent. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
       this.#transition('closing', 'close() called');
