@@ -2,6 +2,7 @@
  * Durations as users write them ("100ms", "1.5s", "5m", "1h", or a number of milliseconds) and
  * their conversion to milliseconds. Pure; the config schema and @Job options both use it.
  */
+import { WarrenError } from '../errors/warren-error.js';
 
 /** A duration: milliseconds as a number, or a string with a unit (`ms`, `s`, `m`, `h`). */
 export type Duration = number | `${number}${DurationUnit}`;
@@ -20,11 +21,13 @@ export function tryParseDurationMs(value: unknown): number | undefined {
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as DurationUnit]);
 }
 
-/** Milliseconds for a duration; throws a plain TypeError (callers wrap it with their context). */
+/** Milliseconds for a duration; throws WARREN_ERR_CONFIG_INVALID (callers may wrap it with their context). */
 export function parseDurationMs(value: Duration | string): number {
   const ms = tryParseDurationMs(value);
   if (ms === undefined) {
-    throw new TypeError(`"${String(value)}" is not a duration: use a number of milliseconds or a string like 500ms, 30s, 5m, 1h`);
+    throw new WarrenError('WARREN_ERR_CONFIG_INVALID', `"${String(value)}" is not a duration: use a number of milliseconds or a string like 500ms, 30s, 5m, 1h`, {
+      details: { value: String(value) },
+    });
   }
   return ms;
 }

@@ -12,8 +12,9 @@ describe('durations', () => {
     expect(tryParseDurationMs(input)).toBeUndefined();
   });
 
-  it('explains the accepted forms when parsing fails', () => {
+  it('fails with a coded WARREN_ERR_CONFIG_INVALID that explains the accepted forms', () => {
     expect(() => parseDurationMs('5 minutes')).toThrow(/500ms, 30s, 5m, 1h/);
+    expect(() => parseDurationMs('5 minutes')).toThrow(expect.objectContaining({ code: 'WARREN_ERR_CONFIG_INVALID' }));
   });
 
   it.each([[500, '500ms'], [1_500, '1.5s'], [90_000, '1.5m'], [7_200_000, '2h']] as const)('formats %i as %s', (ms, text) => {
