@@ -1,93 +1,73 @@
 /*
  * The zod schemas of the `amqp:` config section and of an AMQP pipeline's `options`, the single source
- * of their defaults and docs. Durations accept ms numbers or "1s" strings and come out as `...Ms` fields.
- * Parse helpers let tests build a config without knowing zod. No I/O here.
+ * of their defaults and docs. Built on core's primitives (durationMs, integer), so `${VAR}` strings parse;
+ * durations come out as `...Ms` fields. Parse helpers let tests build a config without knowing zod. No I/O.
  */
 import os from 'node:os';
 import { z } from 'zod';
-import { tryParseDurationMs } from '@warren/core';
+import { durationMs, integer } from '@warren/core';
 
-/** A duration (ms number or "500ms"/"1s"/"5m"/"1h" string) parsed to milliseconds. */
-function duration(description: string) {
-  return z
-    .union([z.number(), z.string()])
-    .transform((value, ctx) => {
-      const ms = tryParseDurationMs(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration: use milliseconds or a string like 500ms, 30s, 5m, 1h` });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .describe(description);
+/** A fraction in [0, 1]; a numeric string (from `${VAR}`) is accepted and converted. */
+function fraction(): z.ZodType<number, number | string> {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value),
+    z.number().min(0).max(1),
+  ) as z.ZodType<number, number | string>;
 }
 
-const DEFAULT_SCHEDULE = ['100ms', '500ms', '1s', '1s', '2s', '2s', '5s', '15s', '25s'];
-
+// Defaults are written as a user would write them in warren.yaml (`prefault` parses them), so the generated
+// docs show `30s`, not 30000. Nested sections use prefault({}) so their own defaults apply when left out.
 const redialSchema = z
-  .object({
-    schedule: z.array(duration('one redial delay')).min(1)
-      .describe('Delays between redial attempts; the last one repeats. Starts fast (most outages are short restarts), then backs off.'),
-    jitter: z.number().min(0).max(1).describe('Random spread applied to each delay, as a fraction (0.2 = ±20%).'),
-    timeout: duration('How long the driver may stay disconnected before it gives up and the worker exits non-zero; 0 = redial forever.'),
-    alert_after: z.number().int().min(1).describe('Consecutive failed redials after which an error-level alert is logged (event amqp.redial.threshold).'),
+  .strictObject({
+    schedule: z.array(durationMs()).min(1).prefault(['100ms', '500ms', '1s', '1s', '2s', '2s', '5s', '15s', '25s'])
+      .describe('Delays (durations) between redial attempts; the last one repeats. Starts fast (most outages are short restarts), then backs off.'),
+    jitter: fraction().prefault(0.2).describe('Random spread applied to each redial delay, as a fraction (0.2 = ±20%).'),
+    timeout: durationMs().prefault('0')
+      .describe('Duration the driver may stay disconnected before it gives up and the worker exits non-zero; 0 = redial forever.'),
+    alert_after: integer(1).prefault(10)
+      .describe('Consecutive failed redials after which an error-level alert is logged (event amqp.redial.threshold), again at every multiple.'),
   })
-  .strict()
-  .partial()
-  .transform((raw) => ({
-    scheduleMs: raw.schedule ?? DEFAULT_SCHEDULE.map((step) => tryParseDurationMs(step) as number),
-    jitter: raw.jitter ?? 0.2,
-    timeoutMs: raw.timeout ?? 0,
-    alertAfter: raw.alert_after ?? 10,
-  }))
-  .describe('How the driver redials after losing the broker.');
+  .transform((raw) => ({ scheduleMs: raw.schedule, jitter: raw.jitter, timeoutMs: raw.timeout, alertAfter: raw.alert_after }));
 
 const breakerSchema = z
-  .object({
-    failure_threshold: z.number().int().min(1)
-      .describe('Failed broker operations (connects, publishes) within a rolling 10s window that open the circuit breaker.'),
-    reset_timeout: duration('How long the breaker stays open before it lets one trial operation through (half-open).'),
+  .strictObject({
+    failure_threshold: integer(1).prefault(50)
+      .describe('Failed broker operations (connects, setups, nacked or timed-out publishes) within a rolling 10s window that open the circuit breaker.'),
+    reset_timeout: durationMs().prefault('10s').describe('Duration the breaker stays open before it lets one trial operation through (half-open).'),
   })
-  .strict()
-  .partial()
-  .transform((raw) => ({ failureThreshold: raw.failure_threshold ?? 50, resetTimeoutMs: raw.reset_timeout ?? 10_000 }))
-  .describe('Circuit breaker around connecting and publishing.');
+  .transform((raw) => ({ failureThreshold: raw.failure_threshold, resetTimeoutMs: raw.reset_timeout }));
 
 const outboxSchema = z
-  .object({
-    max_messages: z.number().int().min(0)
-      .describe('Publishes buffered in memory while disconnected or while the breaker is open; beyond this, publishes fail fast.'),
+  .strictObject({
+    max_messages: integer(0).prefault(10_000)
+      .describe('Publishes buffered in memory while disconnected, blocked or while the breaker is open; beyond this, publishes fail fast (BrokerUnavailable).'),
   })
-  .strict()
-  .partial()
-  .transform((raw) => ({ maxMessages: raw.max_messages ?? 10_000 }))
-  .describe('The bounded in-memory outbox.');
+  .transform((raw) => ({ maxMessages: raw.max_messages }));
 
-/** Schema of the top-level `amqp:` section. */
+/** Schema of the top-level `amqp:` section. Keys and defaults as in DESIGN.md; durations come out as `...Ms`. */
 export const amqpSectionSchema = z
-  .object({
-    urls: z.array(z.string().regex(/^amqps?:\/\//, 'must start with amqp:// or amqps://')).min(1)
+  .strictObject({
+    urls: z.array(z.string().regex(/^amqps?:\/\//, 'must start with amqp:// or amqps://')).min(1).prefault(['amqp://guest:guest@127.0.0.1:5672'])
       .describe('Broker URLs, tried in turn (several = cluster failover). Credentials are never logged.'),
-    heartbeat: duration('AMQP heartbeat interval; a dead peer is detected after about two intervals (rounded to whole seconds, min 1s).'),
-    redial: redialSchema.optional(),
-    breaker: breakerSchema.optional(),
-    outbox: outboxSchema.optional(),
-    publish_timeout: duration('How long a publish may wait for the broker confirm once sent before it is rejected.'),
-    connect_timeout: duration('How long one connection attempt (TCP + AMQP handshake) may take.'),
-    watchdog_interval: duration('How often each consumed queue is checked to still have our consumer (re-subscribed if not).'),
-    connection_name: z.string().min(1).describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
+    heartbeat: durationMs().prefault('30s')
+      .describe('AMQP heartbeat duration; a dead peer is noticed after about two of them (rounded to whole seconds, min 1s; 0 disables).'),
+    redial: redialSchema.prefault({}).describe('How the driver redials after losing the broker.'),
+    breaker: breakerSchema.prefault({}).describe('Circuit breaker around connecting and publishing.'),
+    outbox: outboxSchema.prefault({}).describe('The bounded in-memory outbox.'),
+    publish_timeout: durationMs().prefault('10s').describe('Duration a sent publish may wait for the broker confirm before it is rejected (not counted while the broker blocks us).'),
+    connect_timeout: durationMs().prefault('10s').describe('Duration one connection attempt (TCP + AMQP handshake) may take.'),
+    watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),
+    connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
   })
-  .strict()
-  .partial()
   .transform((raw) => ({
-    urls: raw.urls ?? ['amqp://guest:guest@127.0.0.1:5672'],
-    heartbeatMs: raw.heartbeat ?? 30_000,
-    redial: raw.redial ?? redialSchema.parse({}),
-    breaker: raw.breaker ?? breakerSchema.parse({}),
-    outbox: raw.outbox ?? outboxSchema.parse({}),
-    publishTimeoutMs: raw.publish_timeout ?? 10_000,
-    connectTimeoutMs: raw.connect_timeout ?? 10_000,
-    watchdogIntervalMs: raw.watchdog_interval ?? 5_000,
+    urls: raw.urls,
+    heartbeatMs: raw.heartbeat,
+    redial: raw.redial,
+    breaker: raw.breaker,
+    outbox: raw.outbox,
+    publishTimeoutMs: raw.publish_timeout,
+    connectTimeoutMs: raw.connect_timeout,
+    watchdogIntervalMs: raw.watchdog_interval,
     connectionName: raw.connection_name ?? `warren@${os.hostname()}:${process.pid}`,
   }))
   .describe('RabbitMQ connection settings of the amqp driver.');
@@ -97,20 +77,14 @@ export type AmqpSection = z.output<typeof amqpSectionSchema>;
 
 /** Schema of an AMQP pipeline's `options`. Defaults that depend on the pipeline are resolved by `resolvePipelineOptions`. */
 export const amqpPipelineOptionsSchema = z
-  .object({
-    queue: z.string().min(1).max(200).describe('Queue name; default: the pipeline name. Also names Q.dlq and Q.delay.<ms>.'),
-    prefetch: z.number().int().min(1).max(65_535).describe('Unacked deliveries the broker may hand this process; default: the pipeline concurrency.'),
-    queue_type: z.enum(['classic', 'quorum']).describe('RabbitMQ queue type of Q and Q.dlq; default classic. Changing it on an existing queue is a mismatch.'),
-    max_priority: z.number().int().min(1).max(255).describe('Enables message priorities 0..max_priority on Q (classic queues only).'),
+  .strictObject({
+    queue: z.string().min(1).max(200).optional().describe('Queue name; default: the pipeline name. Also names Q.dlq and Q.delay.<ms>.'),
+    prefetch: integer(1, 65_535).optional().describe('Unacked deliveries the broker may hand this process; default: the pipeline concurrency.'),
+    queue_type: z.enum(['classic', 'quorum']).default('classic')
+      .describe('RabbitMQ queue type of Q and Q.dlq. Changing it on an existing queue is a mismatch (WARREN_ERR_AMQP_TOPOLOGY_MISMATCH).'),
+    max_priority: integer(1, 255).optional().describe('Enables message priorities 0..max_priority on Q (classic queues only).'),
   })
-  .strict()
-  .partial()
-  .transform((raw) => ({
-    queue: raw.queue,
-    prefetch: raw.prefetch,
-    queueType: raw.queue_type ?? ('classic' as const),
-    maxPriority: raw.max_priority,
-  }))
+  .transform((raw) => ({ queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority }))
   .describe('Options of a pipeline with driver: amqp.');
 
 /** Parsed pipeline options, before pipeline defaults. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { interpolateEnv } from '@warren/core';
 import { amqpPipelineOptionsSchema, amqpSectionSchema, parseAmqpPipelineOptions, parseAmqpSection, resolvePipelineOptions } from '../../src/amqp-options.js';
 
 describe('amqp section schema', () => {
@@ -25,6 +26,27 @@ describe('amqp section schema', () => {
     [{ outbox: { max_messages: 0 } }, { outbox: { maxMessages: 0 } }],
   ])('parses %j', (raw, expected) => {
     expect(parseAmqpSection(raw)).toMatchObject(expected);
+  });
+
+  it('parses the strings that ${VAR} interpolation produces (integers, durations, fractions)', () => {
+    const raw = {
+      heartbeat: '${HEARTBEAT:-5s}', outbox: { max_messages: '${OUTBOX_MAX:-100}' },
+      redial: { alert_after: '${ALERT_AFTER}', jitter: '${JITTER:-0.1}', schedule: ['${FIRST_STEP:-50ms}', '1s'] },
+      breaker: { failure_threshold: '${BREAKER_FAILURES:-7}' },
+    };
+    const { value } = interpolateEnv(raw, { ALERT_AFTER: '4' });
+    expect(parseAmqpSection(value)).toMatchObject({
+      heartbeatMs: 5_000, outbox: { maxMessages: 100 }, redial: { alertAfter: 4, jitter: 0.1, scheduleMs: [50, 1_000] },
+      breaker: { failureThreshold: 7 },
+    });
+    expect(parseAmqpPipelineOptions(interpolateEnv({ prefetch: '${PREFETCH:-12}', max_priority: '5' }, {}).value))
+      .toMatchObject({ prefetch: 12, maxPriority: 5 });
+  });
+
+  it('says "duration" when a duration does not parse', () => {
+    const result = amqpSectionSchema.safeParse({ publish_timeout: 'soon' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ['publish_timeout'], message: expect.stringContaining('is not a duration') });
   });
 
   it.each([
@@ -78,6 +100,7 @@ describe('amqp pipeline options schema', () => {
     ['priority 0', { max_priority: 0 }],
     ['priority above 255', { max_priority: 256 }],
     ['prefetch 0', { prefetch: 0 }],
+    ['a fractional prefetch string', { prefetch: '2.5' }],
   ])('rejects %s', (_label, raw) => {
     expect(amqpPipelineOptionsSchema.safeParse(raw).success).toBe(false);
   });
