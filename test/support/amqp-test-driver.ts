@@ -3,8 +3,14 @@
  * definition's `create` with a parsed `amqp:` section), but without a config file. The `amqp`
  * package is imported from its built output, like core (see warren-packages.ts).
  */
-import * as amqpPackage from '../../packages/amqp/dist/index.js';
 import type { Driver, Logger } from './warren-packages.js';
+
+type AmqpPackage = typeof import('../../packages/amqp/dist/index.js');
+/**
+ * WARREN_TEST_AMQP_ENTRY points the chaos suite at another build of the driver (a deliberately broken
+ * copy, to check that the suite catches it). Default: the real build.
+ */
+const amqpPackage: AmqpPackage = await import(process.env.WARREN_TEST_AMQP_ENTRY ?? '../../packages/amqp/dist/index.js');
 
 /** The `amqp:` section as written in warren.yaml (durations as '2s' strings or ms numbers). */
 export type RawAmqpSection = Record<string, unknown>;
