@@ -194,7 +194,14 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
       this.#scheduleRetry(this.#model);
       return;
     }
-    this.#options.onDelivery(new AmqpDelivery(this, channel, message));
+    const delivery = new AmqpDelivery(this, channel, message);
+    try {
+      this.#options.onDelivery(delivery);
+    } catch (error) {
+      // onDelivery must not throw; if it does, amqplib would rethrow it on its socket and drop the connection.
+      this.#log.error({ err: error, event: 'amqp.consumer.on_delivery_threw' }, 'onDelivery threw; requeueing the message');
+      delivery.requeue();
+    }
   }
 
   #onChannelClosed(channel: Channel): void {

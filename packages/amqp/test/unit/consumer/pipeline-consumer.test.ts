@@ -8,14 +8,14 @@ import { FakeModel, type FakeChannel } from '../../fakes/fake-broker.js';
 const PIPELINE = { pipeline: 'emails', queue: 'emails', prefetch: 4, queueType: 'classic' as const, maxPriority: undefined };
 const consumers: PipelineConsumer[] = [];
 
-function harness() {
+function harness(onDelivery?: (delivery: AmqpDelivery) => void) {
   const model = new FakeModel();
   const declarer = new TopologyDeclarer();
   declarer.attach(model.asModel);
   const deliveries: AmqpDelivery[] = [];
   const consumer = new PipelineConsumer({
     pipeline: PIPELINE, prefetch: 4, declarer, logger: createSilentLogger(),
-    onDelivery: (delivery) => deliveries.push(delivery), onCancelled: () => undefined,
+    onDelivery: onDelivery ?? ((delivery) => deliveries.push(delivery)), onCancelled: () => undefined,
   });
   consumers.push(consumer);
   /** Channels that currently hold a consumer (the broker would deliver on each). */
@@ -97,6 +97,17 @@ describe('PipelineConsumer', () => {
     await attaching;
     expect(h.consuming()).toHaveLength(0);
     expect(next.consumerCountOf('emails')).toBe(1);
+  });
+
+  it('requeues a delivery whose handler threw instead of letting the throw reach amqplib (which would drop the connection)', async () => {
+    const h = harness(() => {
+      throw new Error('handler bug');
+    });
+    await h.consumer.attach(h.model.asModel);
+    const channel = h.consuming()[0] as FakeChannel;
+    expect(() => channel.deliver('a')).not.toThrow();
+    expect(channel.nacks).toEqual([1]);
+    expect(h.consumer.isConsuming).toBe(true);
   });
 
   it('cancel() stops new deliveries and leaves no retry timer behind', async () => {
