@@ -109,7 +109,7 @@ export type { MetricsSource, MetricsHealth, WarrenMetricsOptions } from './metri
 
 // Warren
 export { Warren } from './warren/warren.js';
-export type { DispatchItem } from './warren/warren.js';
+export type { DispatchItem } from './warren/dispatch-job.js';
 export type { WarrenOptions, RunOptions, CloseOptions } from './warren/warren-options.js';
 export type { WarrenHealth, PipelineHealth } from './warren/warren-health.js';
 export { WARREN_TRANSITIONS } from './warren/warren-state.js';

@@ -72,6 +72,11 @@ export const CORE_ERROR_CODES = {
     hint: 'Send a payload that matches the job\'s schema option; received ones are in the dead-letter queue.',
     retryable: false,
   },
+  WARREN_ERR_JOB_DISPATCH_PARTIAL: {
+    meaning: 'dispatchMany published some of its jobs but not all; `details.published` and `details.failed` say which.',
+    hint: 'Retry only the entries in details.failed (their causes are there); the published ones are already queued.',
+    retryable: true,
+  },
   WARREN_ERR_DI_UNAVAILABLE: {
     meaning: 'The handler or one of its dependencies could not be resolved from the container.',
     hint: 'Register the dependency in jobs.bootstrap, or mark it @injectable().',

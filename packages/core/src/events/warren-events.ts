@@ -4,6 +4,7 @@
  */
 import type { DriverState } from '../driver/driver.js';
 import type { DeadLetterReason } from '../driver/wire-message.js';
+import type { WarrenState } from '../warren/warren-state.js';
 
 /** Identity of one job attempt, shared by every job event. */
 export interface JobEventInfo {
@@ -27,6 +28,8 @@ export type WarrenEventMap = {
   'job:failed': { job: JobEventInfo; durationMs: number; error: unknown; retryInMs: number | undefined };
   /** A message went to the dead-letter queue; `job` is partial when the message could not be decoded. */
   'job:deadLettered': { job: Partial<JobEventInfo> & { pipeline: string }; reason: DeadLetterReason; error: unknown };
+  /** The Warren instance changed state (see warren/warren-state.ts). */
+  'warren:state': { from: WarrenState; to: WarrenState; reason: string };
   /** A pipeline's worker changed state. */
   'worker:state': { pipeline: string; from: WorkerState; to: WorkerState; reason: string };
   /** A driver changed state. */

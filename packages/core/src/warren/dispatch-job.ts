@@ -12,6 +12,13 @@ import { encodeJob } from '../worker/encode-job.js';
 import { validatePayload } from '../worker/validate-payload.js';
 import type { DriverSet } from './driver-set.js';
 
+/** One entry of `dispatchMany`. */
+export interface DispatchItem {
+  readonly job: JobClass | string;
+  readonly payload: unknown;
+  readonly options?: DispatchOptions;
+}
+
 export interface DispatchTargets {
   readonly registry: JobRegistry;
   readonly drivers: DriverSet;
@@ -55,4 +62,16 @@ function parseDelay(delay: NonNullable<DispatchOptions['delay']>, job: string): 
   } catch (error) {
     throw new WarrenError('WARREN_ERR_JOB_INVALID', `dispatch of "${job}": delay ${String(delay)} is not a duration`, { cause: error });
   }
+}
+
+/** Dispatches every item at once; when some fail, says which were published so a retry can skip them. */
+export async function dispatchJobs(targets: DispatchTargets, items: readonly DispatchItem[]): Promise<string[]> {
+  const results = await Promise.allSettled(items.map((item) => dispatchJob(targets, item.job, item.payload, item.options ?? {})));
+  const failed = results.flatMap((result, index) => (result.status === 'rejected' ? [{ index, error: result.reason as unknown }] : []));
+  if (failed.length === 0) return results.map((result) => (result as PromiseFulfilledResult<string>).value);
+  const published = results.flatMap((result, index) => (result.status === 'fulfilled' ? [{ index, id: result.value }] : []));
+  throw new WarrenError('WARREN_ERR_JOB_DISPATCH_PARTIAL', `${failed.length} of ${items.length} jobs were not dispatched (${published.length} were)`, {
+    cause: failed[0]!.error,
+    details: { published, failed },
+  });
 }

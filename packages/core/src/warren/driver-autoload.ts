@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DriverRegistry } from '../driver/driver-registry.js';
+import { WarrenError } from '../errors/warren-error.js';
 
 /** Driver names a raw (unparsed) config refers to: pipeline `driver:` values. */
 export function referencedDriverNames(raw: unknown): string[] {
@@ -34,6 +35,13 @@ export async function autoloadDrivers(names: readonly string[], registry: Driver
     } catch {
       continue;
     }
-    await import(pathToFileURL(entry).href);
+    try {
+      await import(pathToFileURL(entry).href);
+    } catch (error) {
+      throw new WarrenError('WARREN_ERR_DRIVER_NOT_FOUND', `driver "${name}": loading @warren/${name} from ${entry} failed: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+        hint: `Reinstall @warren/${name} (and build it, in a workspace), or import it yourself before Warren.fromConfig.`,
+      });
+    }
   }
 }

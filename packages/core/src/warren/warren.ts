@@ -1,6 +1,6 @@
 /*
  * Warren: the entry point users hold. Dispatches jobs to their pipeline's driver and, on run(),
- * consumes the configured pipelines with one PipelineWorker each. Lifecycle in warren-state.ts.
+ * consumes the configured pipelines through a WorkerPool. Lifecycle in warren-state.ts.
  * Config loading lives in prepare-warren.ts, driver wiring in driver-set.ts, health in warren-health.ts.
  */
 import type { Logger } from 'pino';
@@ -15,31 +15,28 @@ import type { JobRegistry } from '../job/job-registry.js';
 import type { DispatchOptions, JobClass, PayloadOf } from '../job/job-types.js';
 import { createLogger } from '../logging/logger.js';
 import { logWarningsOnce } from '../logging/warn-once.js';
-import { PipelineWorker } from '../worker/pipeline-worker.js';
-import { dispatchJob } from './dispatch-job.js';
+import { dispatchJob, dispatchJobs, type DispatchItem } from './dispatch-job.js';
 import { DriverSet } from './driver-set.js';
 import { prepareWarren } from './prepare-warren.js';
 import { createReplayCopy } from './replay-copy.js';
 import { computeHealth, type WarrenHealth } from './warren-health.js';
 import type { CloseOptions, RunOptions, WarrenOptions } from './warren-options.js';
 import { canWarrenTransition, type WarrenState } from './warren-state.js';
+import { WorkerPool } from './worker-pool.js';
 
-/** One entry of `dispatchMany`. */
-export interface DispatchItem {
-  readonly job: JobClass | string;
-  readonly payload: unknown;
-  readonly options?: DispatchOptions;
-}
-
+/** Dispatches jobs and runs their handlers. Create one with `Warren.fromConfig()`. */
 export class Warren {
+  /** The parsed configuration (durations in milliseconds). */
   readonly config: WarrenConfig;
+  /** Job outcomes, worker, driver and instance state changes. */
   readonly events = new TypedEmitter<WarrenEventMap>();
   readonly logger: Logger;
+  /** Where job names and classes are resolved. */
   readonly registry: JobRegistry;
   #state: WarrenState = 'ready';
   readonly #drivers: DriverSet;
   readonly #container: DependencyContainer | undefined;
-  readonly #workers = new Map<string, PipelineWorker>();
+  #pool: WorkerPool | undefined;
   #stopping: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -87,10 +84,13 @@ export class Warren {
     return dispatchJob({ registry: this.registry, drivers: this.#drivers }, job, payload, options);
   }
 
-  /** Publishes several jobs at once (their confirms overlap); resolves with their ids in order. */
+  /**
+   * Publishes several jobs at once (their confirms overlap); resolves with their ids in order.
+   * When some fail, rejects with WARREN_ERR_JOB_DISPATCH_PARTIAL saying which ones were published.
+   */
   async dispatchMany(items: readonly DispatchItem[]): Promise<string[]> {
     this.#assertOpen('dispatchMany');
-    return Promise.all(items.map((item) => dispatchJob({ registry: this.registry, drivers: this.#drivers }, item.job, item.payload, item.options ?? {})));
+    return dispatchJobs({ registry: this.registry, drivers: this.#drivers }, items);
   }
 
   /** Starts one worker per consumed pipeline; resolves once every one is subscribed. */
@@ -100,22 +100,17 @@ export class Warren {
     for (const pipeline of pipelines) this.#drivers.forPipeline(pipeline); // unknown pipeline → coded error now
     this.#transition('running', 'run() called');
     this.#stopping = undefined;
-    this.#workers.clear();
-    for (const pipeline of pipelines) {
-      const pipelineConfig = this.config.jobs.pipelines[pipeline]!;
-      const prefetch = (pipelineConfig.options as { prefetch?: unknown } | undefined)?.prefetch;
-      this.#workers.set(pipeline, new PipelineWorker({
-        driver: this.#drivers.forPipeline(pipeline),
-        registry: this.registry,
-        pipeline,
-        concurrency: pipelineConfig.concurrency,
-        ...(typeof prefetch === 'number' ? { prefetch } : {}),
-        logger: this.logger,
-        events: this.events,
-        ...(this.#container ? { container: this.#container } : {}),
-      }));
+    this.#pool = new WorkerPool(
+      { config: this.config, drivers: this.#drivers, registry: this.registry, logger: this.logger, events: this.events, container: this.#container },
+      pipelines,
+    );
+    try {
+      await this.#pool.start();
+    } catch (error) {
+      this.#transition('stopping', 'a worker could not start');
+      this.#transition('stopped', 'the workers that started were stopped');
+      throw error;
     }
-    await Promise.all([...this.#workers.values()].map((worker) => worker.start()));
     this.logger.info({ pipelines }, 'warren is consuming');
   }
 
@@ -124,8 +119,8 @@ export class Warren {
     if (this.#stopping) return this.#stopping;
     if (this.#state !== 'running') return Promise.resolve();
     this.#transition('stopping', 'stop() called');
-    const timeoutMs = options.timeoutMs ?? this.config.jobs.shutdownTimeoutMs;
-    this.#stopping = Promise.all([...this.#workers.values()].map((worker) => worker.stop({ timeoutMs }))).then(() => {
+    const pool = this.#pool!;
+    this.#stopping = pool.stop(options.timeoutMs ?? this.config.jobs.shutdownTimeoutMs).finally(() => {
       if (this.#state === 'stopping') this.#transition('stopped', 'workers drained');
     });
     return this.#stopping;
@@ -139,26 +134,27 @@ export class Warren {
 
   /**
    * Aborts in-flight jobs at once (they are requeued, never acked) and closes: for a second signal.
-   * Also cuts short a graceful close() that is still draining.
+   * Also cuts short a stop() or close() that is still draining.
    */
   forceClose(): Promise<void> {
-    if (!this.#closing) return (this.#closing = this.#shutdown(0));
-    for (const worker of this.#workers.values()) {
-      // Settles through the close() already under way; its errors surface there.
-      if (worker.state === 'stopping' || worker.state === 'draining') void worker.forceStop();
-    }
+    // Settles through the drain already under way; its errors surface there.
+    if (this.#pool) void this.#pool.stop(0).catch(() => undefined);
+    this.#closing ??= this.#shutdown(0);
     return this.#closing;
   }
 
+  /** Liveness, readiness (with reasons) and per-pipeline and per-driver state, computed now. */
   health(): WarrenHealth {
     const statuses = this.#drivers.all().map((driver) => driver.status());
-    return computeHealth(this.#state, this.config, this.#workers, statuses, (pipeline) => this.#drivers.forPipeline(pipeline).status().state);
+    return computeHealth(this.#state, this.config, this.#pool?.workers ?? new Map(), statuses, (pipeline) => this.#drivers.forPipeline(pipeline).status().state);
   }
 
+  /** Queue counts of a pipeline as its driver reports them (for `warren status`). */
   inspect(pipeline: string): Promise<PipelineStats> {
     return this.#drivers.forPipeline(pipeline).inspect(pipeline);
   }
 
+  /** Up to `limit` dead letters of a pipeline, oldest first, left in place. */
   peekDeadLetters(pipeline: string, limit = 100): Promise<WireMessage[]> {
     return this.#drivers.forPipeline(pipeline).peekDeadLetters(pipeline, limit);
   }
@@ -168,19 +164,18 @@ export class Warren {
     return this.#drivers.forPipeline(pipeline).replayDeadLetters(pipeline, createReplayCopy, limit);
   }
 
+  /** Deletes every dead letter of a pipeline; resolves with how many. */
   purgeDeadLetters(pipeline: string): Promise<number> {
     return this.#drivers.forPipeline(pipeline).purgeDeadLetters(pipeline);
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {
     const failures: unknown[] = [];
-    if (this.#state === 'running') this.#transition('stopping', timeoutMs === 0 ? 'forceClose() called' : 'close() called');
-    if (this.#state === 'stopping') {
-      // Drain first: a forced close passes 0, which aborts and requeues at once.
-      await Promise.all([...this.#workers.values()].map((worker) => worker.stop({ timeoutMs }))).catch((error) => failures.push(error));
-    }
-    this.#transition('closing', timeoutMs === 0 ? 'forceClose() called' : 'close() called');
-    await this.#drivers.closeAll(Math.max(timeoutMs, 1_000)).catch((error) => failures.push(error));
+    const reason = timeoutMs === 0 ? 'forceClose() called' : 'close() called';
+    if (this.#state === 'running') this.#transition('stopping', reason);
+    if (this.#state === 'stopping') await this.#pool?.stop(timeoutMs).catch((error: unknown) => failures.push(error));
+    this.#transition('closing', reason);
+    await this.#drivers.closeAll(Math.max(timeoutMs, 1_000)).catch((error: unknown) => failures.push(error));
     this.#transition('closed', 'drivers closed');
     if (failures.length > 0) throw new AggregateError(failures, 'warren closed with errors');
   }
@@ -194,9 +189,10 @@ export class Warren {
   #transition(to: WarrenState, reason: string): void {
     const from = this.#state;
     if (!canWarrenTransition(from, to)) {
-      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `Warren cannot go from ${from} to ${to} (${reason})`);
+      throw new WarrenError('WARREN_ERR_WORKER_ILLEGAL_STATE', `Warren cannot go from ${from} to ${to} (${reason})`, { details: { from, to, reason } });
     }
     this.#state = to;
     this.logger.debug({ from, to, reason }, 'warren state');
+    this.events.emit('warren:state', { from, to, reason });
   }
 }
