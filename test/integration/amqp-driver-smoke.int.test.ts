@@ -1,9 +1,12 @@
 /*
- * Broker smoke test of the amqp driver on its own: confirmed publish/consume with the wire properties,
- * delay queues routing back to Q, dead letters (peek/replay/purge), one pipeline's channel error
- * recovering alone, re-subscribe after the queue is deleted, and a topology mismatch failing start().
+ * Broker smoke test of the amqp driver on its own: confirmed publish/consume with the wire properties
+ * (as raw AMQP properties too, and from a foreign producer), delay queues routing back to Q, dead letters
+ * (peek/replay/purge, body byte for byte), one pipeline's channel error recovering alone, re-subscribe
+ * after the queue is deleted, a topology mismatch failing start(), and publishing through a blocked broker.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import amqplib from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSilentLogger, type Delivery, type WireMessage } from '../support/warren-packages.js';
@@ -39,6 +42,15 @@ function createDriver(queues: string[], options: Record<string, unknown> = {}): 
   cleanups.push(() => deleteQueues(...queues));
   cleanups.push(() => driver.close({ timeoutMs: 2_000 }));
   return driver;
+}
+
+async function withRawChannel<T>(work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
+  const connection = await amqplib.connect(URL);
+  try {
+    return await work(await connection.createChannel());
+  } finally {
+    await connection.close();
+  }
 }
 
 function message(type: string, payload: unknown): WireMessage {
@@ -87,6 +99,44 @@ describe('amqp driver against RabbitMQ', () => {
       contentType: 'application/json', contentEncoding: 'utf-8', priority: 3, headers: { 'x-warren-attempt': 1 },
     });
     expect(received[0]?.redelivered).toBe(false);
+  });
+
+  it('puts DESIGN.md\'s wire format on the wire: timestamp in seconds, persistent, JSON content type, id, type, priority, headers', async () => {
+    const queue = uniqueQueue('wire');
+    const driver = createDriver([queue]);
+    await driver.start();
+    const sent = message('emails.welcome', { userId: 'u1' });
+    await driver.publish(queue, sent);
+    const raw = await withRawChannel((channel) => channel.get(queue, { noAck: true }));
+    expect(raw && raw.content.equals(sent.body)).toBe(true);
+    expect(raw && raw.properties).toMatchObject({
+      timestamp: 1_700_000_000, deliveryMode: 2, contentType: 'application/json', contentEncoding: 'utf-8',
+      messageId: sent.properties.messageId, type: 'emails.welcome', priority: 3, headers: { 'x-warren-attempt': 1 },
+    });
+  });
+
+  it('delivers a foreign producer\'s message that has only a body and a type, leaving the rest undefined', async () => {
+    const queue = uniqueQueue('foreign');
+    const driver = createDriver([queue]);
+    await driver.start();
+    const { received, waitFor } = await collect(driver, queue);
+    await withRawChannel(async (channel) => {
+      channel.sendToQueue(queue, Buffer.from('{"userId":"u2"}'), { type: 'emails.welcome' });
+      await channel.checkQueue(queue); // a round trip after the publish: it reached the broker
+    });
+    await waitFor(1, 'the foreign message');
+    expect(received[0]?.properties).toEqual({ type: 'emails.welcome', headers: {} });
+  });
+
+  it('keeps a dead-lettered body byte for byte', async () => {
+    const queue = uniqueQueue('dlqbytes');
+    const driver = createDriver([queue]);
+    await driver.start();
+    const body = Buffer.from([0x7b, 0x20, 0x22, 0xc3, 0xa9, 0x22, 0x3a, 0x20, 0x31, 0x20, 0x7d, 0xff]); // odd spacing, é, a stray 0xff
+    await driver.deadLetter(queue, { body, properties: { ...message('dead', {}).properties, headers: { 'x-warren-dead-reason': 'undecodable' } } });
+    const raw = await withRawChannel((channel) => channel.get(`${queue}.dlq`, { noAck: true }));
+    expect(raw && raw.content.equals(body)).toBe(true);
+    expect(raw && raw.properties.headers).toMatchObject({ 'x-warren-dead-reason': 'undecodable' });
   });
 
   it('routes a delayed publish through Q.delay.<ms> back to Q', async () => {
@@ -168,4 +218,44 @@ describe('amqp driver against RabbitMQ', () => {
     expect(error?.message).toContain('x-queue-type');
     expect(quorum.status().state).toBe('failed');
   });
+
+  it('holds publishes while the broker blocks publishers (memory alarm) and confirms every one after it unblocks', async () => {
+    const queue = uniqueQueue('blocked');
+    const driver = createDriver([queue]);
+    await driver.start();
+    const { received, waitFor } = await collect(driver, queue);
+    const states: string[] = [];
+    driver.events.on('driver:state', ({ to }) => states.push(to));
+    const outcomes: string[] = [];
+    try {
+      await rabbitmqctl('set_vm_memory_high_watermark', '0');
+      // The broker blocks a connection when it next publishes; this first publish waits for the unblock too.
+      const publishes = Array.from({ length: 20 }, (_, n) => driver.publish(queue, message('blocked', { n })).then(
+        () => outcomes.push('ok'), (error: { code?: string }) => outcomes.push(error.code ?? 'error'),
+      ));
+      await withDeadline(driver.events.once('driver:state', { timeoutMs: 10_000 }), 11_000, 'the driver to report blocked');
+      expect(driver.status().state).toBe('blocked');
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a window in which nothing may be confirmed or rejected
+      expect(outcomes).toEqual([]);
+      await restoreWatermark();
+      await withDeadline(Promise.all(publishes), 10_000, 'the blocked publishes to be confirmed');
+    } finally {
+      await restoreWatermark();
+    }
+    expect(outcomes).toEqual(Array.from({ length: 20 }, () => 'ok'));
+    await waitFor(20, 'every message published while blocked');
+    expect(received).toHaveLength(20);
+    expect(states).toEqual(['blocked', 'ready']);
+  });
 });
+
+const run = promisify(execFile);
+
+function rabbitmqctl(...args: string[]): Promise<unknown> {
+  return run(process.env.WARREN_TEST_RABBITMQCTL ?? 'rabbitmqctl', ['-q', ...args], { timeout: 30_000 });
+}
+
+/** Back to RabbitMQ's default watermark (0.4); every other test on this broker depends on it. */
+async function restoreWatermark(): Promise<void> {
+  await rabbitmqctl('set_vm_memory_high_watermark', '0.4');
+}
