@@ -76,6 +76,11 @@ export const AMQP_ERROR_CODES = {
     hint: 'Consume before closing the driver.',
     retryable: false,
   },
+  WARREN_ERR_AMQP_CONSUME_ILLEGAL_STATE: {
+    meaning: 'A pipeline consumer was asked for a state change its state machine does not allow.',
+    hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',
+    retryable: false,
+  },
   WARREN_ERR_BREAKER_OPEN: {
     meaning: 'The broker circuit breaker is open after too many failures; publishes are buffered in the outbox.',
     hint: 'Wait for amqp.breaker.reset_timeout; check the broker if it keeps opening.',

@@ -9,9 +9,15 @@
 
 export type ConsumerState = 'waiting' | 'subscribing' | 'consuming' | 'cancelled';
 
+/** Legal moves: from → the states it may go to. Anything else is a bug (WARREN_ERR_AMQP_CONSUME_ILLEGAL_STATE). */
 export const CONSUMER_TRANSITIONS: Readonly<Record<ConsumerState, readonly ConsumerState[]>> = {
   waiting: ['subscribing', 'cancelled'],
   subscribing: ['consuming', 'waiting', 'cancelled'],
   consuming: ['waiting', 'subscribing', 'cancelled'],
   cancelled: [],
 };
+
+/** Whether `from → to` is a legal move. */
+export function canConsumerTransition(from: ConsumerState, to: ConsumerState): boolean {
+  return CONSUMER_TRANSITIONS[from].includes(to);
+}

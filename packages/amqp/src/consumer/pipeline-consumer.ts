@@ -5,14 +5,14 @@
  * Does not dial: the driver calls attach/detach as the connection comes and goes.
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { Consumer, Logger } from '@warren/core';
+import { TypedEmitter, type Consumer, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
 import { redialDelayMs } from '../connection/redial-schedule.js';
 import { TimerSet } from '../timer-set.js';
 import { AmqpDelivery, type DeliveryChannelOwner } from './amqp-delivery.js';
-import { CONSUMER_TRANSITIONS, type ConsumerState } from './consumer-state.js';
+import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
 
 /** Channel recovery delays; the last repeats. Short first: most channel errors are one-offs. */
 const CHANNEL_RETRY_SCHEDULE_MS = [100, 500, 1_000, 2_000, 5_000];
@@ -27,8 +27,14 @@ export interface PipelineConsumerOptions {
   readonly onCancelled: (consumer: PipelineConsumer) => void;
 }
 
+export type PipelineConsumerEventMap = {
+  /** The consumer changed state (subscribed, lost its channel, cancelled); `cause` is an error or a short reason. */
+  'consumer:state': { pipeline: string; from: ConsumerState; to: ConsumerState; cause: unknown };
+};
+
 export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
   readonly pipeline: string;
+  readonly events = new TypedEmitter<PipelineConsumerEventMap>();
   #state: ConsumerState = 'waiting';
   #model: ChannelModel | undefined;
   #channel: Channel | undefined;
@@ -225,11 +231,12 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
 
   #transition(to: ConsumerState, reason: unknown): void {
     const from = this.#state;
-    if (from === to) return;
-    if (!CONSUMER_TRANSITIONS[from].includes(to)) {
-      throw amqpError('WARREN_ERR_AMQP_CONN_ILLEGAL_STATE', `illegal consumer state change ${from} → ${to}`, { details: { from, to, pipeline: this.pipeline } });
+    if (from === to) return; // e.g. a second recovery path reaching `waiting`: nothing changes
+    if (!canConsumerTransition(from, to)) {
+      throw amqpError('WARREN_ERR_AMQP_CONSUME_ILLEGAL_STATE', `illegal consumer state change ${from} → ${to}`, { details: { from, to, pipeline: this.pipeline } });
     }
     this.#state = to;
     this.#log.debug({ from, to, reason: reason instanceof Error ? reason.message : String(reason) }, 'amqp consumer state');
+    this.events.emit('consumer:state', { pipeline: this.pipeline, from, to, cause: reason });
   }
 }

@@ -37,6 +37,16 @@ describe('PipelineConsumer', () => {
     expect(h.consuming()).toHaveLength(1);
   });
 
+  it('emits consumer:state for each move', async () => {
+    const h = harness();
+    const moves: string[] = [];
+    h.consumer.events.on('consumer:state', ({ from, to }) => moves.push(`${from}→${to}`));
+    await h.consumer.attach(h.model.asModel);
+    h.consuming()[0]?.closeChannel(406);
+    await h.consumer.cancel();
+    expect(moves).toEqual(['waiting→subscribing', 'subscribing→consuming', 'consuming→waiting', 'waiting→cancelled']);
+  });
+
   it('drops the ack of a delivery whose channel died instead of sending it on the new channel (no 406)', async () => {
     const h = harness();
     await h.consumer.attach(h.model.asModel);

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { CONSUMER_TRANSITIONS, canConsumerTransition, type ConsumerState } from '../../../src/consumer/consumer-state.js';
+
+const STATES: ConsumerState[] = ['waiting', 'subscribing', 'consuming', 'cancelled'];
+
+// Every legal move, spelled out: a change to the table must change this list too.
+const LEGAL: Array<[ConsumerState, ConsumerState]> = [
+  ['waiting', 'subscribing'], ['waiting', 'cancelled'],
+  ['subscribing', 'consuming'], ['subscribing', 'waiting'], ['subscribing', 'cancelled'],
+  ['consuming', 'waiting'], ['consuming', 'subscribing'], ['consuming', 'cancelled'],
+];
+const isLegal = (from: ConsumerState, to: ConsumerState) => LEGAL.some(([f, t]) => f === from && t === to);
+const ALL_PAIRS = STATES.flatMap((from) => STATES.map((to) => [from, to] as [ConsumerState, ConsumerState]));
+
+describe('CONSUMER_TRANSITIONS', () => {
+  it.each(LEGAL)('allows %s → %s', (from, to) => {
+    expect(canConsumerTransition(from, to)).toBe(true);
+  });
+
+  it.each(ALL_PAIRS.filter(([from, to]) => !isLegal(from, to)))('forbids %s → %s', (from, to) => {
+    expect(canConsumerTransition(from, to)).toBe(false);
+  });
+
+  it('has an entry for every state and makes cancelled terminal', () => {
+    expect(Object.keys(CONSUMER_TRANSITIONS).sort()).toEqual([...STATES].sort());
+    expect(CONSUMER_TRANSITIONS.cancelled).toEqual([]);
+  });
+});
