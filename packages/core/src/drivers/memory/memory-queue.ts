@@ -8,6 +8,7 @@ import type { Delivery } from '../../driver/driver.js';
 import type { WireMessage } from '../../driver/wire-message.js';
 import { copyWireMessage } from './copy-wire-message.js';
 import type { MemoryConsumer } from './memory-consumer.js';
+import { ReadyLine } from './ready-line.js';
 
 interface StoredMessage {
   readonly message: WireMessage;
@@ -17,7 +18,7 @@ interface StoredMessage {
 
 export class MemoryQueue {
   readonly name: string;
-  readonly #ready: StoredMessage[] = [];
+  readonly #ready = new ReadyLine<StoredMessage>();
   readonly #deadLetters: WireMessage[] = [];
   readonly #consumers: MemoryConsumer[] = [];
   readonly #canDeliver: () => boolean;
@@ -50,14 +51,7 @@ export class MemoryQueue {
 
   /** Appends a copy of `message` behind every ready message of equal or higher priority. */
   enqueue(message: WireMessage): void {
-    const priority = message.properties.priority ?? 0;
-    // Ready is sorted by priority, highest first: when the tail's priority is >= ours, ours goes last.
-    // Checking the tail first keeps the common case (equal priorities) O(1) instead of a full scan.
-    const tail = this.#ready[this.#ready.length - 1];
-    const index = tail === undefined || tail.priority >= priority ? -1 : this.#ready.findIndex((stored) => stored.priority < priority);
-    const stored = { message: copyWireMessage(message), priority, isRedelivered: false };
-    if (index === -1) this.#ready.push(stored);
-    else this.#ready.splice(index, 0, stored);
+    this.#ready.pushBack({ message: copyWireMessage(message), priority: message.properties.priority ?? 0, isRedelivered: false });
     this.schedulePump();
   }
 
@@ -102,7 +96,7 @@ export class MemoryQueue {
     while (this.#ready.length > 0 && this.#canDeliver()) {
       const consumer = this.#pickConsumer();
       if (!consumer) return;
-      const stored = this.#ready.shift() as StoredMessage;
+      const stored = this.#ready.takeFirst() as StoredMessage;
       this.#unacked += 1;
       consumer.deliver(this.#createDelivery(stored, consumer));
     }
@@ -129,10 +123,7 @@ export class MemoryQueue {
       this.#unacked -= 1;
       consumer.settled();
       if (requeue) {
-        const index = this.#ready.findIndex((other) => other.priority <= stored.priority);
-        const back = { ...stored, isRedelivered: true };
-        if (index === -1) this.#ready.push(back);
-        else this.#ready.splice(index, 0, back);
+        this.#ready.pushFront({ ...stored, isRedelivered: true });
       }
       this.schedulePump();
     };
