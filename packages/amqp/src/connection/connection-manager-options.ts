@@ -1,6 +1,6 @@
 /*
- * What the connection manager is given (section, logger, breaker, setup hook) and what it emits
- * (its event map), plus the rule for which failures are fatal before the first connection.
+ * What the connection manager is given (section, logger, breaker, setup hook), what it emits (its event
+ * map) and reports (gauges), plus the rule for which failures are fatal before the first connection.
  */
 import type { ChannelModel } from 'amqplib';
 import { isWarrenError, type Logger } from '@warren/core';
@@ -32,6 +32,20 @@ export interface ConnectionManagerOptions {
   readonly setup: ConnectionSetup;
   /** Replaces amqplib's connect (tests). */
   readonly dial?: typeof dialBroker;
+}
+
+/** How long close() waits for connection.close-ok when the caller does not say. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
+/** The connection's numbers in driver.status().gauges. */
+export interface ConnectionGauges {
+  readonly redials: number;
+  readonly consecutiveFailedRedials: number;
+  /** 1 once `redial.alert_after` consecutive redials failed, until a connection is ready again. */
+  readonly redialAlert: number;
+  readonly generation: number;
+  /** 1 while the broker blocks our publishes. */
+  readonly blocked: number;
 }
 
 /** What no retry can fix before the first successful connection. */

@@ -1,8 +1,8 @@
 /*
  * ConnectionManager: owns the one AMQP connection — dialing URLs in turn, the state machine of
- * connection-state.ts, redialing on the schedule with jitter, the redial timeout and alert threshold,
- * blocked/unblocked, and the generation number. What to set up on a fresh connection (topology, channels)
- * is the driver's `setup` hook; this file never touches channels.
+ * connection-state.ts, redial timers (counting and delays: redial-tracker.ts), the redial timeout and
+ * alert log, blocked/unblocked, and the generation number. What to set up on a fresh connection
+ * (topology, channels) is the driver's `setup` hook; this file never touches channels.
  */
 import type { ChannelModel } from 'amqplib';
 import { TypedEmitter, isWarrenError, redactUrl, type Logger } from '@warren/core';
@@ -11,11 +11,10 @@ import { TimerSet, type OwnedTimer } from '../timer-set.js';
 import { settleWithin } from '../settle-within.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
 import { destroySocket, dialBroker } from './broker-dialer.js';
-import { redialDelayMs } from './redial-schedule.js';
-import { isFatal, type ConnectionManagerEventMap, type ConnectionManagerOptions } from './connection-manager-options.js';
-
-/** How long close() waits for connection.close-ok when the caller does not say. */
-const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+import { RedialTracker } from './redial-tracker.js';
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS, isFatal, type ConnectionGauges, type ConnectionManagerEventMap, type ConnectionManagerOptions,
+} from './connection-manager-options.js';
 
 export class ConnectionManager {
   readonly events = new TypedEmitter<ConnectionManagerEventMap>();
@@ -25,17 +24,17 @@ export class ConnectionManager {
   #hasBeenReady = false;
   #isBrokerBlocked = false;
   #urlIndex = 0;
-  #redials = 0;
-  #consecutiveFailedRedials = 0;
   #disconnectTimer: OwnedTimer | undefined;
   #failure: unknown;
   readonly #timers = new TimerSet();
   readonly #options: ConnectionManagerOptions;
   readonly #log: Logger;
+  readonly #tracker: RedialTracker;
 
   constructor(options: ConnectionManagerOptions) {
     this.#options = options;
     this.#log = options.logger;
+    this.#tracker = new RedialTracker(options.section.redial);
   }
 
   get state(): ConnectionState {
@@ -52,11 +51,11 @@ export class ConnectionManager {
     return this.#model;
   }
 
-  get gauges(): { redials: number; consecutiveFailedRedials: number; redialAlert: number; generation: number; blocked: number } {
+  get gauges(): ConnectionGauges {
     return {
-      redials: this.#redials,
-      consecutiveFailedRedials: this.#consecutiveFailedRedials,
-      redialAlert: this.#consecutiveFailedRedials >= this.#options.section.redial.alertAfter ? 1 : 0,
+      redials: this.#tracker.redials,
+      consecutiveFailedRedials: this.#tracker.consecutiveFailures,
+      redialAlert: this.#tracker.alertGauge,
       generation: this.#generation,
       blocked: this.#isBrokerBlocked ? 1 : 0,
     };
@@ -106,8 +105,7 @@ export class ConnectionManager {
 
   async #attempt(): Promise<void> {
     const urls = this.#options.section.urls;
-    const url = urls[this.#urlIndex % urls.length] as string;
-    this.#urlIndex++;
+    const url = urls[this.#urlIndex++ % urls.length] as string;
     const dial = this.#options.dial ?? dialBroker;
     let model: ChannelModel;
     try {
@@ -149,7 +147,7 @@ export class ConnectionManager {
     }
     if (!this.isCurrent(generation) || this.#state !== 'connected') return;
     this.#hasBeenReady = true;
-    this.#consecutiveFailedRedials = 0;
+    this.#tracker.recordReady();
     this.#disconnectTimer?.cancel();
     this.#disconnectTimer = undefined;
     this.#options.breaker.recordSuccess();
@@ -165,7 +163,7 @@ export class ConnectionManager {
       this.#fail(error);
       return;
     }
-    this.#consecutiveFailedRedials += this.#state === 'reconnecting' ? 1 : 0;
+    if (this.#state === 'reconnecting') this.#tracker.recordFailure();
     if (this.#state === 'connecting') this.#transition('reconnecting', error);
     this.#scheduleRedial(error);
   }
@@ -177,7 +175,7 @@ export class ConnectionManager {
     if (this.#state === 'closing' || this.#state === 'closed' || this.#state === 'failed') return;
     // Lost before setup completed (setup failed, or the broker dropped us during it): a failed redial, so the
     // schedule backs off and the alert counts it; otherwise a persistent setup failure redials at step one forever.
-    if (this.#state === 'connected') this.#consecutiveFailedRedials++;
+    if (this.#state === 'connected') this.#tracker.recordFailure();
     this.#log.warn({ err: error, event: 'amqp.connection.lost', generation }, 'amqp connection lost; redialing');
     this.#transition('reconnecting', error);
     this.events.emit('connection:lost', { generation, error });
@@ -186,16 +184,16 @@ export class ConnectionManager {
   }
 
   #scheduleRedial(error: unknown): void {
-    const { redial } = this.#options.section;
-    const attempt = this.#consecutiveFailedRedials + 1;
-    const delayMs = redialDelayMs(redial.scheduleMs, attempt, redial.jitter);
-    if (this.#consecutiveFailedRedials > 0 && this.#consecutiveFailedRedials % redial.alertAfter === 0) {
-      this.#log.error({ event: 'amqp.redial.threshold', consecutiveFailedRedials: this.#consecutiveFailedRedials, err: error },
-        `amqp: ${this.#consecutiveFailedRedials} consecutive redials failed; the broker is still unreachable`);
+    const failures = this.#tracker.consecutiveFailures;
+    const attempt = failures + 1;
+    const delayMs = this.#tracker.nextDelayMs();
+    if (this.#tracker.isAlertDue()) {
+      this.#log.error({ event: 'amqp.redial.threshold', consecutiveFailedRedials: failures, err: error },
+        `amqp: ${failures} consecutive redials failed; the broker is still unreachable`);
     }
     this.events.emit('connection:retry', { attempt, delayMs, error });
     this.#timers.after(delayMs, () => {
-      this.#redials++;
+      this.#tracker.recordRedial();
       // The attempt reports its own outcome through state and events; nothing awaits it here.
       void this.#attempt();
     });
@@ -208,7 +206,7 @@ export class ConnectionManager {
       this.#disconnectTimer = undefined;
       if (this.#state !== 'reconnecting' && this.#state !== 'connecting' && this.#state !== 'connected') return;
       this.#fail(amqpError('WARREN_ERR_AMQP_CONN_TIMEOUT', `disconnected from RabbitMQ for longer than amqp.redial.timeout (${timeoutMs}ms); giving up`, {
-        details: { timeoutMs, consecutiveFailedRedials: this.#consecutiveFailedRedials },
+        details: { timeoutMs, consecutiveFailedRedials: this.#tracker.consecutiveFailures },
       }));
     });
   }
