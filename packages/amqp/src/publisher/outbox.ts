@@ -31,6 +31,11 @@ export class Outbox<T> {
     return true;
   }
 
+  /** Appends even when full: for items that wait only briefly while connected (a delay-queue declare), not for an outage. */
+  pushPastLimit(item: T): void {
+    this.#items.push(item);
+  }
+
   /**
    * Puts already-accepted items back at the front, in their order (unconfirmed sends of a lost channel).
    * Ignores the bound: these were accepted once and must not be dropped.

@@ -106,6 +106,10 @@ export class Publisher {
       };
       if (this.#canSendNow(entry)) {
         this.#send(this.#channel as ConfirmChannel, entry, queue);
+      } else if (entry.delayMs > 0 && this.#isOpenForSend()) {
+        // Connected: a delayed publish only waits for its delay queue's declare; outbox.max_messages bounds outages.
+        this.#outbox.pushPastLimit(entry);
+        this.flush();
       } else if (!this.#outbox.push(entry)) {
         reject(new BrokerUnavailable(`the broker cannot take the message now and the outbox is full (${this.#outbox.maxMessages} messages)`, {
           details: { queue, outboxDepth: this.#outbox.size },

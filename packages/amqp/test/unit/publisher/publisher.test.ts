@@ -5,6 +5,7 @@ import { createSilentLogger, type WireMessage } from '@warren/core';
 import { BrokerBreaker } from '../../../src/breaker/broker-breaker.js';
 import { Publisher } from '../../../src/publisher/publisher.js';
 import { TopologyDeclarer } from '../../../src/topology/topology-declarer.js';
+import { FakeModel } from '../../fakes/fake-broker.js';
 
 /** A fake confirm channel: records publishes; the test confirms them like the broker would. */
 class FakeConfirmChannel extends EventEmitter {
@@ -35,10 +36,10 @@ function message(id: string): WireMessage {
 
 const cleanups: Array<() => unknown> = [];
 
-function publisher(maxMessages = 100, publishTimeoutMs = 1_000) {
+function publisher(maxMessages = 100, publishTimeoutMs = 1_000, declarer = new TopologyDeclarer()) {
   const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
   const instance = new Publisher({
-    publishTimeoutMs, maxMessages, breaker, declarer: new TopologyDeclarer(), logger: createSilentLogger(), redeclare: async () => undefined,
+    publishTimeoutMs, maxMessages, breaker, declarer, logger: createSilentLogger(), redeclare: async () => undefined,
   });
   cleanups.push(() => instance.close(0), () => breaker.shutdown());
   return instance;
@@ -76,6 +77,19 @@ describe('Publisher', () => {
     channel.nack(2);
     channel.emit('ack', { deliveryTag: 1, multiple: false });
     expect(await outcomes([first, second])).toEqual(['ok', 'WARREN_ERR_AMQP_PUBLISH_NACKED']);
+  });
+
+  it('sends a delayed publish through its delay queue while connected even with outbox.max_messages 0', async () => {
+    const declarer = new TopologyDeclarer();
+    declarer.attach(new FakeModel().asModel);
+    const p = publisher(0, 1_000, declarer);
+    const channel = new FakeConfirmChannel();
+    await p.attach(fakeModel(channel));
+    const outcome = outcomes([p.publish('q', message('later'), 5_000)]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(channel.sent).toEqual([{ routingKey: 'q.delay.5000', id: 'later' }]);
+    channel.ackAll();
+    expect(await outcome).toEqual(['ok']);
   });
 
   it('rejects with BrokerUnavailable when the outbox is full, keeping what it buffered', async () => {
