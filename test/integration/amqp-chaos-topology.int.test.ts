@@ -33,25 +33,35 @@ async function untilQueueConsumed(queue: string, timeoutMs: number): Promise<voi
 }
 
 describe('amqp chaos: topology and channels', () => {
-  it('re-declares a queue deleted out of band and resumes consuming from it', async () => {
+  it('re-declares a queue deleted out of band while jobs flow, and resumes consuming from it', async () => {
     const f = await fixture('j-deleted');
     await f.consume();
-    const before = f.produce({ total: 100, intervalMs: 5 });
-    await before.allStarted;
-    await expectNothingLost(f, { expectedCount: 100, timeoutMs: 15_000 });
+    const producer = f.produce({ total: Infinity, intervalMs: 10 });
+    await f.ledger.waitUntilHandled(50, { timeoutMs: 10_000 });
 
-    const connectionsBefore = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
+    const [connectionBefore] = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
     await deleteQueue(f.queueOf(f.pipeline));
-    // The broker cancels our consumer (basic.cancel); the driver must notice, re-declare, re-subscribe.
+    // Jobs confirmed until now may have been waiting in the deleted queue: the operator destroyed them.
+    const mayBeDestroyed = f.ledger.confirmedIds();
+    // The broker cancels our consumer (basic.cancel); the driver must notice, re-declare and re-subscribe,
+    // and publishes returned as unroutable meanwhile must be sent again, not confirmed into the void.
     await untilQueueConsumed(f.queueOf(f.pipeline), 15_000);
+    await f.ledger.waitUntilHandled(f.ledger.handledDistinct + 100, { timeoutMs: 15_000 });
+    producer.stop();
+    await producer.settled();
 
-    const after = f.produce({ total: 100, intervalMs: 5 });
-    await after.allStarted;
-    await expectNothingLost(f, { expectedCount: 200, timeoutMs: 15_000 });
+    const confirmedAfter = () => [...f.ledger.confirmedIds()].filter((id) => !mayBeDestroyed.has(id));
+    await f.ledger.waitUntil((l) => confirmedAfter().every((id) => l.timesHandled(id) > 0), {
+      timeoutMs: 15_000, what: 'every job confirmed after the deletion handled',
+    });
+    const report = f.ledger.report();
+    console.info(`${f.ledger.summary()} destroyed-with-the-queue=${report.lost.length}`);
+    expect(report.rejected.map((r) => String(r.error)), 'publishes refused around the deletion').toEqual([]);
+    expect(report.lost.filter((id) => !mayBeDestroyed.has(id)), 'jobs confirmed after the deletion but never handled').toEqual([]);
     expect(f.consumers.every((c) => c.isConsuming)).toBe(true);
     // Healing a cancelled consumer needs no new connection.
     const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionsAfter.map((c) => c.pid)).toEqual(connectionsBefore.map((c) => c.pid));
+    expect(connectionsAfter.map((c) => c.pid)).toEqual([connectionBefore?.pid]);
   });
 
   it('recovers a consumer channel closed by the broker (406) without dropping the connection or the other pipeline', async () => {

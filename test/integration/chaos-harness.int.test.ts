@@ -47,7 +47,7 @@ describe('TcpProxy', () => {
     const channel = await connection.createChannel();
     const queue = `chaos-harness-${randomUUID()}`;
     cleanups.push(() => deleteQueue(queue));
-    await channel.assertQueue(queue, { durable: false });
+    await channel.assertQueue(queue, { durable: false, exclusive: true }); // gone with the connection, whatever happens
     channel.sendToQueue(queue, Buffer.from('ping'));
     const message = await withDeadline(
       (async () => {

@@ -74,6 +74,16 @@ export class JobLedger {
     return this.#handled.size;
   }
 
+  /** Ids whose publish resolved so far (a snapshot). */
+  confirmedIds(): Set<string> {
+    return new Set(this.#confirmed);
+  }
+
+  /** No publish is still waiting to settle. */
+  get isSettled(): boolean {
+    return this.#pending.size === 0;
+  }
+
   timesHandled(id: string): number {
     return this.#handled.get(id) ?? 0;
   }
