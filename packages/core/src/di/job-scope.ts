@@ -70,29 +70,36 @@ export class JobScope {
     try {
       return this.container.resolve(jobClass);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new WarrenError('WARREN_ERR_DI_UNAVAILABLE', `cannot resolve job handler ${jobClass.name || '(anonymous class)'}: ${reason}`, {
-        cause: error,
-        details: { className: jobClass.name },
-      });
+      throw JobScope.resolutionError(jobClass, error);
     }
+  }
+
+  /** The WARREN_ERR_DI_UNAVAILABLE for a handler that could not be resolved (cause kept). */
+  static resolutionError(jobClass: JobClass, error: unknown): WarrenError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new WarrenError('WARREN_ERR_DI_UNAVAILABLE', `cannot resolve job handler ${jobClass.name || '(anonymous class)'}: ${reason}`, {
+      cause: error,
+      details: { className: jobClass.name },
+    });
   }
 
   /**
    * Disposes every disposable the scope created (ContainerScoped and transient instances with
    * `dispose()`), but not singletons that an ancestor container holds. Never rejects: failures are
-   * logged, because the attempt's outcome is already decided. Idempotent.
+   * logged (to `logger`, or to what `logger()` returns, called only then), because the attempt's
+   * outcome is already decided. Idempotent.
    */
-  dispose(logger: Logger): Promise<void> {
+  dispose(logger: Logger | (() => Logger)): Promise<void> {
     this.#disposal ??= (async () => {
       try {
         const internals = this.container as unknown as ContainerInternals;
-        if (internals.disposables instanceof Set) {
+        // Scanning the ancestors' registrations is only needed when there is something to dispose.
+        if (internals.disposables instanceof Set && internals.disposables.size > 0) {
           for (const instance of ancestorInstances(internals)) internals.disposables.delete(instance);
         }
         await this.container.dispose();
       } catch (error) {
-        logger.error({ err: error }, 'disposing the job scope failed');
+        (typeof logger === 'function' ? logger() : logger).error({ err: error }, 'disposing the job scope failed');
       }
     })();
     return this.#disposal;

@@ -9,6 +9,7 @@
  */
 import type { Delivery } from '../driver/driver.js';
 import { WarrenError } from '../errors/warren-error.js';
+import { AttemptAbort } from './attempt-abort.js';
 
 /** Where one held delivery is in its short life. */
 export type InFlightState = 'queued' | 'running' | 'settled' | 'abandoned';
@@ -21,13 +22,18 @@ export const IN_FLIGHT_TRANSITIONS: Readonly<Record<InFlightState, readonly InFl
   abandoned: [],
 };
 
-/** A delivery a worker holds, with the abort controller of its attempt. */
+/** A delivery a worker holds, with the abort side of its attempt. */
 export class InFlightDelivery {
   #state: InFlightState = 'queued';
   /** Aborted on timeout (by the attempt) or when the delivery is abandoned at shutdown. */
-  readonly controller = new AbortController();
+  readonly attemptAbort = new AttemptAbort();
 
   constructor(readonly delivery: Delivery) {}
+
+  /** The attempt's AbortController, created on first access (already aborted if the attempt was). */
+  get controller(): AbortController {
+    return this.attemptAbort.controller;
+  }
 
   get state(): InFlightState {
     return this.#state;
@@ -63,7 +69,7 @@ export class InFlightDelivery {
   abandon(reason: unknown): void {
     if (this.isSettled) return;
     this.#transition('abandoned');
-    this.controller.abort(reason);
+    this.attemptAbort.abort(reason);
     this.delivery.requeue();
   }
 

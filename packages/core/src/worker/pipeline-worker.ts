@@ -171,7 +171,7 @@ export class PipelineWorker {
     events.emit('job:started', { job: info });
     const startedAtMs = Date.now();
     const result = await runAttempt({
-      job, pipeline: this.pipeline, container: this.#options.container, logger: this.#logger, timers: this.#timers, controller: entry.controller,
+      job, pipeline: this.pipeline, container: this.#options.container, logger: this.#logger, timers: this.#timers, abort: entry.attemptAbort,
     });
     const durationMs = Date.now() - startedAtMs;
     if (entry.isSettled) return; // abandoned at shutdown and already requeued
