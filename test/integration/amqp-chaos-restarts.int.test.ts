@@ -6,9 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosFixture } from '../support/chaos-fixture.js';
 import {
-  closeAllConnections, installBrokerSafetyNet, listConnections, restoreBroker, startApp, startNode, stopApp, stopNode,
+  closeAllConnections, listConnections, restoreBroker, startApp, startNode, stopApp, stopNode,
   withBrokerRestored,
 } from '../support/broker-control.js';
+import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
 import { expectNothingLost } from '../support/expect-no-loss.js';
 
 const fixtures: ChaosFixture[] = [];

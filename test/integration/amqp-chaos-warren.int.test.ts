@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import '../../packages/amqp/dist/index.js';
 import {
-  closeAllConnections, deleteQueuesWithPrefix, installBrokerSafetyNet, restoreBroker, startApp, stopApp, withBrokerRestored,
+  closeAllConnections, deleteQueuesWithPrefix, restoreBroker, startApp, stopApp, withBrokerRestored,
 } from '../support/broker-control.js';
+import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
 import { JobLedger } from '../support/job-ledger.js';
 import { LogCapture } from '../support/log-capture.js';
 import { SteadyProducer } from '../support/steady-producer.js';

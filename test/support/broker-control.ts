@@ -3,10 +3,10 @@
  * restart, stop and inspect the local RabbitMQ node, plus `withBrokerRestored`, which always brings
  * the node back. Does not judge results: tests assert on what these return.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 
-const RABBITMQCTL = process.env.WARREN_TEST_RABBITMQCTL ?? 'rabbitmqctl';
-const RABBITMQ_SERVER = process.env.WARREN_TEST_RABBITMQ_SERVER ?? 'rabbitmq-server';
+export const RABBITMQCTL = process.env.WARREN_TEST_RABBITMQCTL ?? 'rabbitmqctl';
+export const RABBITMQ_SERVER = process.env.WARREN_TEST_RABBITMQ_SERVER ?? 'rabbitmq-server';
 const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 const STARTUP_TIMEOUT_MS = 60_000;
 
@@ -49,8 +49,17 @@ export async function closeConnectionsNamed(connectionName: string, reason = 'wa
   return targets.length;
 }
 
+/** Set while this process has stopped the broker and not started it again (for the exit safety net). */
+let brokerStoppedHere = false;
+
+/** Whether this process stopped the broker (app or node) and has not brought it back yet. */
+export function hasStoppedBroker(): boolean {
+  return brokerStoppedHere;
+}
+
 /** Stops the RabbitMQ application; the Erlang node keeps running (every connection is closed). */
 export async function stopApp(): Promise<void> {
+  brokerStoppedHere = true;
   await rabbitmqctl(['stop_app']);
 }
 
@@ -58,10 +67,12 @@ export async function stopApp(): Promise<void> {
 export async function startApp(): Promise<void> {
   await rabbitmqctl(['start_app'], STARTUP_TIMEOUT_MS);
   await awaitStartup();
+  brokerStoppedHere = false;
 }
 
 /** Stops the whole node (the Erlang VM exits) and waits until it is gone. */
 export async function stopNode(): Promise<void> {
+  brokerStoppedHere = true;
   await rabbitmqctl(['shutdown'], STARTUP_TIMEOUT_MS);
 }
 
@@ -69,6 +80,7 @@ export async function stopNode(): Promise<void> {
 export async function startNode(): Promise<void> {
   await run(RABBITMQ_SERVER, ['-detached']);
   await awaitStartup();
+  brokerStoppedHere = false;
 }
 
 /**
@@ -108,7 +120,10 @@ export async function brokerHealth(): Promise<BrokerHealth> {
 /** Brings the broker back whatever state it is in: start_app when only the app stopped, start the node when down. */
 export async function restoreBroker(): Promise<void> {
   const health = await brokerHealth();
-  if (health === 'running') return;
+  if (health === 'running') {
+    brokerStoppedHere = false;
+    return;
+  }
   if (health === 'app-stopped') await startApp();
   else await startNode();
 }
@@ -211,38 +226,28 @@ export async function deleteQueuesWithPrefix(prefix: string, timeoutMs = 20_000)
   }
 }
 
-let safetyNetInstalled = false;
+/** RabbitMQ's default vm_memory_high_watermark (fraction of RAM); what every test leaves behind. */
+export const DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+let memoryAlarmForced = false;
 
-/**
- * If the test process exits (crash, Ctrl-C, vitest teardown) after a test stopped the broker, start
- * it again synchronously. Installed once per process.
- */
-export function installBrokerSafetyNet(): void {
-  if (safetyNetInstalled) return;
-  safetyNetInstalled = true;
-  process.once('exit', restoreBrokerSync);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // Only when nobody else handles the signal; then restore and die of the same signal.
-    if (process.listenerCount(signal) > 0) continue;
-    const onSignal = () => {
-      restoreBrokerSync();
-      process.kill(process.pid, signal);
-    };
-    process.once(signal, onSignal);
-  }
+/** Whether a test forced the memory alarm and has not lifted it yet (the exit safety net lifts it). */
+export function isMemoryAlarmForced(): boolean {
+  return memoryAlarmForced;
 }
 
-function restoreBrokerSync(): void {
-  // Synchronous on purpose: 'exit' handlers cannot await. Best effort, never throws.
-  const status = spawnSync(RABBITMQCTL, ['-q', 'status'], { timeout: 15_000 });
-  if (status.status === 0) return;
-  const ping = spawnSync(RABBITMQCTL, ['-q', 'ping'], { timeout: 15_000 });
-  if (ping.status === 0) spawnSync(RABBITMQCTL, ['-q', 'start_app'], { timeout: 60_000 });
-  else {
-    spawnSync(RABBITMQ_SERVER, ['-detached'], { timeout: 15_000 });
-    for (let i = 0; i < 60; i++) {
-      if (spawnSync(RABBITMQCTL, ['-q', 'await_startup', '--timeout', '60'], { timeout: 65_000 }).status === 0) break;
-      spawnSync('sleep', ['0.5']);
-    }
+/** Sets vm_memory_high_watermark; a tiny value raises the memory alarm, which blocks publishing connections. */
+export async function setMemoryHighWatermark(fraction: number): Promise<void> {
+  await rabbitmqctl(['set_vm_memory_high_watermark', String(fraction)]);
+}
+
+/** Runs `fn` under a memory alarm (publishers get connection.blocked) and always lifts it afterwards. */
+export async function withMemoryAlarm<T>(fn: () => Promise<T>): Promise<T> {
+  memoryAlarmForced = true;
+  try {
+    await setMemoryHighWatermark(0.000_001);
+    return await fn();
+  } finally {
+    await setMemoryHighWatermark(DEFAULT_MEMORY_HIGH_WATERMARK);
+    memoryAlarmForced = false;
   }
 }
