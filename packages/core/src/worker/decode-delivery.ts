@@ -9,7 +9,7 @@ import { WARREN_HEADERS, type DeadLetterReason } from '../driver/wire-message.js
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobDefinition } from '../job/job-definition.js';
 import type { JobRegistry } from '../job/job-registry.js';
-import { validatePayload } from './validate-payload.js';
+import { validatePayloadNow, type PayloadValidation } from './validate-payload.js';
 import { parseAttemptHeader, parseDateHeaderMs } from './wire-headers.js';
 
 /** A delivery decoded into a runnable job. */
@@ -61,36 +61,46 @@ function parseBody(delivery: Pick<Delivery, 'body' | 'properties'>): { isParsed:
 export async function decodeDelivery(
   delivery: Pick<Delivery, 'body' | 'properties'>,
   registry: JobRegistry,
-  receivedAtMs: number = Date.now(),
+  receivedAtMs?: number,
 ): Promise<DecodeResult> {
+  return decodeDeliveryNow(delivery, registry, receivedAtMs);
+}
+
+/** Like decodeDelivery, but synchronous unless the job's schema validates asynchronously (the worker's hot path). */
+export function decodeDeliveryNow(
+  delivery: Pick<Delivery, 'body' | 'properties'>,
+  registry: JobRegistry,
+  receivedAtMs?: number,
+): DecodeResult | Promise<DecodeResult> {
   const { properties } = delivery;
   const id = properties.messageId || randomUUID();
   const name = properties.type || undefined;
   const attempt = parseAttemptHeader(properties.headers[WARREN_HEADERS.attempt]) ?? 1;
-  const enqueuedAtMs = parseDateHeaderMs(properties.headers[WARREN_HEADERS.enqueuedAt]) ?? properties.timestampMs ?? receivedAtMs;
+  const enqueuedAtMs = parseDateHeaderMs(properties.headers[WARREN_HEADERS.enqueuedAt]) ?? properties.timestampMs ?? receivedAtMs ?? Date.now();
   const enqueuedAt = new Date(enqueuedAtMs);
-  const reject = (reason: DeadLetterReason, error: WarrenError): DecodeResult => ({
-    isDecoded: false,
-    rejected: { reason, error, id, name, attempt, enqueuedAt },
-  });
-
   const body = parseBody(delivery);
   if (!body.isParsed) {
-    return reject('undecodable', new WarrenError('WARREN_ERR_JOB_UNDECODABLE', `message ${id}: ${body.message}`, { details: { id, job: name } }));
+    const error = new WarrenError('WARREN_ERR_JOB_UNDECODABLE', `message ${id}: ${body.message}`, { details: { id, job: name } });
+    return { isDecoded: false, rejected: { reason: 'undecodable', error, id, name, attempt, enqueuedAt } };
   }
   const definition = name === undefined ? undefined : registry.find(name);
   if (!definition) {
     const what = name === undefined ? 'has no `type` property (the job name)' : `names job "${name}", which is not registered`;
-    return reject('unknown-job', new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `message ${id} ${what}`, { details: { id, job: name } }));
+    const error = new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `message ${id} ${what}`, { details: { id, job: name } });
+    return { isDecoded: false, rejected: { reason: 'unknown-job', error, id, name, attempt, enqueuedAt } };
   }
-  const validation = await validatePayload(definition.schema, body.value);
-  if (!validation.isValid) {
-    return reject('invalid-payload', new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `payload of job "${definition.name}" (message ${id}) is invalid: ${validation.message}`, {
-      details: { id, job: definition.name },
-    }));
+  if (definition.schema === undefined) {
+    return { isDecoded: true, job: { id, name: definition.name, definition, payload: body.value, attempt, enqueuedAt, headers: properties.headers } };
   }
-  return {
-    isDecoded: true,
-    job: { id, name: definition.name, definition, payload: validation.value, attempt, enqueuedAt, headers: properties.headers },
+  const decodedOf = (validation: PayloadValidation): DecodeResult => {
+    if (!validation.isValid) {
+      const error = new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `payload of job "${definition.name}" (message ${id}) is invalid: ${validation.message}`, {
+        details: { id, job: definition.name },
+      });
+      return { isDecoded: false, rejected: { reason: 'invalid-payload', error, id, name, attempt, enqueuedAt } };
+    }
+    return { isDecoded: true, job: { id, name: definition.name, definition, payload: validation.value, attempt, enqueuedAt, headers: properties.headers } };
   };
+  const validation = validatePayloadNow(definition.schema, body.value);
+  return validation instanceof Promise ? validation.then(decodedOf) : decodedOf(validation);
 }

@@ -9,7 +9,7 @@ import type { Consumer, Delivery } from '../driver/driver.js';
 import type { DeadLetterReason } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
-import { decodeDelivery, type DecodedJob } from './decode-delivery.js';
+import { decodeDeliveryNow, type DecodedJob } from './decode-delivery.js';
 import { handOff } from './hand-off.js';
 import { HeldDeliveries } from './held-deliveries.js';
 import { InFlightDelivery } from './in-flight-delivery.js';
@@ -154,7 +154,8 @@ export class PipelineWorker {
 
   async #handle(entry: InFlightDelivery): Promise<void> {
     const { registry, events } = this.#options;
-    const decoded = await decodeDelivery(entry.delivery, registry);
+    const decoding = decodeDeliveryNow(entry.delivery, registry);
+    const decoded = decoding instanceof Promise ? await decoding : decoding;
     // Decoding may await an async schema; a stop that gave up meanwhile has requeued the message.
     if (entry.isSettled) return;
     if (!decoded.isDecoded) {
@@ -167,23 +168,34 @@ export class PipelineWorker {
       return;
     }
     const { job } = decoded;
-    const info: JobEventInfo = { id: job.id, name: job.name, pipeline: this.pipeline, attempt: job.attempt, maxAttempts: job.definition.attempts };
-    events.emit('job:started', { job: info });
+    // Per-job event payloads only when someone listens (metrics do; a bare worker need not build them).
+    const info = this.#hasJobListeners() ? this.#eventInfo(job) : undefined;
+    if (info) events.emit('job:started', { job: info });
     const startedAtMs = Date.now();
     const result = await runAttempt({
       job, pipeline: this.pipeline, container: this.#options.container, logger: this.#logger, timers: this.#timers, abort: entry.attemptAbort,
     });
-    const durationMs = Date.now() - startedAtMs;
     if (entry.isSettled) return; // abandoned at shutdown and already requeued
+    if (result.kind === 'success') {
+      entry.ack();
+      if (info || events.listenerCount('job:succeeded') > 0) events.emit('job:succeeded', { job: info ?? this.#eventInfo(job), durationMs: Date.now() - startedAtMs });
+      return;
+    }
     const outcome = decideOutcome({
       result, attempt: job.attempt, maxAttempts: job.definition.attempts, backoff: job.definition.backoff, random: this.#options.random,
     });
-    if (result.kind === 'success') {
-      entry.ack();
-      events.emit('job:succeeded', { job: info, durationMs });
-      return;
-    }
-    await this.#settleFailure(entry, job, info, outcome, result.error, durationMs);
+    const durationMs = Date.now() - startedAtMs;
+    await this.#settleFailure(entry, job, info ?? this.#eventInfo(job), outcome, result.error, durationMs);
+  }
+
+  #hasJobListeners(): boolean {
+    const { events } = this.#options;
+    return events.listenerCount('job:started') > 0 || events.listenerCount('job:succeeded') > 0 || events.listenerCount('job:failed') > 0
+      || events.listenerCount('job:deadLettered') > 0;
+  }
+
+  #eventInfo(job: DecodedJob): JobEventInfo {
+    return { id: job.id, name: job.name, pipeline: this.pipeline, attempt: job.attempt, maxAttempts: job.definition.attempts };
   }
 
   async #settleFailure(entry: InFlightDelivery, job: DecodedJob, info: JobEventInfo, outcome: Outcome, error: unknown, durationMs: number): Promise<void> {

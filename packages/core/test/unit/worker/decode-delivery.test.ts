@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ReceivedProperties } from '../../../src/driver/wire-message.js';
 import { Job } from '../../../src/job/job-decorator.js';
 import { JobRegistry } from '../../../src/job/job-registry.js';
-import { decodeDelivery } from '../../../src/worker/decode-delivery.js';
+import { decodeDelivery, decodeDeliveryNow } from '../../../src/worker/decode-delivery.js';
 import { encodeJob } from '../../../src/worker/encode-job.js';
 
 const registry = new JobRegistry();
@@ -75,5 +75,21 @@ describe('decodeDelivery', () => {
     const result = await decodeDelivery(received('{"userId":"u1","n":"42"}', { type: 'decode.zod' }), registry);
     if (!result.isDecoded) throw new Error('expected a decoded job');
     expect(result.job.payload).toEqual({ userId: 'u1', n: 42 });
+  });
+});
+
+describe('decodeDeliveryNow', () => {
+  it.each([
+    ['without a schema', received('{"x":1}', { type: 'decode.plain', messageId: 'm-1' }), false, true],
+    ['with a synchronous (zod) schema', received('{"userId":"u","n":"2"}', { type: 'decode.zod', messageId: 'm-2' }), false, true],
+    ['with a synchronous schema that rejects', received('{"n":1}', { type: 'decode.zod', messageId: 'm-3' }), false, false],
+    ['with an asynchronous schema', received('{"ok":true}', { type: 'decode.async', messageId: 'm-4' }), true, true],
+    ['with an asynchronous schema that rejects', received('{"ok":false}', { type: 'decode.async', messageId: 'm-5' }), true, false],
+  ] as const)('decodes %s, returning a promise only for an async schema', async (_title, delivery, isPromise, isDecoded) => {
+    const result = decodeDeliveryNow(delivery, registry, RECEIVED_AT);
+    expect(result instanceof Promise).toBe(isPromise);
+    const settled = await result;
+    expect(settled.isDecoded).toBe(isDecoded);
+    expect(settled).toEqual(await decodeDelivery(delivery, registry, RECEIVED_AT));
   });
 });
