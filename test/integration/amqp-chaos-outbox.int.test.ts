@@ -3,17 +3,20 @@
  * delivered after recovery, a full outbox failing fast with BrokerUnavailable — and the two message
  * paths that go through extra queues: delayed publish (Q.delay.<ms>) and dead letters (Q.dlq).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { listQueues } from '../support/broker-control.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listQueues, restoreBroker, startApp, stopApp, withBrokerRestored } from '../support/broker-control.js';
+import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
 import { ChaosFixture } from '../support/chaos-fixture.js';
 import { chaosMessage } from '../support/chaos-message.js';
 import { expectNothingLost } from '../support/expect-no-loss.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { withDeadline } from '../support/with-deadline.js';
-import { BrokerUnavailable, WARREN_HEADERS } from '../support/warren-packages.js';
+import { BrokerUnavailable, WARREN_HEADERS, WarrenError } from '../support/warren-packages.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
+beforeAll(() => installBrokerSafetyNet());
 afterEach(async () => {
+  await restoreBroker();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -75,6 +78,42 @@ describe('amqp chaos: outbox, delays and dead letters', () => {
     await proxy.restore();
     await f.waitForState('ready', { timeoutMs: 15_000, after: restoredAtMs });
     await expectNothingLost(f, { expectedCount: MAX, timeoutMs: 20_000 });
+  });
+
+  it('settles every buffered publish when closed during an outage, within its close timeout', async () => {
+    const { proxy, f } = await proxied('g-close');
+    await cut(proxy, f);
+    const producer = f.produce({ total: 20, intervalMs: 1 });
+    await producer.allStarted;
+    expect(f.ledger.report().pending).toBe(20);
+
+    // The broker never comes back: close() must give up after its timeout, not hang on the outbox.
+    await withDeadline(f.driver.close({ timeoutMs: 1_000 }).catch(() => undefined), 6_000, 'close() during the outage');
+    await withDeadline(producer.settled(), 3_000, 'every buffered publish to settle after close()');
+    const report = f.ledger.report();
+    expect(report.pending, 'no dispatch is left hanging').toBe(0);
+    expect(report.confirmed, 'nothing was confirmed without a broker').toBe(0);
+    expect(report.rejected.every((r) => r.error instanceof WarrenError), report.rejected.map((r) => String(r.error)).join('; ')).toBe(true);
+  });
+
+  it('delivers a delayed message that waited in Q.delay.<ms> through an app restart', async () => {
+    const f = await ChaosFixture.create({ label: 'h-delay-restart' });
+    cleanups.push(() => f.dispose());
+    await f.consume();
+    await f.waitForState('ready', { timeoutMs: 10_000 });
+    const delayed = chaosMessage({ delayed: true });
+    f.ledger.dispatching(delayed.properties.messageId);
+    await f.driver.publish(f.pipeline, delayed, { delayMs: 3_000 });
+    f.ledger.confirmed(delayed.properties.messageId);
+
+    await withBrokerRestored(async () => {
+      const cutAtMs = Date.now();
+      await stopApp();
+      await f.waitForState('reconnecting', { timeoutMs: 10_000, after: cutAtMs });
+      await startApp();
+      await f.waitForState('ready', { timeoutMs: 20_000, after: cutAtMs });
+    });
+    await expectNothingLost(f, { expectedCount: 1, timeoutMs: 15_000 });
   });
 
   it('delivers a delayed publish no sooner than its delay, through Q.delay.<ms>', async () => {
