@@ -9,7 +9,7 @@ import type { DispatchOptions, JobClass } from '../job/job-types.js';
 import { WarrenError } from '../errors/warren-error.js';
 import { parseDurationMs } from '../util/duration.js';
 import { encodeJob } from '../worker/encode-job.js';
-import { validatePayload } from '../worker/validate-payload.js';
+import { validatePayloadNow } from '../worker/validate-payload.js';
 import type { DriverSet } from './driver-set.js';
 
 /** One entry of `dispatchMany`. */
@@ -35,16 +35,13 @@ export async function dispatchJob(targets: DispatchTargets, job: JobClass | stri
     });
   }
   if (definition?.schema) {
-    const validation = await validatePayload(definition.schema, payload);
+    const pending = validatePayloadNow(definition.schema, payload);
+    const validation = pending instanceof Promise ? await pending : pending;
     if (!validation.isValid) {
       throw new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `the payload of job "${name}" is invalid: ${validation.message}`, { details: { job: name } });
     }
   }
-  const message = encodeJob(definition ?? { name }, payload, {
-    ...(options.id === undefined ? {} : { id: options.id }),
-    ...(options.priority === undefined ? {} : { priority: options.priority }),
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
-  });
+  const message = encodeJob(definition ?? { name }, payload, { id: options.id, priority: options.priority, headers: options.headers });
   const delayMs = options.delay === undefined ? 0 : parseDelay(options.delay, name);
   await targets.drivers.forPipeline(pipeline).publish(pipeline, message, delayMs > 0 ? { delayMs } : undefined);
   return message.properties.messageId;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isWarrenError } from '../../../src/errors/warren-error.js';
-import { encodeJob } from '../../../src/worker/encode-job.js';
+import { encodeJob, isoStringOf } from '../../../src/worker/encode-job.js';
 
 const NOW_MS = Date.parse('2026-03-04T05:06:07.000Z');
 
@@ -53,5 +53,13 @@ describe('encodeJob (DESIGN.md wire format)', () => {
     }
     expect(isWarrenError(caught, 'WARREN_ERR_JOB_PAYLOAD_INVALID')).toBe(true);
     expect((caught as Error).cause).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('isoStringOf', () => {
+  it('formats like Date#toISOString across same-ms, same-second, next-second and far-apart calls', () => {
+    const base = Date.parse('2031-12-31T23:59:58.998Z');
+    const sequence = [base, base, base + 1, base + 2, base + 1_000, base + 1_001, base - 86_400_000, 0, 999, 1_000, 253_402_300_799_999, 253_402_300_800_000, 253_402_300_800_007, 12.5, 13];
+    expect(sequence.map(isoStringOf)).toEqual(sequence.map((ms) => new Date(ms).toISOString()));
   });
 });
