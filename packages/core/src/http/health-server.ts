@@ -6,7 +6,8 @@
  * States: idle → listening (start) → closing (close) → closed. start() again while listening returns
  * the same address; start() after close and close() before start are errors / no-ops respectively.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { WarrenError } from '../errors/warren-error.js';
@@ -50,6 +51,8 @@ export class HealthServer {
   #closing: Promise<void> | undefined;
 
   constructor(private readonly options: HealthServerOptions) {
+    // node:http is required here, not imported at the top: a process without a health server never loads it.
+    const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
     this.#server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         options.logger?.error({ err: error, url: request.url }, 'health server request failed');

@@ -1,9 +1,11 @@
 /*
  * WarrenMetrics: the Prometheus metrics of a running Warren, on its own prom-client registry.
  * Job outcomes and durations come from `events`; in-flight counts and driver gauges are read from
- * `health()` at scrape time. Does not serve HTTP (see http/health-server.ts).
+ * `health()` at scrape time. Does not serve HTTP (see http/health-server.ts). prom-client (~8 MB
+ * RSS) is required when the first WarrenMetrics is built, not when @warren/core is imported.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Gauge, Registry } from 'prom-client';
 import type { DriverState, DriverStatus } from '../driver/driver.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
@@ -35,20 +37,30 @@ const DURATION_BUCKETS_SECONDS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 /** Driver gauges with a metric of their own; any other numeric gauge goes to warren_driver_gauge. */
 const NAMED_GAUGES = new Set(['redials', 'breaker', 'outboxDepth']);
 
+type PromClient = typeof import('prom-client');
+let promClient: PromClient | undefined;
+
+/** prom-client, loaded on first use (it is CommonJS, so a synchronous require keeps the constructor sync). */
+function loadPromClient(): PromClient {
+  promClient ??= createRequire(import.meta.url)('prom-client') as PromClient;
+  return promClient;
+}
+
 /** Prometheus metrics for one Warren instance. Attach once; `render()` produces the text format. */
 export class WarrenMetrics {
-  readonly registry = new Registry();
+  readonly #prom = loadPromClient();
+  readonly registry: Registry = new this.#prom.Registry();
   #source: MetricsSource | undefined;
   readonly #detachers: Array<() => void> = [];
 
-  readonly #jobs = new Counter({
+  readonly #jobs = new this.#prom.Counter({
     name: 'warren_jobs_total',
     help: 'Job attempts by outcome: succeeded, failed (final), retried, dead_lettered (with reason).',
     labelNames: ['pipeline', 'job', 'outcome', 'reason'] as const,
     registers: [this.registry],
   });
 
-  readonly #duration = new Histogram({
+  readonly #duration = new this.#prom.Histogram({
     name: 'warren_job_duration_seconds',
     help: 'Time a handler took for one attempt, by outcome (succeeded or failed).',
     labelNames: ['pipeline', 'job', 'outcome'] as const,
@@ -60,7 +72,7 @@ export class WarrenMetrics {
     this.#defineScrapeGauges();
     if (options.collectProcessMetrics ?? true) {
       // Prefixed so they never clash with a host app that collects its own default metrics.
-      collectDefaultMetrics({ register: this.registry, prefix: 'warren_' });
+      this.#prom.collectDefaultMetrics({ register: this.registry, prefix: 'warren_' });
     }
   }
 
@@ -115,6 +127,7 @@ export class WarrenMetrics {
   #defineScrapeGauges(): void {
     const health = () => this.#health();
     const registers = [this.registry];
+    const { Gauge } = this.#prom;
     new Gauge({
       name: 'warren_up', help: '1 while the process is sound (/health 200); 0 once a driver failed.', registers,
       collect() { const h = health(); this.reset(); if (h) this.set(h.live ? 1 : 0); },

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { glob } from 'tinyglobby';
 import { WarrenError } from '../errors/warren-error.js';
 
 export interface ModuleSources {
@@ -31,6 +30,8 @@ export async function loadJobModules(sources: ModuleSources): Promise<string[]> 
     loaded.push(file);
   }
   if (sources.modules.length === 0) return loaded;
+  // Imported here, not at the top: only a config with jobs.modules needs a glob engine.
+  const { glob } = await import('tinyglobby');
   const files = (await glob([...sources.modules], { cwd: sources.baseDir, absolute: true, onlyFiles: true }))
     .filter((file) => /\.(c|m)?js$/.test(file))
     .sort();
