@@ -39,7 +39,15 @@ async function rabbitmqctlJson<T>(args: readonly string[]): Promise<T[]> {
 
 /** Closes every client connection with 320 CONNECTION_FORCED and the given reason. */
 export async function closeAllConnections(reason = 'warren chaos test'): Promise<void> {
-  await rabbitmqctl(['close_all_connections', reason]);
+  try {
+    await rabbitmqctl(['close_all_connections', reason]);
+  } catch (error) {
+    // Another process (a benchmark, a colleague's chaos run) may have the app stopped right now:
+    // wait for it to be back once, rather than fail this test for their restart.
+    console.warn(`[chaos] close_all_connections failed (${(error as Error).message.split('\n')[1] ?? ''}); waiting for the broker and retrying`);
+    await awaitStartup();
+    await rabbitmqctl(['close_all_connections', reason]);
+  }
 }
 
 /** Closes the connections whose client-provided connection_name equals `connectionName`; returns how many. */
