@@ -1,7 +1,7 @@
 /*
  * Chaos: the network between worker and broker fails, through our own TCP proxy — a dead peer
- * (blackhole, only heartbeats can tell), a broker unreachable when the worker starts, and an outage
- * longer than redial.timeout, which must surface as the driver's fatal state.
+ * (blackhole, only heartbeats can tell), a broker unreachable when the worker starts, failover to
+ * the next URL, and an outage longer than redial.timeout, which must surface as the fatal state.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChaosFixture, FAST_REDIAL } from '../support/chaos-fixture.js';
@@ -78,6 +78,29 @@ describe('amqp chaos: network', () => {
     await expectNothingLost(f, { expectedCount: 200, timeoutMs: 20_000 });
     expect(proxy.acceptedCount).toBeGreaterThanOrEqual(1);
     expect(f.consumers.every((c) => c.isConsuming)).toBe(true);
+  });
+
+  it('fails over to the next broker URL when the first one goes away, losing nothing', async () => {
+    const first = await TcpProxy.start();
+    const second = await TcpProxy.start();
+    cleanups.push(() => first.close(), () => second.close());
+    const g = await ChaosFixture.create({ label: 'm-failover', section: { urls: [first.amqpUrl(), second.amqpUrl()], heartbeat: HEARTBEAT_MS } });
+    cleanups.push(() => g.dispose());
+    await g.consume();
+    await g.waitForState('ready', { timeoutMs: 10_000 });
+    expect(first.openConnections, 'the first URL is tried first').toBeGreaterThanOrEqual(1);
+    const producer = g.produce({ total: Infinity, intervalMs: 10 });
+    await g.ledger.waitUntilHandled(50, { timeoutMs: 10_000 });
+
+    const cutAtMs = Date.now();
+    await first.refuse();
+    first.dropAll();
+    await g.waitForState('ready', { timeoutMs: 15_000, after: cutAtMs });
+    await g.ledger.waitUntilHandled(g.ledger.handledDistinct + 100, { timeoutMs: 15_000 });
+    producer.stop();
+
+    await expectNothingLost(g, { expectedCount: producer.sent, timeoutMs: 20_000 });
+    expect(second.openConnections, 'now connected through the second URL').toBeGreaterThanOrEqual(1);
   });
 
   it('reports a fatal condition (state failed, error event) when redial.timeout expires', async () => {
