@@ -23,6 +23,7 @@ import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } f
 import { TimerSet } from './timer-set.js';
 import { settleWithin } from './settle-within.js';
 import type { dialBroker } from './connection/broker-dialer.js';
+import type { PortCheck } from './connection/reachability-probe.js';
 
 export const AMQP_DRIVER_NAME = 'amqp';
 
@@ -32,6 +33,8 @@ const CLOSE_GRACE_MS = 1_000;
 /** Seams for unit tests (a fake broker); not part of the public API. */
 export interface AmqpDriverInternals {
   readonly dial?: typeof dialBroker;
+  /** Replaces the reachability probe's TCP check. */
+  readonly probeCheck?: PortCheck;
 }
 
 export class AmqpDriver implements Driver {
@@ -66,6 +69,7 @@ export class AmqpDriver implements Driver {
     });
     this.#manager = new ConnectionManager({
       section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model), dial: internals.dial,
+      probeCheck: internals.probeCheck,
     });
     this.#manager.events.on('connection:state', (change) => this.#onConnectionState(change));
     this.#manager.events.on('connection:lost', () => this.#onConnectionLost());

@@ -26,8 +26,12 @@ const redialSchema = z
       .describe('Duration the driver may stay disconnected before it gives up and the worker exits non-zero; 0 = redial forever.'),
     alert_after: integer(1).prefault(10)
       .describe('Consecutive failed redials after which an error-level alert is logged (event amqp.redial.threshold), again at every multiple.'),
+    probe_interval: durationMs().prefault('250ms')
+      .describe('While reconnecting, how often a plain TCP connect (no AMQP) checks whether the broker port accepts connections again; when it does, the next redial is made at once instead of waiting out the schedule step (a broker back after 8s is not left until the 11.6s step). Probe-triggered redials are capped at one per second and five per reopening of the port, so a broker that stays down only sees refused TCP connects. 0 disables.'),
   })
-  .transform((raw) => ({ scheduleMs: raw.schedule, jitter: raw.jitter, timeoutMs: raw.timeout, alertAfter: raw.alert_after }));
+  .transform((raw) => ({
+    scheduleMs: raw.schedule, jitter: raw.jitter, timeoutMs: raw.timeout, alertAfter: raw.alert_after, probeIntervalMs: raw.probe_interval,
+  }));
 
 const breakerSchema = z
   .strictObject({

@@ -1,13 +1,14 @@
 /*
  * dialBroker: one connection attempt to one broker URL, with heartbeat, connect timeout and the
  * connection_name client property. Wraps amqplib's errors in coded WarrenErrors (password redacted).
- * Also tears down the socket of a connection that will not close. Does not retry and does not choose
+ * Also closes a connection within a time bound and tears down the socket of one that will not close. Does not retry and does not choose
  * the URL: the connection manager does.
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { redactUrl } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { REPLY_ACCESS_REFUSED, replyCodeOf } from '../amqp-reply-codes.js';
+import { settleWithin } from '../settle-within.js';
 
 export interface DialOptions {
   readonly heartbeatMs: number;
@@ -51,4 +52,13 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
 /** Destroys the socket of a connection that did not answer connection.close (dead peer); amqplib keeps it on `connection.stream`. */
 export function destroySocket(model: ChannelModel): void {
   (model as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+}
+
+/**
+ * Closes `model`, waiting at most `timeoutMs` for close-ok (a dead peer never sends it); then destroys its socket
+ * when the close did not finish in time, or always when `isDropped` (nothing more is wanted from it). Never rejects.
+ */
+export async function closeOrDestroy(model: ChannelModel, timeoutMs: number, isDropped: boolean): Promise<void> {
+  const isClosed = await settleWithin(model.close(), Date.now() + timeoutMs);
+  if (!isClosed || isDropped) destroySocket(model);
 }

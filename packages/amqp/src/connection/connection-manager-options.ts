@@ -1,6 +1,6 @@
 /*
  * What the connection manager is given (section, logger, breaker, setup hook), what it emits (its event
- * map) and reports (gauges), plus the rule for which failures are fatal before the first connection.
+ * map) and reports (gauges, built here), plus the rule for which failures are fatal before the first connection.
  */
 import type { ChannelModel } from 'amqplib';
 import { isWarrenError, type Logger } from '@warren/core';
@@ -8,6 +8,8 @@ import type { AmqpSection } from '../amqp-options.js';
 import type { BrokerBreaker } from '../breaker/broker-breaker.js';
 import type { dialBroker } from './broker-dialer.js';
 import type { ConnectionState } from './connection-state.js';
+import type { PortCheck } from './reachability-probe.js';
+import type { RedialTracker } from './redial-tracker.js';
 
 export type ConnectionManagerEventMap = {
   /** The state changed; `cause` is an error or a short reason. */
@@ -32,10 +34,15 @@ export interface ConnectionManagerOptions {
   readonly setup: ConnectionSetup;
   /** Replaces amqplib's connect (tests). */
   readonly dial?: typeof dialBroker;
+  /** Replaces the reachability probe's TCP check (tests). */
+  readonly probeCheck?: PortCheck;
 }
 
 /** How long close() waits for connection.close-ok when the caller does not say. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
+/** How long a dropped (unusable or unwanted) connection gets for close-ok before its socket is destroyed anyway. */
+export const DROP_CLOSE_TIMEOUT_MS = 1_000;
 
 /** The connection's numbers in driver.status().gauges. */
 export interface ConnectionGauges {
@@ -46,6 +53,17 @@ export interface ConnectionGauges {
   readonly generation: number;
   /** 1 while the broker blocks our publishes. */
   readonly blocked: number;
+}
+
+/** The gauges from the redial counts, the generation and whether the broker blocks us. */
+export function connectionGauges(tracker: RedialTracker, generation: number, isBrokerBlocked: boolean): ConnectionGauges {
+  return {
+    redials: tracker.redials,
+    consecutiveFailedRedials: tracker.consecutiveFailures,
+    redialAlert: tracker.alertGauge,
+    generation,
+    blocked: isBrokerBlocked ? 1 : 0,
+  };
 }
 
 /** What no retry can fix before the first successful connection. */

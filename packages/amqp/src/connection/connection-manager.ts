@@ -1,19 +1,19 @@
 /*
  * ConnectionManager: owns the one AMQP connection — dialing URLs in turn, the state machine of
- * connection-state.ts, redial timers (counting and delays: redial-tracker.ts), the redial timeout and
- * alert log, blocked/unblocked, and the generation number. What to set up on a fresh connection
+ * connection-state.ts, redials (counting: redial-tracker.ts; when: redial-scheduler.ts, with the port
+ * probe), the redial timeout and alert log, blocked/unblocked, and the generation number. What to set up on a fresh connection
  * (topology, channels) is the driver's `setup` hook; this file never touches channels.
  */
 import type { ChannelModel } from 'amqplib';
 import { TypedEmitter, isWarrenError, redactUrl, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { TimerSet, type OwnedTimer } from '../timer-set.js';
-import { settleWithin } from '../settle-within.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
-import { destroySocket, dialBroker } from './broker-dialer.js';
+import { closeOrDestroy, dialBroker } from './broker-dialer.js';
 import { RedialTracker } from './redial-tracker.js';
+import { RedialScheduler } from './redial-scheduler.js';
 import {
-  DEFAULT_CLOSE_TIMEOUT_MS, isFatal, type ConnectionGauges, type ConnectionManagerEventMap, type ConnectionManagerOptions,
+  DEFAULT_CLOSE_TIMEOUT_MS, DROP_CLOSE_TIMEOUT_MS, connectionGauges, isFatal, type ConnectionGauges, type ConnectionManagerEventMap, type ConnectionManagerOptions,
 } from './connection-manager-options.js';
 
 export class ConnectionManager {
@@ -30,11 +30,17 @@ export class ConnectionManager {
   readonly #options: ConnectionManagerOptions;
   readonly #log: Logger;
   readonly #tracker: RedialTracker;
+  readonly #scheduler: RedialScheduler;
 
   constructor(options: ConnectionManagerOptions) {
     this.#options = options;
     this.#log = options.logger;
     this.#tracker = new RedialTracker(options.section.redial);
+    this.#scheduler = new RedialScheduler({
+      probeIntervalMs: options.section.redial.probeIntervalMs, tracker: this.#tracker, logger: options.logger, check: options.probeCheck,
+      target: () => this.#nextUrl(), redial: () => void this.#attempt(), // the attempt reports through state and events
+      canRedialEarly: () => this.#state === 'reconnecting' && !options.breaker.isOpen,
+    });
   }
 
   get state(): ConnectionState {
@@ -52,13 +58,7 @@ export class ConnectionManager {
   }
 
   get gauges(): ConnectionGauges {
-    return {
-      redials: this.#tracker.redials,
-      consecutiveFailedRedials: this.#tracker.consecutiveFailures,
-      redialAlert: this.#tracker.alertGauge,
-      generation: this.#generation,
-      blocked: this.#isBrokerBlocked ? 1 : 0,
-    };
+    return connectionGauges(this.#tracker, this.#generation, this.#isBrokerBlocked);
   }
 
   /** True when `generation` is still the live connection (work from older generations must do nothing). */
@@ -84,28 +84,33 @@ export class ConnectionManager {
     const isFailed = this.#state === 'failed';
     if (!isFailed) this.#transition('closing', 'close() called');
     this.#timers.cancelAll();
+    this.#scheduler.close();
     this.#disconnectTimer = undefined;
     try {
       await beforeDisconnect();
     } finally {
       const model = this.#model;
       this.#model = undefined;
-      if (model && !(await settleWithin(model.close(), Date.now() + closeTimeoutMs))) destroySocket(model);
+      if (model) await closeOrDestroy(model, closeTimeoutMs, false);
       if (!isFailed) this.#transition('closed', 'close() finished');
     }
   }
 
-  /** Drops the live connection and redials (e.g. the driver found it unusable). */
+  /** Drops the live connection and redials (e.g. the driver found it unusable); its socket is destroyed within a bound. */
   dropConnection(reason: unknown): void {
     const model = this.#model;
     if (!model) return;
     this.#onLost(this.#generation, reason);
-    model.close().catch(() => undefined); // the socket may already be gone; the loss is handled above
+    void closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true); // the loss is handled above; this only frees the socket
+  }
+
+  #nextUrl(): string {
+    return this.#options.section.urls[this.#urlIndex % this.#options.section.urls.length] as string;
   }
 
   async #attempt(): Promise<void> {
-    const urls = this.#options.section.urls;
-    const url = urls[this.#urlIndex++ % urls.length] as string;
+    const url = this.#nextUrl();
+    this.#urlIndex++;
     const dial = this.#options.dial ?? dialBroker;
     let model: ChannelModel;
     try {
@@ -118,7 +123,7 @@ export class ConnectionManager {
     }
     if (this.#state !== 'connecting' && this.#state !== 'reconnecting') {
       model.on('error', () => undefined); // an unwanted connection's socket error must not become an unhandled 'error'
-      await model.close().catch(() => undefined); // closed or failed meanwhile: this connection is not wanted
+      await closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true); // closed or failed meanwhile: this connection is not wanted
       return;
     }
     await this.#onDialed(model, url);
@@ -130,8 +135,8 @@ export class ConnectionManager {
     this.#isBrokerBlocked = false;
     model.on('error', (error: unknown) => this.#log.debug({ err: error, generation }, 'amqp connection error'));
     model.on('close', (error?: unknown) => this.#onLost(generation, error ?? 'connection closed'));
-    model.on('blocked', (reason: string) => this.#onBlocked(generation, reason));
-    model.on('unblocked', () => this.#onUnblocked(generation));
+    model.on('blocked', (reason: string) => this.#onBlockedChange(generation, reason));
+    model.on('unblocked', () => this.#onBlockedChange(generation, undefined));
     this.#transition('connected', `connected to ${redactUrl(url)}`);
     try {
       await this.#options.setup(model, generation);
@@ -148,6 +153,7 @@ export class ConnectionManager {
     if (!this.isCurrent(generation) || this.#state !== 'connected') return;
     this.#hasBeenReady = true;
     this.#tracker.recordReady();
+    this.#scheduler.stop();
     this.#disconnectTimer?.cancel();
     this.#disconnectTimer = undefined;
     this.#options.breaker.recordSuccess();
@@ -185,18 +191,12 @@ export class ConnectionManager {
 
   #scheduleRedial(error: unknown): void {
     const failures = this.#tracker.consecutiveFailures;
-    const attempt = failures + 1;
-    const delayMs = this.#tracker.nextDelayMs();
     if (this.#tracker.isAlertDue()) {
       this.#log.error({ event: 'amqp.redial.threshold', consecutiveFailedRedials: failures, err: error },
         `amqp: ${failures} consecutive redials failed; the broker is still unreachable`);
     }
-    this.events.emit('connection:retry', { attempt, delayMs, error });
-    this.#timers.after(delayMs, () => {
-      this.#tracker.recordRedial();
-      // The attempt reports its own outcome through state and events; nothing awaits it here.
-      void this.#attempt();
-    });
+    const delayMs = this.#scheduler.schedule();
+    this.events.emit('connection:retry', { attempt: failures + 1, delayMs, error });
   }
 
   #armDisconnectTimer(): void {
@@ -211,29 +211,26 @@ export class ConnectionManager {
     });
   }
 
-  #onBlocked(generation: number, reason: string): void {
+  /** connection.blocked (`reason`) / connection.unblocked (undefined) of `generation`. */
+  #onBlockedChange(generation: number, reason: string | undefined): void {
     if (generation !== this.#generation) return;
-    this.#isBrokerBlocked = true;
-    this.#log.warn({ event: 'amqp.connection.blocked', reason }, 'RabbitMQ blocked publishing (resource alarm); buffering publishes');
-    if (this.#state === 'ready') this.#transition('blocked', reason);
-  }
-
-  #onUnblocked(generation: number): void {
-    if (generation !== this.#generation) return;
-    this.#isBrokerBlocked = false;
-    this.#log.info({ event: 'amqp.connection.unblocked' }, 'RabbitMQ unblocked publishing');
-    if (this.#state === 'blocked') this.#transition('ready', 'unblocked');
+    this.#isBrokerBlocked = reason !== undefined;
+    if (reason !== undefined) this.#log.warn({ event: 'amqp.connection.blocked', reason }, 'RabbitMQ blocked publishing (resource alarm); buffering publishes');
+    else this.#log.info({ event: 'amqp.connection.unblocked' }, 'RabbitMQ unblocked publishing');
+    if (reason !== undefined && this.#state === 'ready') this.#transition('blocked', reason);
+    if (reason === undefined && this.#state === 'blocked') this.#transition('ready', 'unblocked');
   }
 
   #fail(error: unknown): void {
     this.#failure = error;
     this.#timers.cancelAll();
+    this.#scheduler.close();
     this.#disconnectTimer = undefined;
     this.#log.error({ err: error, event: 'amqp.connection.failed' }, 'amqp driver failed; not redialing');
     this.#transition('failed', error);
     const model = this.#model;
     this.#model = undefined;
-    model?.close().catch(() => undefined); // failed for good: the connection is not needed any more
+    if (model) void closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true); // failed for good: the connection is not needed any more
     this.events.emit('connection:fatal', { error });
   }
 
@@ -247,3 +244,4 @@ export class ConnectionManager {
     this.events.emit('connection:state', { from, to, cause });
   }
 }
+

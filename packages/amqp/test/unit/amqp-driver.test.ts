@@ -19,6 +19,7 @@ function harness(queued: FakeModel[] = []) {
       models.push(model);
       return model.asModel;
     },
+    probeCheck: async () => false, // the broker port is never probed here: redials follow the schedule alone
   });
   drivers.push(driver);
   const deliveries: Delivery[] = [];

@@ -9,7 +9,7 @@ describe('amqp section schema', () => {
     expect(section).toMatchObject({
       urls: ['amqp://guest:guest@127.0.0.1:5672'],
       heartbeatMs: 30_000,
-      redial: { scheduleMs: [100, 500, 1_000, 1_000, 2_000, 2_000, 5_000, 15_000, 25_000], jitter: 0.2, timeoutMs: 0, alertAfter: 10 },
+      redial: { scheduleMs: [100, 500, 1_000, 1_000, 2_000, 2_000, 5_000, 15_000, 25_000], jitter: 0.2, timeoutMs: 0, alertAfter: 10, probeIntervalMs: 250 },
       breaker: { failureThreshold: 50, resetTimeoutMs: 10_000 },
       outbox: { maxMessages: 10_000 },
       publishTimeoutMs: 10_000,
@@ -21,7 +21,8 @@ describe('amqp section schema', () => {
   it.each([
     [{ heartbeat: '2s' }, { heartbeatMs: 2_000 }],
     [{ heartbeat: 1500 }, { heartbeatMs: 1_500 }],
-    [{ redial: { schedule: ['1s', 200], timeout: '5m' } }, { redial: { scheduleMs: [1_000, 200], jitter: 0.2, timeoutMs: 300_000, alertAfter: 10 } }],
+    [{ redial: { schedule: ['1s', 200], timeout: '5m' } }, { redial: { scheduleMs: [1_000, 200], jitter: 0.2, timeoutMs: 300_000, alertAfter: 10, probeIntervalMs: 250 } }],
+    [{ redial: { probe_interval: 0 } }, { redial: { probeIntervalMs: 0 } }],
     [{ publish_timeout: '250ms', connection_name: 'svc-a' }, { publishTimeoutMs: 250, connectionName: 'svc-a' }],
     [{ outbox: { max_messages: 0 } }, { outbox: { maxMessages: 0 } }],
   ])('parses %j', (raw, expected) => {

@@ -1,79 +1,11 @@
-import { EventEmitter } from 'node:events';
-import type { ChannelModel } from 'amqplib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@warren/core';
-import { parseAmqpSection } from '../../../src/amqp-options.js';
-import { BrokerBreaker } from '../../../src/breaker/broker-breaker.js';
-import { ConnectionManager } from '../../../src/connection/connection-manager.js';
-import type { ConnectionState } from '../../../src/connection/connection-state.js';
 import { amqpError } from '../../../src/errors.js';
-
-/** A fake amqplib ChannelModel whose controls are named after what the broker does. */
-class FakeConnection extends EventEmitter {
-  isClosed = false;
-  isCloseHanging = false;
-  isDestroyed = false;
-  /** Like amqplib's ChannelModel.connection.stream: the socket, destroyed when close() does not finish in time. */
-  readonly connection = { stream: { destroy: () => void (this.isDestroyed = true) } };
-  async close(): Promise<void> {
-    if (this.isCloseHanging) return new Promise(() => undefined);
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.emit('close');
-  }
-  dropConnection(error: Error): void {
-    this.isClosed = true;
-    this.emit('error', error);
-    this.emit('close', error);
-  }
-  block(reason: string): void {
-    this.emit('blocked', reason);
-  }
-  unblock(): void {
-    this.emit('unblocked');
-  }
-}
-
-type DialOutcome = 'ok' | Error;
-const breakers: BrokerBreaker[] = [];
-
-function harness(rawSection: Record<string, unknown>, outcomes: DialOutcome[], setup: (generation: number) => Promise<void> = async () => undefined) {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
-  const section = parseAmqpSection({ ...rawSection, redial: { schedule: [100, 200, 400], jitter: 0, ...(rawSection.redial as object) } });
-  const dialedUrls: string[] = [];
-  const connections: FakeConnection[] = [];
-  const breaker = new BrokerBreaker({ failureThreshold: 1_000, resetTimeoutMs: 10_000 });
-  breakers.push(breaker);
-  const manager = new ConnectionManager({
-    section, logger, breaker,
-    setup: (_model, generation) => setup(generation),
-    dial: async (url) => {
-      dialedUrls.push(url);
-      const outcome = outcomes.shift() ?? 'ok';
-      if (outcome instanceof Error) throw outcome;
-      const connection = new FakeConnection();
-      connections.push(connection);
-      return connection as unknown as ChannelModel;
-    },
-  });
-  const states: ConnectionState[] = [];
-  const retries: number[] = [];
-  const fatal: unknown[] = [];
-  manager.events.on('connection:state', ({ to }) => states.push(to));
-  manager.events.on('connection:retry', ({ delayMs }) => retries.push(delayMs));
-  manager.events.on('connection:fatal', ({ error }) => fatal.push(error));
-  return { manager, lines, dialedUrls, connections, states, retries, fatal, breaker };
-}
-
-const unavailable = () => amqpError('WARREN_ERR_AMQP_CONN_UNAVAILABLE', 'connect ECONNREFUSED');
-const refused = () => amqpError('WARREN_ERR_AMQP_CONN_REJECTED', 'ACCESS_REFUSED');
-const mismatch = () => amqpError('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH', 'queue "q" exists with different arguments');
+import { harness, mismatch, refused, shutdownBreakers, unavailable, type FakeConnection } from '../../fakes/connection-harness.js';
 
 describe('ConnectionManager', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => {
-    for (const breaker of breakers.splice(0)) breaker.shutdown();
+    shutdownBreakers();
     vi.useRealTimers();
   });
 
@@ -221,6 +153,25 @@ describe('ConnectionManager', () => {
     expect(h.manager.state).toBe('closed');
     h.breaker.shutdown();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('dropConnection() redials at once and destroys the dropped socket, within a bound when close-ok never comes', async () => {
+    const h = harness({}, ['ok', 'ok']);
+    await h.manager.start();
+    const dropped = h.connections[0] as FakeConnection;
+    dropped.isCloseHanging = true; // a dead peer
+    h.manager.dropConnection(new Error('unusable'));
+    expect(h.manager.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(dropped.isDestroyed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(dropped.isDestroyed).toBe(true);
+    expect(h.manager.state).toBe('ready');
+    const healthy = h.connections[1] as FakeConnection;
+    h.manager.dropConnection(new Error('unusable again'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(healthy.isClosed && healthy.isDestroyed).toBe(true);
+    await h.manager.close(async () => undefined);
   });
 
   it('refuses a second start()', async () => {
