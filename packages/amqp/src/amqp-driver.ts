@@ -66,6 +66,7 @@ export class AmqpDriver implements Driver {
     this.#publisher = new Publisher({
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages,
       breaker: this.#breaker, declarer: this.#declarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
+      isBrokerBlocked: () => this.#manager.state === 'blocked',
     });
     this.#manager = new ConnectionManager({
       section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model), dial: internals.dial,
@@ -220,8 +221,7 @@ export class AmqpDriver implements Driver {
   }
 
   #onConnectionState({ from, to, cause }: { from: ConnectionState; to: ConnectionState; cause: unknown }): void {
-    if (to === 'blocked') this.#publisher.setBrokerBlocked(true);
-    if (from === 'blocked') this.#publisher.setBrokerBlocked(false);
+    if (from === 'blocked') this.#publisher.onBrokerUnblocked();
     if (to === 'failed') {
       this.#timers.cancelAll();
       this.#publisher.close(Date.now()).catch(() => undefined); // nothing will ever send the outbox now

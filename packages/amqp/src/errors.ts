@@ -66,6 +66,16 @@ export const AMQP_ERROR_CODES = {
     hint: 'Give close() a longer timeout (jobs.shutdown_timeout) so the outbox can flush; dispatch again.',
     retryable: true,
   },
+  WARREN_ERR_AMQP_PUBLISH_UNAVAILABLE: {
+    meaning: 'Opening the publish (confirm) channel failed; publishes wait in the outbox while it is reopened on the channel retry schedule.',
+    hint: 'Usually transient; if it persists, check the broker logs (channel_max, resource limits).',
+    retryable: true,
+  },
+  WARREN_ERR_AMQP_PUBLISH_ILLEGAL_STATE: {
+    meaning: 'The publisher was asked for a state change its state machine does not allow.',
+    hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_CONSUME_UNAVAILABLE: {
     meaning: 'Subscribing to a pipeline queue failed; the driver retries on the next reconnect or watchdog tick.',
     hint: 'Usually transient; check the broker logs if it persists.',

@@ -1,7 +1,11 @@
 /*
  * The redial schedule: the delay before redial attempt N, repeating the last step, with jitter.
  * Pure (the random source is injected) so it is table-tested; the connection manager owns the timer.
+ * Also the schedule on which one channel (a consumer's, the publisher's) is reopened after a channel error.
  */
+
+/** Channel recovery delays (consumer and publish channels); the last repeats. Short first: most channel errors are one-offs. */
+export const CHANNEL_RETRY_SCHEDULE_MS: readonly number[] = [100, 500, 1_000, 2_000, 5_000];
 
 /**
  * Delay before the `attempt`-th redial (1-based): `scheduleMs[attempt-1]`, or the last step once past

@@ -9,13 +9,10 @@ import { TypedEmitter, type Consumer, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
-import { redialDelayMs } from '../connection/redial-schedule.js';
+import { CHANNEL_RETRY_SCHEDULE_MS, redialDelayMs } from '../connection/redial-schedule.js';
 import { TimerSet } from '../timer-set.js';
 import { AmqpDelivery, type DeliveryChannelOwner } from './amqp-delivery.js';
 import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
-
-/** Channel recovery delays; the last repeats. Short first: most channel errors are one-offs. */
-const CHANNEL_RETRY_SCHEDULE_MS = [100, 500, 1_000, 2_000, 5_000];
 
 export interface PipelineConsumerOptions {
   readonly pipeline: ResolvedPipelineOptions;

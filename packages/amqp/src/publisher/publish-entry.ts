@@ -1,8 +1,12 @@
 /*
  * PublishEntry: one accepted publish on its way to a confirm — in the outbox, or sent and awaiting
- * ack/nack. Plain data plus its promise's settle functions; settled exactly once via settleEntry().
+ * ack/nack. Plain data plus its promise's settle functions; settled exactly once via settleEntry()
+ * (or rejectAsClosed() when the driver closes first).
  */
 import type { Options } from 'amqplib';
+import type { WireMessage } from '@warren/core';
+import { amqpError } from '../errors.js';
+import { toPublishOptions } from './message-properties.js';
 
 export interface PublishEntry {
   /** Target queue (the pipeline queue; the delay queue name is resolved at send time). */
@@ -28,4 +32,23 @@ export function settleEntry(entry: PublishEntry, error?: Error): void {
   entry.isSettled = true;
   if (error) entry.reject(error);
   else entry.resolve();
+}
+
+/** A fresh entry for `message` to `queue` (through its delay queue when `delayMs` > 0), settling through resolve/reject. */
+export function createPublishEntry(
+  queue: string, message: WireMessage, delayMs: number, resolve: () => void, reject: (error: Error) => void,
+): PublishEntry {
+  return {
+    queue, body: message.body, options: toPublishOptions(message.properties), delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
+    resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, isSettled: false,
+  };
+}
+
+/** Rejects every entry still unsettled with WARREN_ERR_AMQP_PUBLISH_CLOSED (the driver closed before its confirm). */
+export function rejectAsClosed(entries: readonly PublishEntry[]): void {
+  for (const entry of entries) {
+    settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_CLOSED', `the driver closed before the publish to "${entry.queue}" was confirmed`, {
+      details: { queue: entry.queue, messageId: entry.options.messageId },
+    }));
+  }
 }

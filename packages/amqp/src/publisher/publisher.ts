@@ -1,54 +1,56 @@
 /*
- * Publisher: the confirm channel of the current connection. Sends persistent, mandatory publishes to
- * the default exchange, resolves each on its broker confirm, and buffers in the bounded outbox whatever
- * cannot go out now (disconnected, blocked, breaker open, backpressure). Flushes the outbox in order.
- * Does not dial or declare queues itself (connection manager, TopologyDeclarer).
+ * Publisher: the confirm channel of the current connection and its state machine (publisher-state.ts): confirmed
+ * publishes, the bounded outbox flushed in order, channel reopen on the retry schedule. Does not dial or declare
+ * queues itself (connection manager, TopologyDeclarer).
  */
-import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
-import { BrokerUnavailable, type Logger, type WireMessage } from '@warren/core';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { BrokerUnavailable, TypedEmitter, type Logger, type WireMessage } from '@warren/core';
 import { amqpError } from '../errors.js';
-import type { BrokerBreaker } from '../breaker/broker-breaker.js';
-import type { TopologyDeclarer } from '../topology/topology-declarer.js';
+import { ChannelRetry } from '../connection/channel-retry.js';
 import { TimerSet } from '../timer-set.js';
 import { settleWithin } from '../settle-within.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { Outbox } from './outbox.js';
-import { settleEntry, type PublishEntry } from './publish-entry.js';
-import { toPublishOptions } from './message-properties.js';
-
-export interface PublisherOptions {
-  readonly publishTimeoutMs: number;
-  readonly maxMessages: number;
-  readonly breaker: BrokerBreaker;
-  readonly declarer: TopologyDeclarer;
-  readonly logger: Logger;
-  /** Re-declares the queue a returned (unroutable) publish was meant for: Q or Q.dlq deleted out of band. */
-  readonly redeclare: (queue: string) => Promise<void>;
-}
-
-/** Returns tolerated per publish before it is rejected as unroutable. */
-const MAX_RETURNS = 3;
+import { createPublishEntry, rejectAsClosed, type PublishEntry } from './publish-entry.js';
+import { canPublisherTransition, isSendingState, type PublisherState } from './publisher-state.js';
+import type { PublisherEventMap, PublisherOptions } from './publisher-options.js';
+import { createReturnHandler } from './return-handler.js';
+import { DrainGate } from './drain-gate.js';
+import { openConfirmChannel, type ConfirmChannelHandlers, type OpenedConfirmChannel } from './confirm-channel.js';
 
 export class Publisher {
+  readonly events = new TypedEmitter<PublisherEventMap>();
   readonly #outbox: Outbox<PublishEntry>;
   readonly #options: PublisherOptions;
   readonly #timers = new TimerSet();
+  readonly #handlers: ConfirmChannelHandlers;
+  #state: PublisherState = 'detached';
   #channel: ConfirmChannel | undefined;
   #model: ChannelModel | undefined;
   #tracker = new ConfirmTracker();
-  #isWriteBlocked = false;
-  #isBrokerBlocked = false;
-  #isFlushing = false;
-  #isClosed = false;
+  readonly #reopen = new ChannelRetry(this.#timers);
+  /** close() waits on it: nothing buffered or unconfirmed, or no connection left to send on. */
+  readonly #drain = new DrainGate(() => (this.#outbox.isEmpty && this.#tracker.size === 0) || this.#state === 'detached');
+  #closing: Promise<void> | undefined;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
     this.#outbox = new Outbox(options.maxMessages);
-    const sweepMs = Math.max(50, Math.min(1_000, Math.floor(options.publishTimeoutMs / 4)));
-    this.#timers.every(sweepMs, () => this.#expire());
+    const isClosed = (): boolean => this.#state === 'closed';
+    this.#handlers = {
+      logger: options.logger, onReturned: createReturnHandler({ ...options, isClosed, outbox: this.#outbox, flush: () => this.flush() }),
+      onConfirm: (tracker, tag, multiple, isNack) => this.#onConfirm(tracker, tag, multiple, isNack),
+      onDrain: (channel) => this.#onDrain(channel),
+      onClose: (channel, tracker) => this.#onChannelClosed(channel, tracker),
+    };
+    this.#timers.every(Math.max(50, Math.min(1_000, Math.floor(options.publishTimeoutMs / 4))), () => this.#expire());
     options.breaker.events.on('breaker:state', ({ to }) => {
       if (to !== 'open') this.flush();
     });
+  }
+
+  get state(): PublisherState {
+    return this.#state;
   }
 
   get outboxDepth(): number {
@@ -59,54 +61,37 @@ export class Publisher {
     return this.#tracker.size;
   }
 
-  /** Opens the confirm channel on a fresh connection, then flushes the outbox in order. */
+  /** Opens the confirm channel on a fresh connection, then flushes the outbox in order. Rejects when the channel cannot open. */
   async attach(model: ChannelModel): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.detach(); // a channel of an older connection, if any, is gone with it
     this.#model = model;
-    const channel = await model.createConfirmChannel();
-    const tracker = new ConfirmTracker((entry) => this.#onReturned(entry));
-    channel.on('error', (error: unknown) => this.#options.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
-    channel.on('close', () => this.#onChannelClosed(channel, tracker));
-    channel.on('ack', (fields: { deliveryTag: number; multiple: boolean }) => this.#onConfirm(tracker, fields.deliveryTag, fields.multiple, false));
-    channel.on('nack', (fields: { deliveryTag: number; multiple: boolean }) => this.#onConfirm(tracker, fields.deliveryTag, fields.multiple, true));
-    channel.on('return', (message: Message) => tracker.markReturned(message.properties.messageId as string | undefined));
-    channel.on('drain', () => {
-      if (this.#channel !== channel) return;
-      this.#isWriteBlocked = false;
-      this.flush();
-    });
-    this.#channel = channel;
-    this.#tracker = tracker;
-    this.#isWriteBlocked = false;
-    this.flush();
+    await this.#open(model, 'attached to a fresh connection');
   }
 
   /** The connection is gone: unconfirmed sends go back to the front of the outbox. */
   detach(): void {
     this.#model = undefined;
+    this.#reopen.cancel();
     const channel = this.#channel;
     if (channel) this.#onChannelClosed(channel, this.#tracker);
+    else if (this.#state !== 'closed') this.#transition('detached', 'connection lost');
   }
 
-  /** Broker connection.blocked / unblocked. */
-  setBrokerBlocked(isBlocked: boolean): void {
-    this.#isBrokerBlocked = isBlocked;
-    if (isBlocked) return;
-    // A blocked broker does not confirm; the time spent blocked must not count against publish_timeout.
+  /** The broker lifted connection.blocked: what waited is sent, and the time spent blocked does not count against publish_timeout. */
+  onBrokerUnblocked(): void {
     this.#tracker.extendDeadlines(Date.now() + this.#options.publishTimeoutMs);
     this.flush();
   }
 
   /** Publishes to `queue` (or its delay queue); resolves on the broker confirm. */
   publish(queue: string, message: WireMessage, delayMs = 0): Promise<void> {
-    if (this.#isClosed) return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_CLOSED', 'the amqp driver is closed'));
+    if (this.#state === 'closed') return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_CLOSED', 'the amqp driver is closed'));
     return new Promise<void>((resolve, reject) => {
-      const entry: PublishEntry = {
-        queue, body: message.body, options: toPublishOptions(message.properties), delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
-        resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, isSettled: false,
-      };
-      if (this.#canSendNow(entry)) {
+      const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
+      if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend()) {
         this.#send(this.#channel as ConfirmChannel, entry, queue);
-      } else if (entry.delayMs > 0 && this.#isOpenForSend()) {
+      } else if (entry.delayMs > 0 && isSendingState(this.#state) && this.#canSend()) {
         // Connected: a delayed publish only waits for its delay queue's declare; outbox.max_messages bounds outages.
         this.#outbox.pushPastLimit(entry);
         this.flush();
@@ -122,49 +107,62 @@ export class Publisher {
 
   /** Sends buffered publishes in order while the channel can take them. Safe to call any time. */
   flush(): void {
-    if (this.#isFlushing || this.#outbox.isEmpty || !this.#isOpenForSend()) return;
-    this.#isFlushing = true;
-    this.#flushLoop().finally(() => {
-      this.#isFlushing = false;
-      if (!this.#outbox.isEmpty && this.#isOpenForSend()) this.flush();
+    if (this.#state !== 'open' || this.#outbox.isEmpty || !this.#canSend()) return;
+    const channel = this.#channel as ConfirmChannel;
+    this.#transition('flushing', 'outbox not empty');
+    this.#flushLoop(channel).finally(() => {
+      if (this.#state !== 'flushing' || this.#channel !== channel) return; // blocked, lost or closed meanwhile
+      this.#transition('open', 'flush done');
+      this.flush(); // more may have come in (or the broker unblocked) while the loop awaited a declare
     }).catch(() => undefined); // #flushLoop never rejects; failures stay queued
   }
 
   /**
-   * Waits until nothing is buffered or unconfirmed, at most until `deadlineMs`; then rejects the rest and closes
-   * the channel, waiting at most `channelCloseTimeoutMs` for the broker's close-ok.
+   * Waits until nothing is buffered or unconfirmed (at most until `deadlineMs`, and not once no channel can come
+   * back); then rejects the rest and closes the channel, waiting at most `channelCloseTimeoutMs` for close-ok. Idempotent.
    */
-  async close(deadlineMs: number, channelCloseTimeoutMs = 1_000): Promise<void> {
-    if (this.#isClosed) return;
+  close(deadlineMs: number, channelCloseTimeoutMs = 1_000): Promise<void> {
+    this.#closing ??= this.#close(deadlineMs, channelCloseTimeoutMs);
+    return this.#closing;
+  }
+
+  async #close(deadlineMs: number, channelCloseTimeoutMs: number): Promise<void> {
     this.flush();
-    while ((this.#outbox.size > 0 || this.#tracker.size > 0) && Date.now() < deadlineMs && this.#channel) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    this.#isClosed = true;
+    await this.#drain.wait(deadlineMs);
+    this.#transition('closed', 'close()');
     this.#timers.cancelAll();
-    const leftovers = [...this.#tracker.takeUnconfirmed(), ...this.#outbox.drain()];
-    for (const entry of leftovers) {
-      settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_CLOSED', `the driver closed before the publish to "${entry.queue}" was confirmed`, {
-        details: { queue: entry.queue, messageId: entry.options.messageId },
-      }));
-    }
+    rejectAsClosed([...this.#tracker.takeUnconfirmed(), ...this.#outbox.drain()]);
     const channel = this.#channel;
     this.#channel = undefined;
     if (channel) await settleWithin(channel.close(), Date.now() + channelCloseTimeoutMs); // may be gone already; never hangs
   }
 
-  #isOpenForSend(): boolean {
-    return this.#channel !== undefined && !this.#isWriteBlocked && !this.#isBrokerBlocked && !this.#options.breaker.isOpen;
+  #canSend(): boolean {
+    return !this.#options.isBrokerBlocked() && !this.#options.breaker.isOpen;
   }
 
-  #canSendNow(entry: PublishEntry): boolean {
-    if (!this.#outbox.isEmpty || this.#isFlushing || !this.#isOpenForSend()) return false;
-    return entry.delayMs === 0;
+  async #open(model: ChannelModel, cause: string): Promise<void> {
+    this.#transition('opening', cause);
+    let opened: OpenedConfirmChannel;
+    try {
+      opened = await openConfirmChannel(model, this.#handlers);
+    } catch (error) {
+      if (this.#model === model && this.#state === 'opening') this.#reopenLater(model, error);
+      throw amqpError('WARREN_ERR_AMQP_PUBLISH_UNAVAILABLE', 'opening the publish channel failed', { cause: error });
+    }
+    if (this.#model !== model || this.#state !== 'opening') {
+      opened.channel.close().catch(() => undefined); // detached or closed while opening: not wanted
+      return;
+    }
+    this.#channel = opened.channel;
+    this.#tracker = opened.tracker;
+    this.#reopen.succeeded();
+    this.#transition('open', 'confirm channel open');
+    this.flush();
   }
 
-  async #flushLoop(): Promise<void> {
-    while (!this.#outbox.isEmpty && this.#isOpenForSend()) {
-      const channel = this.#channel as ConfirmChannel;
+  async #flushLoop(channel: ConfirmChannel): Promise<void> {
+    while (this.#channel === channel && this.#state === 'flushing' && !this.#outbox.isEmpty && this.#canSend()) {
       const entry = this.#outbox.peek() as PublishEntry;
       let routingKey = entry.queue;
       if (entry.delayMs > 0) {
@@ -174,11 +172,10 @@ export class Publisher {
           this.#options.logger.warn({ err: error, event: 'amqp.publisher.delay_declare_failed' }, 'declaring a delay queue failed; will retry');
           return;
         }
-        if (this.#channel !== channel || !this.#isOpenForSend()) continue;
+        if (this.#channel !== channel || this.#state !== 'flushing' || !this.#canSend()) return;
       }
       this.#outbox.shift();
-      if (entry.isSettled) continue;
-      this.#send(channel, entry, routingKey);
+      if (!entry.isSettled) this.#send(channel, entry, routingKey);
     }
   }
 
@@ -187,54 +184,66 @@ export class Publisher {
     entry.isReturned = false;
     this.#tracker.add(entry);
     try {
-      if (!channel.publish('', routingKey, entry.body, entry.options)) this.#isWriteBlocked = true;
+      if (!channel.publish('', routingKey, entry.body, entry.options)) this.#transition('writeBlocked', 'channel buffer full');
     } catch (error) {
       // amqplib throws when the channel is closing; 'close' requeues everything tracked, this entry included.
       this.#options.logger.debug({ err: error }, 'publish on a closing channel; requeued');
     }
   }
 
+  #onDrain(channel: ConfirmChannel): void {
+    if (this.#channel !== channel || this.#state !== 'writeBlocked') return;
+    this.#transition('open', 'drain');
+    this.flush();
+  }
+
   #onConfirm(tracker: ConfirmTracker, tag: number, multiple: boolean, isNack: boolean): void {
     const succeeded = tracker.confirm(tag, multiple, isNack);
     if (isNack) this.#options.breaker.recordFailure(amqpError('WARREN_ERR_AMQP_PUBLISH_NACKED', 'publish nacked'));
     else if (succeeded > 0 && this.#options.breaker.state === 'halfOpen') this.#options.breaker.recordSuccess();
+    this.#drain.check();
   }
 
   #onChannelClosed(channel: ConfirmChannel, tracker: ConfirmTracker): void {
     // Unconfirmed sends may or may not be stored: send them again (at-least-once), ahead of later ones.
     this.#outbox.requeueFront(tracker.takeUnconfirmed());
-    if (this.#channel !== channel) return;
+    if (this.#channel !== channel || this.#state === 'closed') return;
     this.#channel = undefined;
-    // A channel-level error (not a lost connection) leaves the connection up: reopen on it. When the whole
-    // connection went, detach() clears #model first or soon after, and the reopen does nothing.
+    // A channel-level error leaves the connection up: reopen on it. When the whole connection went, detach()
+    // has cleared #model (or does so next and cancels the reopen).
     const model = this.#model;
-    if (!model || this.#isClosed) return;
-    this.#timers.after(200, () => {
-      if (this.#model !== model || this.#channel || this.#isClosed) return;
-      this.attach(model).catch((error: unknown) => {
-        this.#options.logger.warn({ err: error, event: 'amqp.publisher.reopen_failed' }, 'reopening the publish channel failed');
+    if (model) this.#reopenLater(model, 'publish channel closed');
+    else this.#transition('detached', 'publish channel closed with its connection');
+  }
+
+  #reopenLater(model: ChannelModel, cause: unknown): void {
+    this.#transition('reopening', cause);
+    this.#reopen.schedule(() => {
+      if (this.#model !== model || this.#state !== 'reopening') return;
+      this.#open(model, 'reopening after a channel error').catch((error: unknown) => {
+        this.#options.logger.warn({ err: error, event: 'amqp.publisher.reopen_failed' }, 'reopening the publish channel failed; retrying');
       });
     });
   }
 
-  #onReturned(entry: PublishEntry): boolean {
-    if (entry.returnCount >= MAX_RETURNS || this.#isClosed) return false;
-    entry.returnCount++;
-    entry.isReturned = false;
-    this.#options.logger.warn({ event: 'amqp.publisher.returned', queue: entry.queue, delayMs: entry.delayMs },
-      'a publish was returned as unroutable; re-declaring its queue and sending it again');
-    const redeclared = entry.delayMs > 0 ? Promise.resolve(this.#options.declarer.forgetDelayQueues()) : this.#options.redeclare(entry.queue);
-    redeclared.catch((error: unknown) => this.#options.logger.warn({ err: error, queue: entry.queue }, 're-declaring after a return failed'))
-      .finally(() => {
-        this.#outbox.requeueFront([entry]);
-        this.flush();
-      }).catch(() => undefined); // both steps above catch their own failures
-    return true;
-  }
-
   #expire(): void {
-    if (this.#isBrokerBlocked) return;
+    if (this.#options.isBrokerBlocked()) return;
     const expired = this.#tracker.expire(Date.now(), this.#options.publishTimeoutMs);
     if (expired > 0) this.#options.breaker.recordFailure(amqpError('WARREN_ERR_AMQP_PUBLISH_TIMEOUT', `${expired} publishes timed out`));
+    this.#drain.check();
+  }
+
+  #transition(to: PublisherState, cause: unknown): void {
+    const from = this.#state;
+    if (from === to) return; // e.g. detach() of an already detached publisher: nothing changes
+    if (!canPublisherTransition(from, to)) {
+      throw amqpError('WARREN_ERR_AMQP_PUBLISH_ILLEGAL_STATE', `illegal publisher state change ${from} → ${to}`, { details: { from, to } });
+    }
+    this.#state = to;
+    this.#drain.check();
+    // Not free on a busy channel (writeBlocked ⇄ open per drain): build log and event payloads only when someone listens.
+    const log = this.#options.logger;
+    if (log.isLevelEnabled('debug')) log.debug({ from, to, reason: cause instanceof Error ? cause.message : String(cause) }, 'amqp publisher state');
+    if (this.events.listenerCount('publisher:state') > 0) this.events.emit('publisher:state', { from, to, cause });
   }
 }

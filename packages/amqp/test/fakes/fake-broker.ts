@@ -1,7 +1,8 @@
 /*
  * A fake amqplib ChannelModel and Channel for unit tests of consumers and the driver. Controls are
- * named after what the broker does (deliver, closeChannel, cancelConsumer, dropConnection, block).
- * It records what the driver sent (acks, nacks, consumes, declares); it does not route messages.
+ * named after what the broker does (deliver, closeChannel, cancelConsumer, confirmPublishes, refuseChannels,
+ * dropConnection, block). It records what the driver sent (acks, nacks, consumes, declares, publishes); it does
+ * not route messages.
  */
 import { EventEmitter } from 'node:events';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
@@ -14,6 +15,8 @@ export class FakeChannel extends EventEmitter {
   readonly nacks: number[] = [];
   readonly consumed: string[] = [];
   readonly declared: string[] = [];
+  /** What was published on this channel, in order (delivery tag = index + 1). */
+  readonly published: Array<{ routingKey: string; messageId: string | undefined }> = [];
   /** Like amqplib's channel.consumers: consumer tag → callback. */
   readonly consumers = new Map<string, ConsumeCallback>();
   isClosed = false;
@@ -67,9 +70,15 @@ export class FakeChannel extends EventEmitter {
     this.nacks.push(message.fields.deliveryTag);
   }
 
-  publish(): boolean {
+  publish(_exchange: string, routingKey: string, _content: Buffer, options: { messageId?: string } = {}): boolean {
     this.#assertOpen();
+    this.published.push({ routingKey, messageId: options.messageId });
     return true;
+  }
+
+  /** The broker confirms (basic.ack, multiple) everything published on this channel so far. */
+  confirmPublishes(): void {
+    if (this.published.length > 0) this.emit('ack', { deliveryTag: this.published.length, multiple: true });
   }
 
   async close(): Promise<void> {
@@ -127,6 +136,8 @@ export class FakeModel extends EventEmitter {
   channelGate: Promise<void> | undefined;
   /** When set, basic.consume-ok waits for it. */
   consumeGate: Promise<void> | undefined;
+  /** How many of the next channel.open calls the broker refuses. */
+  #channelsToRefuse = 0;
 
   get asModel(): ChannelModel {
     return this as unknown as ChannelModel;
@@ -140,6 +151,10 @@ export class FakeModel extends EventEmitter {
   async createChannel(): Promise<FakeChannel> {
     if (this.channelGate) await this.channelGate;
     if (this.isClosed) throw new Error('Connection closed');
+    if (this.#channelsToRefuse > 0) {
+      this.#channelsToRefuse--;
+      throw Object.assign(new Error('Channel open refused by server: 504 CHANNEL_ERROR'), { code: 504 });
+    }
     const channel = new FakeChannel(this);
     this.channels.push(channel);
     return channel;
@@ -159,6 +174,11 @@ export class FakeModel extends EventEmitter {
   dropConnection(error: Error): void {
     this.emit('error', error);
     this.#toClosed(error);
+  }
+
+  /** The broker refuses the next `count` channel.open calls (e.g. a channel_max limit); the connection stays up. */
+  refuseChannels(count: number): void {
+    this.#channelsToRefuse = count;
   }
 
   block(reason: string): void {

@@ -35,11 +35,14 @@ function message(id: string): WireMessage {
 }
 
 const cleanups: Array<() => unknown> = [];
+/** What the connection manager would say: the broker blocks our connection (connection.blocked). */
+let isBrokerBlocked = false;
 
 function publisher(maxMessages = 100, publishTimeoutMs = 1_000, declarer = new TopologyDeclarer()) {
   const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
   const instance = new Publisher({
     publishTimeoutMs, maxMessages, breaker, declarer, logger: createSilentLogger(), redeclare: async () => undefined,
+    isBrokerBlocked: () => isBrokerBlocked,
   });
   cleanups.push(() => instance.close(0), () => breaker.shutdown());
   return instance;
@@ -50,7 +53,10 @@ function outcomes(promises: Array<Promise<void>>): Promise<string[]> {
 }
 
 describe('Publisher', () => {
-  beforeEach(() => vi.useFakeTimers());
+  beforeEach(() => {
+    vi.useFakeTimers();
+    isBrokerBlocked = false;
+  });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
     vi.useRealTimers();
@@ -148,9 +154,10 @@ describe('Publisher', () => {
     const channel = new FakeConfirmChannel();
     await p.attach(fakeModel(channel));
     const outcome = outcomes([p.publish('q', message('a'))]);
-    p.setBrokerBlocked(true);
+    isBrokerBlocked = true;
     await vi.advanceTimersByTimeAsync(5_000);
-    p.setBrokerBlocked(false);
+    isBrokerBlocked = false;
+    p.onBrokerUnblocked();
     channel.ackAll();
     expect(await outcome).toEqual(['ok']);
   });

@@ -1,0 +1,38 @@
+/*
+ * openConfirmChannel: opens one confirm channel on a connection, gives it its own ConfirmTracker, and wires
+ * amqplib's channel events (ack, nack, return, drain, close, error) to the publisher's handlers. Keeps no
+ * state of its own: the publisher decides what a closed channel or a drain means.
+ */
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import type { Logger } from '@warren/core';
+import { ConfirmTracker } from './confirm-tracker.js';
+import type { PublishEntry } from './publish-entry.js';
+
+type ConfirmFields = { deliveryTag: number; multiple: boolean };
+
+export interface ConfirmChannelHandlers {
+  readonly logger: Logger;
+  /** A publish came back unroutable: true = it will be re-sent, false = reject it. */
+  readonly onReturned: (entry: PublishEntry) => boolean;
+  readonly onConfirm: (tracker: ConfirmTracker, tag: number, multiple: boolean, isNack: boolean) => void;
+  readonly onDrain: (channel: ConfirmChannel) => void;
+  readonly onClose: (channel: ConfirmChannel, tracker: ConfirmTracker) => void;
+}
+
+export interface OpenedConfirmChannel {
+  readonly channel: ConfirmChannel;
+  readonly tracker: ConfirmTracker;
+}
+
+/** Opens a confirm channel on `model` with its tracker and listeners; rejects with amqplib's error. */
+export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers): Promise<OpenedConfirmChannel> {
+  const channel = await model.createConfirmChannel();
+  const tracker = new ConfirmTracker(handlers.onReturned);
+  channel.on('error', (error: unknown) => handlers.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
+  channel.on('close', () => handlers.onClose(channel, tracker));
+  channel.on('ack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, false));
+  channel.on('nack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, true));
+  channel.on('return', (message: Message) => tracker.markReturned(message.properties.messageId as string | undefined));
+  channel.on('drain', () => handlers.onDrain(channel));
+  return { channel, tracker };
+}
