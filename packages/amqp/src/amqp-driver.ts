@@ -13,7 +13,7 @@ import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
 import { ConnectionManager } from './connection/connection-manager.js';
-import type { ConnectionManagerEventMap } from './connection/connection-manager-options.js';
+import type { ConnectionManagerEventMap, ConnectionManagerOptions } from './connection/connection-manager-options.js';
 import { toDriverState, type ConnectionState } from './connection/connection-state.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
@@ -22,20 +22,14 @@ import { deadLetterQueueName } from './topology/queue-names.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
 import { TimerSet } from './timer-set.js';
 import { settleWithin } from './settle-within.js';
-import type { dialBroker } from './connection/broker-dialer.js';
-import type { PortCheck } from './connection/reachability-probe.js';
 
 export const AMQP_DRIVER_NAME = 'amqp';
 
 /** What a close step waiting on the broker gets at least, even when the flush used up close()'s timeout. */
 const CLOSE_GRACE_MS = 1_000;
 
-/** Seams for unit tests (a fake broker); not part of the public API. */
-export interface AmqpDriverInternals {
-  readonly dial?: typeof dialBroker;
-  /** Replaces the reachability probe's TCP check. */
-  readonly probeCheck?: PortCheck;
-}
+/** Seams for unit tests (a fake broker, a fake port probe); not part of the public API. */
+export type AmqpDriverInternals = Pick<ConnectionManagerOptions, 'dial' | 'probeCheck'>;
 
 export class AmqpDriver implements Driver {
   readonly name = AMQP_DRIVER_NAME;
@@ -69,8 +63,7 @@ export class AmqpDriver implements Driver {
       isBrokerBlocked: () => this.#manager.state === 'blocked',
     });
     this.#manager = new ConnectionManager({
-      section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model), dial: internals.dial,
-      probeCheck: internals.probeCheck,
+      ...internals, section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model),
     });
     this.#manager.events.on('connection:state', (change) => this.#onConnectionState(change));
     this.#manager.events.on('connection:lost', () => this.#onConnectionLost());
@@ -143,6 +136,7 @@ export class AmqpDriver implements Driver {
         ...this.#manager.gauges,
         connectionState: this.#manager.state,
         breaker: this.#breaker.state,
+        publisher: this.#publisher.state,
         outboxDepth: this.#publisher.outboxDepth,
         unconfirmed: this.#publisher.unconfirmed,
         consumers: this.#consumers.size,

@@ -36,6 +36,9 @@ export type { ConnectionManagerEventMap } from './connection/connection-manager-
 export { CONSUMER_TRANSITIONS, canConsumerTransition } from './consumer/consumer-state.js';
 export type { PipelineConsumerEventMap } from './consumer/pipeline-consumer.js';
 export type { ConsumerState } from './consumer/consumer-state.js';
+export { PUBLISHER_TRANSITIONS, canPublisherTransition } from './publisher/publisher-state.js';
+export type { PublisherState } from './publisher/publisher-state.js';
+export { PROBE_DIAL_MIN_GAP_MS, PROBE_DIALS_PER_OPENING } from './connection/probe-dial-policy.js';
 export type { BreakerState } from './breaker/broker-breaker.js';
 export { redialDelayMs } from './connection/redial-schedule.js';
 export { deadLetterQueueName, delayQueueName, mainQueueArguments, delayQueueArguments } from './topology/queue-names.js';

@@ -55,6 +55,25 @@ describe('AmqpDriver (fake broker)', () => {
     expect(h.consumerChannel(h.models[1])).toBeDefined();
   });
 
+  it('reopens the publish channel after a channel error without dropping the connection; publishes wait and are confirmed', async () => {
+    const h = harness();
+    await h.driver.start();
+    const model = h.models[0] as FakeModel;
+    const first = h.driver.publish('emails', message('a'));
+    const publishChannel = model.channels.find((channel) => channel.published.length > 0) as FakeChannel;
+    model.refuseChannels(1);
+    publishChannel.closeChannel(406);
+    expect(h.driver.status().gauges.publisher).toBe('reopening');
+    const second = h.driver.publish('emails', message('b'));
+    await vi.advanceTimersByTimeAsync(100 * 1.2 + 500 * 1.2); // the first reopen is refused, the second opens
+    expect(h.driver.status().gauges).toMatchObject({ publisher: 'open', connectionState: 'ready', generation: 1 });
+    const reopened = model.channels.filter((channel) => !channel.isClosed && channel.published.length > 0).at(-1) as FakeChannel;
+    expect(reopened.published.map((published) => published.messageId)).toEqual(['a', 'b']);
+    reopened.confirmPublishes();
+    await Promise.all([first, second]);
+    expect(h.models).toHaveLength(1);
+  });
+
   it('subscribes a consumer created while setup was already subscribing the others', async () => {
     const gated = new FakeModel();
     let open!: () => void;
