@@ -73,8 +73,13 @@ describe('amqp chaos: topology and channels', () => {
     const otherProducer = f.produce({ total: Infinity, intervalMs: 10, pipeline: 'other' });
     await f.ledger.waitUntil(() => handledBy.main >= 30 && handledBy.other >= 30, { timeoutMs: 10_000, what: 'both pipelines flowing' });
 
-    const [connectionBefore] = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionBefore).toBeDefined();
+    const all = await listConnections();
+    const [connectionBefore] = all.filter((c) => c.connectionName === f.connectionName);
+    expect(connectionBefore, `our connection is listed; listed: ${all.map((c) => c.connectionName).join(', ')}\n${f.describe()}`).toBeDefined();
+    // Diagnostics: what amqplib says if the whole connection goes down (it should not).
+    const connectionErrors: string[] = [];
+    const model = (f.driver as unknown as { testHooks: { connection(): { on(e: 'error', l: (error: Error) => void): void } | undefined } }).testHooks.connection();
+    model?.on('error', (error) => connectionErrors.push(String(error?.message ?? error)));
     const statesBefore = f.states.length;
     const otherAtError = handledBy.other;
     const mainAtError = handledBy.main;
@@ -88,8 +93,8 @@ describe('amqp chaos: topology and channels', () => {
     otherProducer.stop();
 
     await expectNothingLost(f, { expectedCount: mainProducer.sent + otherProducer.sent, timeoutMs: 20_000 });
+    expect(f.states.slice(statesBefore).map((s) => s.to), `a channel error is not a connection loss; amqplib connection errors: ${connectionErrors.join(' | ') || 'none'}\n${f.describe()}`).not.toContain('reconnecting');
     const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionsAfter.map((c) => c.pid), 'the same connection is still open').toEqual([connectionBefore?.pid]);
-    expect(f.states.slice(statesBefore).map((s) => s.to), 'a channel error is not a connection loss').not.toContain('reconnecting');
+    expect(connectionsAfter.map((c) => c.pid), `the same connection is still open\n${f.describe()}`).toEqual([connectionBefore?.pid]);
   });
 });
