@@ -9,6 +9,7 @@ import { redactUrl } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { REPLY_ACCESS_REFUSED, replyCodeOf } from '../amqp-reply-codes.js';
 import { settleWithin } from '../settle-within.js';
+import { guardAgainstStragglerFrames } from './straggler-frame-guard.js';
 
 export interface DialOptions {
   readonly heartbeatMs: number;
@@ -28,11 +29,13 @@ export function withHeartbeat(url: string, heartbeatMs: number): string {
 /** Opens one AMQP connection; rejects with WARREN_ERR_AMQP_CONN_REJECTED (403) or WARREN_ERR_AMQP_CONN_UNAVAILABLE. */
 export async function dialBroker(url: string, options: DialOptions): Promise<ChannelModel> {
   try {
-    return await connect(withHeartbeat(url, options.heartbeatMs), {
+    const model = await connect(withHeartbeat(url, options.heartbeatMs), {
       timeout: options.connectTimeoutMs,
       noDelay: true,
       clientProperties: { connection_name: options.connectionName },
     });
+    guardAgainstStragglerFrames(model);
+    return model;
   } catch (error) {
     const code = replyCodeOf(error);
     const text = error instanceof Error ? error.message : String(error);
