@@ -28,7 +28,7 @@ export class DriverSet {
           return { name, concurrency: pipelineConfig.concurrency, options: pipelineConfig.options };
         }),
         section: config.drivers[driverName],
-        logger: logger.child({ driver: driverName }),
+        logger, // each driver names itself in its logs
       });
       this.#drivers.push(driver);
       for (const name of pipelineNames) this.#byPipeline.set(name, driver);

@@ -172,8 +172,9 @@ export class PipelineWorker {
     const info = this.#hasJobListeners() ? this.#eventInfo(job) : undefined;
     if (info) events.emit('job:started', { job: info });
     const startedAtMs = Date.now();
+    // The parent logger: the job's child adds `pipeline` itself, so it is not bound twice.
     const result = await runAttempt({
-      job, pipeline: this.pipeline, container: this.#options.container, logger: this.#logger, timers: this.#timers, abort: entry.attemptAbort,
+      job, pipeline: this.pipeline, container: this.#options.container, logger: this.#options.logger, timers: this.#timers, abort: entry.attemptAbort,
     });
     if (entry.isSettled) return; // abandoned at shutdown and already requeued
     if (result.kind === 'success') {
