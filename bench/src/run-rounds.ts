@@ -1,6 +1,6 @@
 /*
  * runRounds: the whole benchmark in one process tree: every group of measurements, round after
- * round, the sides interleaved (and their order alternated each round) so that broker noise hits
+ * round, the sides interleaved (and their order rotated each round) so that broker noise hits
  * all sides alike. Each measurement gets fresh, uniquely named queues that are deleted afterwards.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,9 @@ import { measureEndToEnd, measureLatency, measurePublishThenConsume, type Throug
 import type { SideName, SideSettings } from './support/bench-side.js';
 import { openSide } from './support/open-side.js';
 import { percentile } from './support/stats.js';
+
+/** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, Warren. */
+const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren'];
 
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
@@ -44,16 +47,16 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
       await side.close();
     }
   };
-  const groups: Record<Group, (round: number, pair: readonly SideName[]) => Promise<void>> = {
-    e2e: async (round, pair) => {
-      for (const side of [...pair, 'bullmq', 'memory'] as const) {
+  const groups: Record<Group, (round: number, compared: readonly SideName[]) => Promise<void>> = {
+    e2e: async (round, compared) => {
+      for (const side of [...compared, 'bullmq', 'memory'] as const) {
         await attempt(round, `end-to-end ${side}`, async () => {
           results.add('e2e.msgPerSec', side, await withSide(side, settingsFor('e2e', side, round), (opened) => measureEndToEnd(opened, throughput)));
         });
       }
     },
-    pubcons: async (round, pair) => {
-      for (const side of pair) {
+    pubcons: async (round, compared) => {
+      for (const side of compared) {
         await attempt(round, `publish-only then consume-only ${side}`, async () => {
           const measured = await withSide(side, settingsFor('pc', side, round), (opened) => measurePublishThenConsume(opened, throughput));
           results.add('publish.msgPerSec', side, measured.publishPerSec);
@@ -61,8 +64,8 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
         });
       }
     },
-    latency: async (round, pair) => {
-      for (const side of pair) {
+    latency: async (round, compared) => {
+      for (const side of compared) {
         await attempt(round, `latency ${side}`, async () => {
           const latencies = await withSide(side, settingsFor('lat', side, round), (opened) => measureLatency(opened, options.latencySamples, 30_000));
           results.add('latency.p50Ms', side, percentile(latencies, 50));
@@ -70,8 +73,8 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
         });
       }
     },
-    rss: async (round, pair) => {
-      for (const side of pair) {
+    rss: async (round, compared) => {
+      for (const side of compared) {
         await attempt(round, `memory ${side} (${options.rssJobs} jobs, child process)`, async () => {
           const report = await measureRss({ side, settings: settingsFor('rss', side, round), jobs: options.rssJobs, window: options.window });
           results.add('rss.idleMb', side, report.idleRssMb);
@@ -98,8 +101,10 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
     },
   };
   for (let round = 1; round <= options.rounds; round++) {
-    const pair: readonly SideName[] = round % 2 === 1 ? ['amqplib', 'warren'] : ['warren', 'amqplib'];
-    for (const group of options.only) await groups[group](round, pair);
+    // Warren and both amqplib baselines, rotated so that each goes first in turn.
+    const shift = (round - 1) % COMPARED.length;
+    const compared = [...COMPARED.slice(shift), ...COMPARED.slice(0, shift)];
+    for (const group of options.only) await groups[group](round, compared);
   }
   return results;
 }

@@ -1,14 +1,15 @@
 /*
  * formatTables: the results as Markdown tables (used for the console, latest.md and the README):
- * one row per metric with median (min–max) per side and Warren's ratio to plain amqplib, then
- * the target checks. Pure string building.
+ * one row per metric with median (min–max) per side and Warren's ratios to plain amqplib (bare,
+ * and sending Warren's wire format), then the target checks. Pure string building.
  */
 import type { MetricId, ResultSet } from './result-set.js';
+import { warrenRatios } from './ratios.js';
 import type { TargetCheck } from './targets.js';
-import type { SideName } from '../support/bench-side.js';
+import { SIDE_TITLES, type SideName } from '../support/bench-side.js';
 import type { Summary } from '../support/stats.js';
 
-const SIDES: readonly SideName[] = ['amqplib', 'warren', 'bullmq', 'memory'];
+const SIDES: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren', 'bullmq', 'memory'];
 
 const LABELS: Record<MetricId, { label: string; digits: number }> = {
   'e2e.msgPerSec': { label: 'end-to-end msg/s', digits: 0 },
@@ -38,15 +39,14 @@ export function formatResultsTable(results: ResultSet): string {
   const metrics = (Object.keys(LABELS) as MetricId[]).filter((metric) => results.sides(metric).length > 0);
   const sides = SIDES.filter((side) => metrics.some((metric) => results.sides(metric).includes(side)));
   const lines = [
-    `| measurement | ${sides.join(' | ')} | warren / amqplib |`,
-    `| --- | ${sides.map(() => '---:').join(' | ')} | ---: |`,
+    `| measurement | ${sides.map((side) => SIDE_TITLES[side]).join(' | ')} | warren / amqplib | warren / amqplib (same wire) |`,
+    `| --- | ${sides.map(() => '---:').join(' | ')} | ---: | ---: |`,
   ];
+  const times = (ratio: number | undefined): string => (ratio === undefined ? '' : `${ratio.toFixed(2)}x`);
   for (const metric of metrics) {
     const { label, digits } = LABELS[metric];
-    const warren = results.summary(metric, 'warren')?.median;
-    const amqplib = results.summary(metric, 'amqplib')?.median;
-    const ratio = warren !== undefined && amqplib !== undefined && amqplib !== 0 ? `${(warren / amqplib).toFixed(2)}x` : '';
-    lines.push(`| ${label} | ${sides.map((side) => cell(results.summary(metric, side), digits)).join(' | ')} | ${ratio} |`);
+    const ratios = warrenRatios(results, metric);
+    lines.push(`| ${label} | ${sides.map((side) => cell(results.summary(metric, side), digits)).join(' | ')} | ${times(ratios.vsAmqplib)} | ${times(ratios.vsSameWire)} |`);
   }
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BenchOptions } from '../bench-options.js';
 import { formatResultsTable, formatTargetsTable } from './format-table.js';
 import type { MachineFacts } from './machine-facts.js';
+import { allWarrenRatios } from './ratios.js';
 import type { ResultSet } from './result-set.js';
 import type { TargetCheck } from './targets.js';
 
@@ -22,7 +23,7 @@ export interface RunRecord {
 }
 
 function settingsLine(options: BenchOptions): string {
-  return `${options.rounds} rounds (sides interleaved, order alternated per round); ${options.jobs} jobs per throughput measurement; `
+  return `${options.rounds} rounds (sides interleaved, order rotated per round); ${options.jobs} jobs per throughput measurement; `
     + `200-byte JSON payload; confirm window ${options.window}; prefetch ${options.prefetch}; concurrency ${options.concurrency}; `
     + `${options.latencySamples} latency samples; ${options.rssJobs} jobs per memory child; recovery at ${options.ratePerSec} jobs/s with a ${options.outageMs} ms outage.`;
 }
@@ -38,7 +39,9 @@ export function formatMarkdown(record: RunRecord): string {
       + `${m.otherVitestProcesses} other vitest processes at start, ${record.machineAfter.otherVitestProcesses} at the end.${record.options.note ? ` ${record.options.note}` : ''}`,
     `Settings: ${settingsLine(record.options)}`,
     '',
-    'Each cell: median (min–max) over the rounds.',
+    'Each cell: median (min–max) over the rounds. "amqplib (same wire format)" is the same plain amqplib client sending and '
+      + 'reading Warren\'s wire format (message_id, type, timestamp, content_encoding, x-warren-* headers, mandatory); '
+      + 'the issue\'s targets are against bare amqplib.',
     '',
     formatResultsTable(record.results),
     '',
@@ -55,6 +58,7 @@ export async function writeResults(dir: string, record: RunRecord): Promise<stri
   const json = {
     ...record,
     results: record.results.toJSON(),
+    warrenRatios: allWarrenRatios(record.results),
     errors: record.results.errors,
   };
   const jsonPath = path.join(dir, 'latest.json');

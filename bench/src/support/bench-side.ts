@@ -1,11 +1,21 @@
 /*
  * BenchSide: what every measured client offers the scenarios: publish one payload (resolving on
- * the broker's confirm), start its no-op consumer, close. Implementations: plain amqplib, Warren
- * on amqp, Warren on the memory driver, BullMQ. Shared settings live in SideSettings.
+ * the broker's confirm), start its no-op consumer, close. Implementations: plain amqplib (bare, or
+ * with Warren's wire format), Warren on amqp, Warren on the memory driver, BullMQ. Shared settings
+ * live in SideSettings.
  */
 import type { BenchPayload } from './bench-payload.js';
 
-export type SideName = 'amqplib' | 'warren' | 'bullmq' | 'memory';
+export type SideName = 'amqplib' | 'amqplib-wire' | 'warren' | 'bullmq' | 'memory';
+
+/** How each side is titled in tables. */
+export const SIDE_TITLES: Readonly<Record<SideName, string>> = {
+  amqplib: 'amqplib',
+  'amqplib-wire': 'amqplib (same wire format)',
+  warren: 'warren',
+  bullmq: 'bullmq',
+  memory: 'memory',
+};
 
 export interface SideSettings {
   readonly amqpUrl: string;

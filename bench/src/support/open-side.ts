@@ -7,7 +7,9 @@ import type { BenchSide, SideName, SideSettings } from './bench-side.js';
 export async function openSide(name: SideName, settings: SideSettings): Promise<BenchSide> {
   switch (name) {
     case 'amqplib':
-      return (await import('./amqplib-side.js')).openAmqplibSide(settings);
+      return (await import('./amqplib-side.js')).openAmqplibSide(settings, 'bare');
+    case 'amqplib-wire':
+      return (await import('./amqplib-side.js')).openAmqplibSide(settings, 'warren');
     case 'warren':
       return (await import('./warren-side.js')).openWarrenSide(settings, 'amqp');
     case 'memory':
