@@ -76,8 +76,12 @@ export class WarrenMetrics {
     }
   }
 
-  /** Subscribes to `source.events` and reads `source.health()` on every scrape. Returns a detach function. */
+  /**
+   * Subscribes to `source.events` and reads `source.health()` on every scrape. Returns a detach
+   * function. Attaching again first detaches, so no outcome is ever counted twice.
+   */
   attach(source: MetricsSource): () => void {
+    this.detach();
     this.#source = source;
     const { events } = source;
     this.#detachers.push(
@@ -137,7 +141,7 @@ export class WarrenMetrics {
       collect() { const h = health(); this.reset(); if (h) this.set(h.ready ? 1 : 0); },
     });
     new Gauge({
-      name: 'warren_jobs_in_flight', help: 'Jobs whose handler is running now.', labelNames: ['pipeline'] as const, registers,
+      name: 'warren_jobs_in_flight', help: 'Deliveries held unsettled by the worker: handlers running plus those waiting for a free slot (at most prefetch).', labelNames: ['pipeline'] as const, registers,
       collect() { this.reset(); for (const p of health()?.pipelines ?? []) this.set({ pipeline: p.name }, p.inFlight); },
     });
     new Gauge({

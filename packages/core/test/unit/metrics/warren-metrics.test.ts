@@ -29,6 +29,13 @@ describe('WarrenMetrics', () => {
     expect(sample(await metrics.render(), series)).toBe(1);
   });
 
+  it('counts each outcome once when attached twice', async () => {
+    const { events, metrics } = setup();
+    metrics.attach({ events, health: () => ({ live: true, ready: true, pipelines: [], drivers: [] }) });
+    events.emit('job:succeeded', { job, durationMs: 1 });
+    expect(sample(await metrics.render(), 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="succeeded",reason=""}')).toBe(1);
+  });
+
   it('observes durations in seconds', async () => {
     const { events, metrics } = setup();
     events.emit('job:succeeded', { job, durationMs: 300 });
