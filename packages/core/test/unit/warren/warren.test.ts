@@ -177,43 +177,6 @@ describe('Warren', () => {
     expect(warren.health().ready).toBe(false);
   });
 
-  it('closes idempotently and refuses work afterwards', async () => {
-    warren = await Warren.fromConfig(baseConfig, isolated(GreetJob));
-    await warren.run();
-    const first = warren.close();
-    expect(warren.close()).toBe(first);
-    await first;
-    expect(warren.state).toBe('closed');
-    await expect(warren.dispatch(GreetJob, { name: 'late' })).rejects.toMatchObject({ code: 'WARREN_ERR_WORKER_CLOSED' });
-  });
-
-  it('lets forceClose() cut short a graceful close() that is still draining', async () => {
-    let signal: AbortSignal | undefined;
-    @Job('warren.stubborn', { pipeline: 'main' })
-    class StubbornJob {
-      handle(_payload: unknown, ctx: JobContext) {
-        signal = ctx.signal;
-        return new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
-      }
-    }
-    warren = await Warren.fromConfig(baseConfig, isolated(StubbornJob));
-    await warren.run();
-    const started = nextEvent(warren, 'job:started');
-    await warren.dispatch(StubbornJob, {});
-    await started;
-    let succeeded = false;
-    warren.events.on('job:succeeded', () => (succeeded = true));
-    const graceful = warren.close({ timeoutMs: 60_000 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(warren.state).toBe('stopping');
-    const forced = warren.forceClose();
-    expect(forced).toBe(graceful);
-    await forced;
-    expect(signal?.aborted).toBe(true);
-    expect(succeeded).toBe(false);
-    expect(warren.state).toBe('closed');
-  });
-
   it('injects the job context into dependencies', async () => {
     const seen: string[] = [];
     @injectable()
