@@ -1,29 +1,24 @@
 /*
- * AmqpDelivery: core's Delivery for one amqplib message. It remembers the channel that delivered it:
- * ack/requeue after that channel died are dropped (the broker redelivers), never sent on a newer channel,
- * which would be a 406 "unknown delivery tag". Settles at most once.
+ * AmqpDelivery: core's Delivery for one amqplib message. Settles at most once, through the AckBatcher of the
+ * channel generation that delivered it: acks/requeues after that channel died are dropped (the broker
+ * redelivers), never sent on a newer channel, which would be a 406 "unknown delivery tag".
  */
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
 import type { Delivery, ReceivedProperties } from '@warren/core';
 import { toReceivedProperties } from '../publisher/message-properties.js';
-
-/** What a delivery needs from its consumer: whether its channel is still the live one. */
-export interface DeliveryChannelOwner {
-  isLiveChannel(channel: Channel): boolean;
-}
+import type { AckBatcher } from './ack-batcher.js';
 
 export class AmqpDelivery implements Delivery {
   readonly body: Buffer;
   readonly redelivered: boolean;
   #properties: ReceivedProperties | undefined;
   #isSettled = false;
-  readonly #owner: DeliveryChannelOwner;
-  readonly #channel: Channel;
+  readonly #acks: AckBatcher;
   readonly #message: ConsumeMessage;
 
-  constructor(owner: DeliveryChannelOwner, channel: Channel, message: ConsumeMessage) {
-    this.#owner = owner;
-    this.#channel = channel;
+  /** `acks` is the batcher of the channel that delivered `message` (which must already know the delivery). */
+  constructor(acks: AckBatcher, message: ConsumeMessage) {
+    this.#acks = acks;
     this.#message = message;
     this.body = message.content;
     this.redelivered = message.fields.redelivered;
@@ -37,22 +32,12 @@ export class AmqpDelivery implements Delivery {
   ack(): void {
     if (this.#isSettled) return;
     this.#isSettled = true;
-    if (!this.#owner.isLiveChannel(this.#channel)) return;
-    try {
-      this.#channel.ack(this.#message);
-    } catch {
-      // The channel is closing right now: the broker will redeliver; nothing else to do.
-    }
+    this.#acks.ack(this.#message.fields.deliveryTag);
   }
 
   requeue(): void {
     if (this.#isSettled) return;
     this.#isSettled = true;
-    if (!this.#owner.isLiveChannel(this.#channel)) return;
-    try {
-      this.#channel.nack(this.#message, false, true);
-    } catch {
-      // The channel is closing right now: the broker requeues unacked messages itself.
-    }
+    this.#acks.requeue(this.#message.fields.deliveryTag);
   }
 }

@@ -1,8 +1,8 @@
 /*
  * PipelineConsumer: one pipeline's subscription on its own channel with prefetch. Re-subscribes after
  * every reconnect (attach), after a channel-level error (406/404/consumer_timeout: that channel alone)
- * and after a broker basic.cancel (queue deleted: re-declare first). Implements core's Consumer.
- * Does not dial: the driver calls attach/detach as the connection comes and goes.
+ * and after a broker basic.cancel (queue deleted: re-declare first). Implements core's Consumer. Acks go
+ * through one AckBatcher per channel generation. Does not dial: the driver calls attach/detach.
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { TypedEmitter, type Consumer, type Logger } from '@warren/core';
@@ -11,7 +11,8 @@ import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
 import { CHANNEL_RETRY_SCHEDULE_MS, redialDelayMs } from '../connection/redial-schedule.js';
 import { TimerSet } from '../timer-set.js';
-import { AmqpDelivery, type DeliveryChannelOwner } from './amqp-delivery.js';
+import { AckBatcher } from './ack-batcher.js';
+import { AmqpDelivery } from './amqp-delivery.js';
 import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
 
 export interface PipelineConsumerOptions {
@@ -29,12 +30,14 @@ export type PipelineConsumerEventMap = {
   'consumer:state': { pipeline: string; from: ConsumerState; to: ConsumerState; cause: unknown };
 };
 
-export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
+export class PipelineConsumer implements Consumer {
   readonly pipeline: string;
   readonly events = new TypedEmitter<PipelineConsumerEventMap>();
   #state: ConsumerState = 'waiting';
   #model: ChannelModel | undefined;
   #channel: Channel | undefined;
+  /** The acks of #channel's generation; retired (flushed or discarded) whenever #channel is let go. */
+  #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
   #failedSubscribes = 0;
   /** The subscribe in progress and the connection it is for: a second attach on that connection joins it. */
@@ -64,10 +67,6 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     return this.#channel;
   }
 
-  isLiveChannel(channel: Channel): boolean {
-    return channel === this.#channel;
-  }
-
   /**
    * A fresh connection (topology already declared): subscribe on it. Idempotent per connection: when
    * already consuming or subscribing on `model`, nothing new is opened (a second consumer on another
@@ -84,7 +83,7 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
   /** The connection is gone; in-flight deliveries of the old channel will be dropped on settle. */
   detach(): void {
     this.#model = undefined;
-    this.#channel = undefined;
+    this.#releaseChannel('discard');
     this.#consumerTag = undefined;
     if (this.#state === 'subscribing' || this.#state === 'consuming') this.#transition('waiting', 'connection lost');
   }
@@ -113,8 +112,8 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     }
     if (reason === undefined || this.#model !== model || this.state === 'cancelled' || this.#inFlight) return;
     this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason }, 'watchdog: re-subscribing consumer');
+    this.#releaseChannel('flush');
     if (channel) channel.close().catch(() => undefined); // a fresh channel is opened below; the old one is useless
-    this.#channel = undefined;
     await this.#subscribe(model, true);
   }
 
@@ -129,7 +128,7 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     await this.cancel();
     this.#timers.cancelAll();
     const channel = this.#channel;
-    this.#channel = undefined;
+    this.#releaseChannel('flush'); // acks of settled work go out before channel.close
     if (channel) await channel.close().catch(() => undefined); // may already be closed with the connection
   }
 
@@ -139,6 +138,7 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     this.#timers.cancelAll(); // no re-subscribe after this
     if (this.#state !== 'cancelled') this.#transition('cancelled', 'cancel() called');
     this.#options.onCancelled(this);
+    this.#acks?.flush(); // in-flight deliveries may still be acked after the cancel; what is settled goes first
     if (channel && tag) await channel.cancel(tag).catch(() => undefined); // a dead channel delivers nothing anyway
   }
 
@@ -167,15 +167,18 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
         opened.close().catch(() => undefined); // superseded while opening
         return;
       }
+      this.#releaseChannel('discard'); // a channel of an older generation still set: its acks end here
       this.#channel = opened;
-      const ok = await opened.consume(queue, (message) => this.#onMessage(opened, message));
+      const acks = new AckBatcher(opened);
+      this.#acks = acks;
+      const ok = await opened.consume(queue, (message) => this.#onMessage(opened, acks, message));
       if (this.#channel !== opened || (this.#state as ConsumerState) !== 'subscribing') return;
       this.#consumerTag = ok.consumerTag;
       this.#failedSubscribes = 0;
       this.#transition('consuming', 'basic.consume ok');
     } catch (error) {
       this.#log.warn({ err: error, event: 'amqp.consumer.subscribe_failed' }, 'subscribing failed; retrying');
-      if (this.#channel === channel) this.#channel = undefined;
+      if (this.#channel === channel) this.#releaseChannel('discard');
       channel?.close().catch(() => undefined); // may be closed by the error already
       if (this.#model === model && this.#state === 'subscribing') {
         this.#transition('waiting', error);
@@ -185,19 +188,20 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
     }
   }
 
-  #onMessage(channel: Channel, message: ConsumeMessage | null): void {
+  #onMessage(channel: Channel, acks: AckBatcher, message: ConsumeMessage | null): void {
     if (message === null) {
       // basic.cancel from the broker (queue deleted or failed over): re-declare and subscribe again.
       if (channel !== this.#channel || this.#state !== 'consuming' || !this.#model) return;
       this.#log.warn({ event: 'amqp.consumer.cancelled_by_broker' }, 'broker cancelled the consumer; re-declaring and re-subscribing');
       this.#consumerTag = undefined;
+      this.#releaseChannel('flush');
       channel.close().catch(() => undefined); // a fresh channel is opened by the re-subscribe
-      this.#channel = undefined;
       this.#transition('waiting', 'basic.cancel from broker');
       this.#scheduleRetry(this.#model);
       return;
     }
-    const delivery = new AmqpDelivery(this, channel, message);
+    acks.delivered(message.fields.deliveryTag);
+    const delivery = new AmqpDelivery(acks, message);
     try {
       this.#options.onDelivery(delivery);
     } catch (error) {
@@ -209,13 +213,20 @@ export class PipelineConsumer implements Consumer, DeliveryChannelOwner {
 
   #onChannelClosed(channel: Channel): void {
     if (channel !== this.#channel) return;
-    this.#channel = undefined;
+    this.#releaseChannel('discard'); // the broker requeues what was not acked; pending acks would fail anyway
     this.#consumerTag = undefined;
     const model = this.#model;
     if (this.#state === 'cancelled' || !model) return;
     if (this.#state === 'consuming') this.#transition('waiting', 'channel closed');
     // On a lost connection detach() follows and the retry finds #model changed; on a channel error it recovers alone.
     this.#scheduleRetry(model);
+  }
+
+  /** Lets go of #channel: its acks are flushed (we close or replace a working channel) or discarded (it died). */
+  #releaseChannel(pending: 'flush' | 'discard'): void {
+    this.#acks?.retire(pending);
+    this.#acks = undefined;
+    this.#channel = undefined;
   }
 
   #scheduleRetry(model: ChannelModel): void {

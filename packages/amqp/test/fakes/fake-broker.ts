@@ -1,8 +1,8 @@
 /*
  * A fake amqplib ChannelModel and Channel for unit tests of consumers and the driver. Controls are
  * named after what the broker does (deliver, closeChannel, cancelConsumer, confirmPublishes, refuseChannels,
- * dropConnection, block). It records what the driver sent (acks, nacks, consumes, declares, publishes); it does
- * not route messages.
+ * dropConnection, block). It records what the driver sent (acks, nacks, consumes, declares, publishes) and checks
+ * acks like the broker (unknown tag = protocolErrors, what each delivery ended as = settledAs); it does not route.
  */
 import { EventEmitter } from 'node:events';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
@@ -11,8 +11,17 @@ type ConsumeCallback = (message: ConsumeMessage | null) => void;
 
 /** A fake channel: declares, consumes and acks are recorded; closing emits 'close' like amqplib. */
 export class FakeChannel extends EventEmitter {
+  /** Delivery tags of every basic.ack sent (multiple or not), in order. */
   readonly acks: number[] = [];
   readonly nacks: number[] = [];
+  /** Ack/nack frames and our basic.cancel/channel.close, in wire order: `ack 5 multiple`, `nack 2 requeue`, `basic.cancel`. */
+  readonly frames: string[] = [];
+  /** Broker view: delivered on this channel and not yet acked or nacked. */
+  readonly unacked = new Set<number>();
+  /** Broker view: how each delivery was settled (a multiple ack settles every unacked tag up to its own). */
+  readonly settledAs = new Map<number, 'ack' | 'requeue' | 'reject'>();
+  /** What RabbitMQ would close the channel for (406 unknown delivery tag). Recorded, not enforced. */
+  readonly protocolErrors: string[] = [];
   readonly consumed: string[] = [];
   readonly declared: string[] = [];
   /** What was published on this channel, in order (delivery tag = index + 1). */
@@ -56,18 +65,39 @@ export class FakeChannel extends EventEmitter {
 
   async cancel(consumerTag: string): Promise<void> {
     this.#assertOpen();
+    this.frames.push('basic.cancel');
     if (this.#owner.isPeerDead) await new Promise(() => undefined);
     this.consumers.delete(consumerTag);
   }
 
-  ack(message: ConsumeMessage): void {
+  ack(message: ConsumeMessage, allUpTo = false): void {
     this.#assertOpen();
-    this.acks.push(message.fields.deliveryTag);
+    const tag = message.fields.deliveryTag;
+    this.acks.push(tag);
+    this.frames.push(`ack ${tag}${allUpTo ? ' multiple' : ''}`);
+    this.#settle(tag, allUpTo, 'ack');
   }
 
-  nack(message: ConsumeMessage): void {
+  nack(message: ConsumeMessage, allUpTo = false, requeue = true): void {
     this.#assertOpen();
-    this.nacks.push(message.fields.deliveryTag);
+    const tag = message.fields.deliveryTag;
+    this.nacks.push(tag);
+    this.frames.push(`nack ${tag}${allUpTo ? ' multiple' : ''}${requeue ? ' requeue' : ''}`);
+    this.#settle(tag, allUpTo, requeue ? 'requeue' : 'reject');
+  }
+
+  /** Like RabbitMQ's collect_acks: the tag itself must be unacked; `multiple` also takes every unacked tag below. */
+  #settle(tag: number, multiple: boolean, as: 'ack' | 'requeue' | 'reject'): void {
+    if (!this.unacked.has(tag)) {
+      this.protocolErrors.push(`406 unknown delivery tag ${tag}`);
+      return;
+    }
+    for (const unacked of [...this.unacked]) {
+      if (unacked === tag || (multiple && unacked < tag)) {
+        this.unacked.delete(unacked);
+        this.settledAs.set(unacked, as);
+      }
+    }
   }
 
   publish(_exchange: string, routingKey: string, _content: Buffer, options: { messageId?: string } = {}): boolean {
@@ -83,6 +113,7 @@ export class FakeChannel extends EventEmitter {
 
   async close(): Promise<void> {
     if (this.isClosed) return;
+    this.frames.push('channel.close');
     if (this.#owner.isPeerDead) await new Promise(() => undefined);
     this.#toClosed();
   }
@@ -90,9 +121,11 @@ export class FakeChannel extends EventEmitter {
   /** The broker delivers `body` to every consumer of this channel. */
   deliver(body: string): void {
     for (const [consumerTag, callback] of this.consumers) {
+      const deliveryTag = this.#nextDeliveryTag++;
+      this.unacked.add(deliveryTag);
       callback({
         content: Buffer.from(body),
-        fields: { deliveryTag: this.#nextDeliveryTag++, redelivered: false, exchange: '', routingKey: 'q', consumerTag },
+        fields: { deliveryTag, redelivered: false, exchange: '', routingKey: 'q', consumerTag },
         properties: { headers: {} },
       } as unknown as ConsumeMessage);
     }

@@ -100,9 +100,11 @@ describe('AmqpDriver (fake broker)', () => {
     await vi.advanceTimersByTimeAsync(100);
     const fresh = h.consumerChannel(h.models[1]) as FakeChannel;
     h.deliveries[0]?.ack();
+    vi.advanceTimersByTime(0); // acks flush at the end of the turn (setImmediate)
     expect(fresh.acks).toEqual([]);
     fresh.deliver('b');
     h.deliveries[1]?.ack();
+    vi.advanceTimersByTime(0);
     expect(fresh.acks).toEqual([1]);
   });
 

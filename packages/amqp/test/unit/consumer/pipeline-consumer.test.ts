@@ -7,6 +7,12 @@ import { FakeModel, type FakeChannel } from '../../fakes/fake-broker.js';
 
 const PIPELINE = { pipeline: 'emails', queue: 'emails', prefetch: 4, queueType: 'classic' as const, maxPriority: undefined };
 const consumers: PipelineConsumer[] = [];
+type Harness = ReturnType<typeof harness>;
+
+/** The end of the event-loop turn: the consumer's acks flush on setImmediate. */
+function endTurn(): void {
+  vi.advanceTimersByTime(0);
+}
 
 function harness(onDelivery?: (delivery: AmqpDelivery) => void) {
   const model = new FakeModel();
@@ -61,8 +67,75 @@ describe('PipelineConsumer', () => {
     h.deliveries[0]?.ack();
     second.deliver('b');
     h.deliveries[1]?.ack();
-    expect(second.acks).toEqual([1]);
+    endTurn();
+    expect(second.frames).toEqual(['ack 1 multiple']);
     expect(first.acks).toEqual([]);
+    expect(second.protocolErrors).toEqual([]);
+  });
+
+  it('acks settled in one turn leave as one multiple ack; a requeue leaves at once', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [channel] = h.consuming() as [FakeChannel];
+    for (const body of ['a', 'b', 'c', 'd']) channel.deliver(body);
+    h.deliveries[2]?.ack();
+    h.deliveries[1]?.requeue();
+    h.deliveries[0]?.ack();
+    expect(channel.frames).toEqual(['nack 2 requeue']);
+    endTurn();
+    expect(channel.frames).toEqual(['nack 2 requeue', 'ack 3 multiple']);
+    expect([...channel.unacked]).toEqual([4]);
+  });
+
+  it.each([
+    { name: 'cancel()', end: (h: Harness) => h.consumer.cancel(), frames: ['ack 2 multiple', 'basic.cancel'] },
+    { name: 'close()', end: (h: Harness) => h.consumer.close(), frames: ['ack 2 multiple', 'basic.cancel', 'channel.close'] },
+  ])('$name sends the acks settled this turn before it tells the broker', async ({ end, frames }) => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [channel] = h.consuming() as [FakeChannel];
+    channel.deliver('a');
+    channel.deliver('b');
+    h.deliveries[1]?.ack();
+    h.deliveries[0]?.ack();
+    await end(h);
+    expect(channel.frames).toEqual(frames);
+  });
+
+  it('after cancel() in-flight deliveries are still acked on their channel', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [channel] = h.consuming() as [FakeChannel];
+    channel.deliver('a');
+    await h.consumer.cancel();
+    h.deliveries[0]?.ack();
+    endTurn();
+    expect(channel.frames).toEqual(['basic.cancel', 'ack 1 multiple']);
+  });
+
+  it('a broker basic.cancel sends the settled acks before our channel.close', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [channel] = h.consuming() as [FakeChannel];
+    channel.deliver('a');
+    h.deliveries[0]?.ack();
+    channel.cancelConsumer();
+    expect(channel.frames).toEqual(['ack 1 multiple', 'channel.close']);
+  });
+
+  it('a channel error discards the acks not yet sent; none reach the next channel', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.asModel);
+    const [first] = h.consuming() as [FakeChannel];
+    first.deliver('a');
+    h.deliveries[0]?.ack();
+    first.closeChannel(406);
+    await vi.advanceTimersByTimeAsync(200);
+    const [second] = h.consuming() as [FakeChannel];
+    expect(second).not.toBe(first);
+    expect(first.frames).toEqual([]);
+    expect(second.frames).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('re-declares its queues and subscribes again after a basic.cancel from the broker', async () => {
