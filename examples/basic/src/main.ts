@@ -64,6 +64,8 @@ await done;
 clearTimeout(timeout);
 
 const deadLetters = await warren.peekDeadLetters('reports', 10);
-console.log(`dead letters in "reports": ${deadLetters.length} (inspect with \`warren dlq list reports\`)`);
+// With a broker the dead letters outlive this process: `warren dlq list` can show them later.
+const howToInspect = useBroker ? ' (inspect them with `warren dlq list reports -c examples/basic/warren.amqp.yaml`)' : '';
+console.log(`dead letters in "reports": ${deadLetters.length}${howToInspect}`);
 await warren.close();
 console.log('done');

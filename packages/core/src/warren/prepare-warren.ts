@@ -39,7 +39,9 @@ export async function prepareWarren(source: string | object, options: WarrenOpti
     options.loadModules === false ? [] : await loadJobModules({ bootstrap: config.jobs.bootstrap, modules: config.jobs.modules, baseDir });
 
   // Jobs are known only now; a job bound to a pipeline that does not exist is a config error too.
-  const diagnostics = await runDoctor({ source, registry: drivers, jobs: registry.list(), ...env });
+  // With no modules loaded and no job registered (e.g. `warren status`), there is nothing to check them against.
+  const isJobAware = options.loadModules !== false || registry.size > 0;
+  const diagnostics = await runDoctor({ source, registry: drivers, ...(isJobAware ? { jobs: registry.list() } : {}), ...env });
   if (hasErrors(diagnostics)) assertConfig({ diagnostics, ...(read.file ? { file: read.file } : {}) });
   return { config, drivers, registry, loadedModules, warnings: diagnostics.filter((d) => d.severity === 'warning') };
 }

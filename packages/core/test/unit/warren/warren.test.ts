@@ -167,6 +167,15 @@ describe('Warren', () => {
     expect(warnings[0]!.path).toBe('jobs.pipelines.lonely');
   });
 
+  it('skips job-binding checks when it loads no modules and knows no jobs (e.g. warren status)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
+    const config = { version: 1, jobs: { pipelines: { observed: { driver: 'memory' } } }, http: { enabled: false } };
+    const instance = await Warren.fromConfig(config, { ...isolated(), logger, loadModules: false });
+    await instance.close();
+    expect(lines.filter((line) => line.includes('WARREN_WRN_001'))).toEqual([]);
+  });
+
   it('is ready only while running and consuming', async () => {
     warren = await Warren.fromConfig(baseConfig, isolated(GreetJob));
     expect(warren.health()).toMatchObject({ live: true, ready: false });
