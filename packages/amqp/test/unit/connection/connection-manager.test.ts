@@ -31,8 +31,8 @@ describe('ConnectionManager', () => {
   });
 
   it.each([
-    ['ACCESS_REFUSED on the first dial', [refused()], async () => undefined, 'WARREN_ERR_AMQP_CONN_REJECTED'],
-    ['a topology mismatch on the first setup', ['ok' as const], async () => Promise.reject(mismatch()), 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH'],
+    ['ACCESS_REFUSED on the first dial', [refused()], async (): Promise<void> => undefined, 'WARREN_ERR_AMQP_CONN_REJECTED'],
+    ['a topology mismatch on the first setup', ['ok' as const], async (): Promise<void> => Promise.reject(mismatch()), 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH'],
   ])('fails for good on %s before the first connection', async (_label, outcomes, setup, code) => {
     const h = harness({}, outcomes, setup);
     await expect(h.manager.start()).rejects.toMatchObject({ code });

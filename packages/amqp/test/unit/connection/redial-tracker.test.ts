@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedialTracker } from '../../../src/connection/redial-tracker.js';
 
-const REDIAL = { scheduleMs: [100, 200, 400], jitter: 0, timeoutMs: 0, alertAfter: 3 };
+const REDIAL = { scheduleMs: [100, 200, 400], jitter: 0, timeoutMs: 0, alertAfter: 3, probeIntervalMs: 0 };
 
 describe('RedialTracker', () => {
   it.each([

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  BrokerUnavailable, DriverRegistry, Job, JobRegistry, MemoryDriver, Warren, WarrenError, createSilentLogger, type DriverDefinition,
+  BrokerUnavailable, DriverRegistry, Job, JobRegistry, MemoryDriver, Warren, WarrenError, createSilentLogger, type DriverDefinition, type MemoryPipelineOptions,
   type JobContext, type WarrenEventMap,
 } from '../../../src/index.js';
 import { memoryPipelineOptionsSchema } from '../../../src/drivers/memory/memory-driver-options.js';
@@ -19,7 +19,7 @@ class StubbornJob {
 }
 
 /** The memory driver, except that it refuses payloads containing "refuse" and consumers of pipeline "broken". */
-const flakyMemory: DriverDefinition = {
+const flakyMemory: DriverDefinition<MemoryPipelineOptions> = {
   name: 'flaky',
   optionsSchema: memoryPipelineOptionsSchema,
   create: (context) => {
