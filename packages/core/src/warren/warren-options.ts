@@ -7,6 +7,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Env } from '../config/env-interpolation.js';
 import type { DriverRegistry } from '../driver/driver-registry.js';
 import type { JobRegistry } from '../job/job-registry.js';
+import { parseDurationMs, type Duration } from '../util/duration.js';
 
 export interface WarrenOptions {
   /** Where jobs are looked up; default the process-wide registry that @Job fills. */
@@ -31,4 +32,12 @@ export interface RunOptions {
 export interface CloseOptions {
   /** Bound for draining in-flight jobs and for flushing outboxes; default `jobs.shutdown_timeout`. */
   readonly timeoutMs?: number;
+  /** The same bound as a duration (`'10s'`), as the config writes it; `timeoutMs` wins when both are given. */
+  readonly timeout?: Duration;
+}
+
+/** The drain bound of `options` in milliseconds, or `fallbackMs`. */
+export function drainTimeoutMs(options: CloseOptions, fallbackMs: number): number {
+  if (options.timeoutMs !== undefined) return options.timeoutMs;
+  return options.timeout === undefined ? fallbackMs : parseDurationMs(options.timeout);
 }

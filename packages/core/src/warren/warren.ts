@@ -20,7 +20,7 @@ import { DriverSet } from './driver-set.js';
 import { prepareWarren } from './prepare-warren.js';
 import { createReplayCopy } from './replay-copy.js';
 import { computeHealth, type WarrenHealth } from './warren-health.js';
-import type { CloseOptions, RunOptions, WarrenOptions } from './warren-options.js';
+import { drainTimeoutMs, type CloseOptions, type RunOptions, type WarrenOptions } from './warren-options.js';
 import { canWarrenTransition, type WarrenState } from './warren-state.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -120,7 +120,7 @@ export class Warren {
     if (this.#state !== 'running') return Promise.resolve();
     this.#transition('stopping', 'stop() called');
     const pool = this.#pool!;
-    this.#stopping = pool.stop(options.timeoutMs ?? this.config.jobs.shutdownTimeoutMs).finally(() => {
+    this.#stopping = pool.stop(drainTimeoutMs(options, this.config.jobs.shutdownTimeoutMs)).finally(() => {
       if (this.#state === 'stopping') this.#transition('stopped', 'workers drained');
     });
     return this.#stopping;
@@ -128,7 +128,7 @@ export class Warren {
 
   /** stop(), then closes the drivers (flushing buffered publishes). Idempotent: a second call returns the same promise. */
   close(options: CloseOptions = {}): Promise<void> {
-    this.#closing ??= this.#shutdown(options.timeoutMs ?? this.config.jobs.shutdownTimeoutMs);
+    this.#closing ??= this.#shutdown(drainTimeoutMs(options, this.config.jobs.shutdownTimeoutMs));
     return this.#closing;
   }
 

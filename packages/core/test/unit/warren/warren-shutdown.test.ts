@@ -64,4 +64,22 @@ describe('Warren shutdown', () => {
     await expect(warren.dispatch(GreetJob, { name: 'late' })).rejects.toMatchObject({ code: 'WARREN_ERR_WORKER_CLOSED' });
   });
 
+  it.each([[{ timeout: '50ms' }], [{ timeoutMs: 50 }]] as const)('stop(%j) aborts and requeues what is still running at the deadline', async (options) => {
+    let signal: AbortSignal | undefined;
+    @Job(`shutdown.slow.${JSON.stringify(options)}`, { pipeline: 'main' })
+    class SlowJob {
+      handle(_payload: unknown, ctx: JobContext) {
+        signal = ctx.signal;
+        return new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+      }
+    }
+    warren = await Warren.fromConfig({ ...baseConfig, jobs: { ...baseConfig.jobs, shutdown_timeout: '60s' } }, isolated(SlowJob));
+    await warren.run();
+    const started = nextEvent(warren, 'job:started');
+    await warren.dispatch(SlowJob, {});
+    await started;
+    await warren.stop(options);
+    expect(signal?.aborted).toBe(true);
+    expect(await warren.inspect('main')).toMatchObject({ ready: 1 });
+  });
 });
