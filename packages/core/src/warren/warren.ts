@@ -88,8 +88,19 @@ export class Warren {
    * Publishes several jobs at once (their confirms overlap); resolves with their ids in order.
    * When some fail, rejects with WARREN_ERR_JOB_DISPATCH_PARTIAL saying which ones were published.
    */
-  async dispatchMany(items: readonly DispatchItem[]): Promise<string[]> {
+  dispatchMany(items: readonly DispatchItem[]): Promise<string[]>;
+  /** Several payloads of one job, with the same options. */
+  dispatchMany<C extends JobClass>(job: C, payloads: ReadonlyArray<PayloadOf<C>>, options?: DispatchOptions): Promise<string[]>;
+  dispatchMany(job: string, payloads: readonly unknown[], options?: DispatchOptions): Promise<string[]>;
+  async dispatchMany(
+    itemsOrJob: readonly DispatchItem[] | JobClass | string,
+    payloads: readonly unknown[] = [],
+    options: DispatchOptions = {},
+  ): Promise<string[]> {
     this.#assertOpen('dispatchMany');
+    const items = Array.isArray(itemsOrJob)
+      ? (itemsOrJob as readonly DispatchItem[])
+      : payloads.map((payload) => ({ job: itemsOrJob as JobClass | string, payload, options }));
     return dispatchJobs({ registry: this.registry, drivers: this.#drivers }, items);
   }
 

@@ -89,6 +89,16 @@ describe('Warren', () => {
     expect(handled.map((h) => h.payload).sort()).toEqual(['hello ada', 'hello alan']);
   });
 
+  it('dispatches many payloads of one job at once, ids in order', async () => {
+    warren = await Warren.fromConfig(baseConfig, isolated(GreetJob));
+    await warren.run();
+    const done = nextEvent(warren, 'job:succeeded', 3);
+    const ids = await warren.dispatchMany(GreetJob, [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    expect(new Set(ids).size).toBe(3);
+    expect((await done).map((e) => e.job.id).sort()).toEqual([...ids].sort());
+    expect(handled.map((h) => h.payload).sort()).toEqual(['hello a', 'hello b', 'hello c']);
+  });
+
   it('uses the id a producer chose', async () => {
     warren = await Warren.fromConfig(baseConfig, isolated(GreetJob));
     await warren.run();
