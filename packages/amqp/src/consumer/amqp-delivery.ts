@@ -3,7 +3,7 @@
  * channel generation that delivered it: acks/requeues after that channel died are dropped (the broker
  * redelivers), never sent on a newer channel, which would be a 406 "unknown delivery tag".
  */
-import type { ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage, MessageProperties } from 'amqplib';
 import type { Delivery, ReceivedProperties } from '@warren/core';
 import { toReceivedProperties } from '../publisher/message-properties.js';
 import type { AckBatcher } from './ack-batcher.js';
@@ -14,30 +14,37 @@ export class AmqpDelivery implements Delivery {
   #properties: ReceivedProperties | undefined;
   #isSettled = false;
   readonly #acks: AckBatcher;
-  readonly #message: ConsumeMessage;
+  readonly #deliveryTag: number;
+  /** amqplib's raw properties until mapped; the message itself is not kept, so it dies young (PERF-NOTES). */
+  #rawProperties: MessageProperties | undefined;
 
   /** `acks` is the batcher of the channel that delivered `message` (which must already know the delivery). */
   constructor(acks: AckBatcher, message: ConsumeMessage) {
     this.#acks = acks;
-    this.#message = message;
+    this.#deliveryTag = message.fields.deliveryTag;
+    this.#rawProperties = message.properties;
     this.body = message.content;
     this.redelivered = message.fields.redelivered;
   }
 
   /** Mapped on first read: most handlers read it once, some never. */
   get properties(): ReceivedProperties {
-    return (this.#properties ??= toReceivedProperties(this.#message.properties));
+    if (this.#properties === undefined) {
+      this.#properties = toReceivedProperties(this.#rawProperties as MessageProperties);
+      this.#rawProperties = undefined;
+    }
+    return this.#properties;
   }
 
   ack(): void {
     if (this.#isSettled) return;
     this.#isSettled = true;
-    this.#acks.ack(this.#message.fields.deliveryTag);
+    this.#acks.ack(this.#deliveryTag);
   }
 
   requeue(): void {
     if (this.#isSettled) return;
     this.#isSettled = true;
-    this.#acks.requeue(this.#message.fields.deliveryTag);
+    this.#acks.requeue(this.#deliveryTag);
   }
 }
