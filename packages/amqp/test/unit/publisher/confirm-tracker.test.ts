@@ -89,3 +89,43 @@ describe('ConfirmTracker with a return handler', () => {
     expect(outcomes).toEqual([]);
   });
 });
+
+describe('ConfirmTracker by tag', () => {
+  it.each([1, 2, 3, 4, 5])('matches a by-tag reference model through ring growth and wrap-around (seed %i)', (seed) => {
+    let state = seed;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const outcomes: Outcome[] = [];
+    const tracker = new ConfirmTracker();
+    const model = new Map<number, string>(); // tag -> id, insertion (= tag) order
+    const expected: string[] = [];
+    let sent = 0;
+    let maxHeld = 0;
+    for (let step = 0; step < 3000; step++) {
+      const roll = random();
+      // Add-heavy and confirm-heavy phases: the ring grows past its 64 slots, then drains and wraps around.
+      if (roll < (step % 1000 < 500 ? 0.75 : 0.35) || model.size === 0) {
+        sent++;
+        expect(tracker.add(entry(`m${sent}`, outcomes))).toBe(sent);
+        model.set(sent, `m${sent}`);
+      } else {
+        const tags = [...model.keys()];
+        const tag = tags[Math.floor(random() * tags.length)]! + (random() < 0.1 ? 1 : 0); // sometimes an unknown tag
+        const multiple = roll > 0.9 && step % 1000 >= 500;
+        for (const [pending, id] of [...model]) {
+          if (multiple ? pending <= tag : pending === tag) {
+            model.delete(pending);
+            expected.push(id);
+          }
+        }
+        tracker.confirm(tag, multiple, false);
+      }
+      expect(tracker.size).toBe(model.size);
+      maxHeld = Math.max(maxHeld, model.size);
+    }
+    expect(maxHeld).toBeGreaterThan(128);
+    expect(outcomes.map((o) => o.id)).toEqual(expected);
+    expect(tracker.takeUnconfirmed().map((e) => e.options.messageId)).toEqual([...model.values()]);
+    expect(tracker.size).toBe(0);
+    expect(tracker.add(entry('after', outcomes))).toBe(sent + 1); // tags keep counting on the channel
+  });
+});
