@@ -6,7 +6,7 @@
  */
 import type { ChannelModel } from 'amqplib';
 import {
-  TypedEmitter, WarrenError, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
+  TimerSet, TypedEmitter, WarrenError, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
   type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
@@ -20,7 +20,6 @@ import { Publisher } from './publisher/publisher.js';
 import { TopologyDeclarer } from './topology/topology-declarer.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
-import { TimerSet } from './timer-set.js';
 import { settleWithin } from './settle-within.js';
 
 export const AMQP_DRIVER_NAME = 'amqp';
@@ -175,7 +174,7 @@ export class AmqpDriver implements Driver {
   async #close(timeoutMs: number): Promise<void> {
     const deadlineMs = Date.now() + timeoutMs;
     const graceDeadlineMs = () => Math.max(deadlineMs, Date.now() + CLOSE_GRACE_MS);
-    this.#timers.cancelAll();
+    this.#timers.close();
     const failures: unknown[] = [];
     const consumers = [...this.#consumers];
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
@@ -217,7 +216,7 @@ export class AmqpDriver implements Driver {
   #onConnectionState({ from, to, cause }: { from: ConnectionState; to: ConnectionState; cause: unknown }): void {
     if (from === 'blocked') this.#publisher.onBrokerUnblocked();
     if (to === 'failed') {
-      this.#timers.cancelAll();
+      this.#timers.close();
       this.#publisher.close(Date.now()).catch(() => undefined); // nothing will ever send the outbox now
     }
     const driverFrom = this.#driverState;

@@ -3,7 +3,7 @@
  * connection lives — on CHANNEL_RETRY_SCHEDULE_MS with jitter, counting failures until an open succeeds.
  * Owns only that one timer (in the owner's TimerSet, so closing the owner cancels it); does not open channels.
  */
-import { TimerSet, type OwnedTimer } from '../timer-set.js';
+import { TimerSet, type OwnedTimer } from '@warren/core';
 import { CHANNEL_RETRY_SCHEDULE_MS, redialDelayMs } from './redial-schedule.js';
 
 export class ChannelRetry {
@@ -19,7 +19,7 @@ export class ChannelRetry {
   schedule(reopen: () => void): number {
     this.cancel();
     const delayMs = redialDelayMs(CHANNEL_RETRY_SCHEDULE_MS, ++this.#failures, 0.2);
-    this.#pending = this.#timers.after(delayMs, () => {
+    this.#pending = this.#timers.schedule(delayMs, () => {
       this.#pending = undefined;
       reopen();
     });

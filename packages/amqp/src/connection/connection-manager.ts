@@ -5,9 +5,8 @@
  * (topology, channels) is the driver's `setup` hook; this file never touches channels.
  */
 import type { ChannelModel } from 'amqplib';
-import { TypedEmitter, isWarrenError, redactUrl, type Logger } from '@warren/core';
+import { TypedEmitter, isWarrenError, redactUrl, type Logger, TimerSet, type OwnedTimer } from '@warren/core';
 import { amqpError } from '../errors.js';
-import { TimerSet, type OwnedTimer } from '../timer-set.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
 import { closeOrDestroy, dialBroker } from './broker-dialer.js';
 import { RedialTracker } from './redial-tracker.js';
@@ -83,7 +82,7 @@ export class ConnectionManager {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     const isFailed = this.#state === 'failed';
     if (!isFailed) this.#transition('closing', 'close() called');
-    this.#timers.cancelAll();
+    this.#timers.close();
     this.#scheduler.close();
     this.#disconnectTimer = undefined;
     try {
@@ -202,7 +201,7 @@ export class ConnectionManager {
   #armDisconnectTimer(): void {
     const { timeoutMs } = this.#options.section.redial;
     if (timeoutMs <= 0 || this.#disconnectTimer) return;
-    this.#disconnectTimer = this.#timers.after(timeoutMs, () => {
+    this.#disconnectTimer = this.#timers.schedule(timeoutMs, () => {
       this.#disconnectTimer = undefined;
       if (this.#state !== 'reconnecting' && this.#state !== 'connecting' && this.#state !== 'connected') return;
       this.#fail(amqpError('WARREN_ERR_AMQP_CONN_TIMEOUT', `disconnected from RabbitMQ for longer than amqp.redial.timeout (${timeoutMs}ms); giving up`, {
@@ -223,7 +222,7 @@ export class ConnectionManager {
 
   #fail(error: unknown): void {
     this.#failure = error;
-    this.#timers.cancelAll();
+    this.#timers.close();
     this.#scheduler.close();
     this.#disconnectTimer = undefined;
     this.#log.error({ err: error, event: 'amqp.connection.failed' }, 'amqp driver failed; not redialing');

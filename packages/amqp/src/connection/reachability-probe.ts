@@ -4,8 +4,8 @@
  * ProbeDialPolicy allows, asks for the redial now. Owns its interval timer and at most one probe socket
  * (aborted by stop/close). Does not dial AMQP and does not decide the schedule (redial-scheduler.ts).
  */
+import { TimerSet, type OwnedTimer } from '@warren/core';
 import net from 'node:net';
-import { TimerSet, type OwnedTimer } from '../timer-set.js';
 import { ProbeDialPolicy } from './probe-dial-policy.js';
 
 /** Whether `host:port` accepts a TCP connection within `timeoutMs`; must settle soon after `signal` aborts. */
@@ -83,7 +83,7 @@ export class ReachabilityProbe {
   /** Stops for good: start() does nothing afterwards. */
   close(): void {
     this.stop();
-    this.#timers.cancelAll();
+    this.#timers.close();
   }
 
   #probe(): void {

@@ -4,8 +4,8 @@
  * port accepts TCP again. Never adds redials of its own. Does not dial and knows no states: the connection
  * manager passes `redial` and `canRedialEarly`, and counts outcomes in the tracker.
  */
+import { TimerSet, type OwnedTimer } from '@warren/core';
 import type { Logger } from '@warren/core';
-import { TimerSet, type OwnedTimer } from '../timer-set.js';
 import { ReachabilityProbe, type PortCheck } from './reachability-probe.js';
 import type { RedialTracker } from './redial-tracker.js';
 
@@ -41,7 +41,7 @@ export class RedialScheduler {
   schedule(): number {
     const delayMs = this.#options.tracker.nextDelayMs();
     this.#pending?.cancel();
-    this.#pending = this.#timers.after(delayMs, () => this.#fire(false));
+    this.#pending = this.#timers.schedule(delayMs, () => this.#fire(false));
     this.#probe.start();
     return delayMs;
   }
@@ -57,7 +57,7 @@ export class RedialScheduler {
   close(): void {
     this.stop();
     this.#probe.close();
-    this.#timers.cancelAll();
+    this.#timers.close();
   }
 
   #fire(isProbeTriggered: boolean): void {

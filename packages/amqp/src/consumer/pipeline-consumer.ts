@@ -5,12 +5,11 @@
  * through one AckBatcher per channel generation. Does not dial: the driver calls attach/detach.
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { TypedEmitter, type Consumer, type Logger } from '@warren/core';
+import { TypedEmitter, type Consumer, type Logger, TimerSet } from '@warren/core';
 import { amqpError } from '../errors.js';
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
 import { CHANNEL_RETRY_SCHEDULE_MS, redialDelayMs } from '../connection/redial-schedule.js';
-import { TimerSet } from '../timer-set.js';
 import { AckBatcher } from './ack-batcher.js';
 import { AmqpDelivery } from './amqp-delivery.js';
 import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
@@ -126,7 +125,7 @@ export class PipelineConsumer implements Consumer {
   /** Closes the channel (driver close, after in-flight work settled). */
   async close(): Promise<void> {
     await this.cancel();
-    this.#timers.cancelAll();
+    this.#timers.close();
     const channel = this.#channel;
     this.#releaseChannel('flush'); // acks of settled work go out before channel.close
     if (channel) await channel.close().catch(() => undefined); // may already be closed with the connection
@@ -135,7 +134,7 @@ export class PipelineConsumer implements Consumer {
   async #cancel(): Promise<void> {
     const channel = this.#channel;
     const tag = this.#consumerTag;
-    this.#timers.cancelAll(); // no re-subscribe after this
+    this.#timers.close(); // no re-subscribe after this
     if (this.#state !== 'cancelled') this.#transition('cancelled', 'cancel() called');
     this.#options.onCancelled(this);
     this.#acks?.flush(); // in-flight deliveries may still be acked after the cancel; what is settled goes first
@@ -231,7 +230,7 @@ export class PipelineConsumer implements Consumer {
 
   #scheduleRetry(model: ChannelModel): void {
     const delayMs = redialDelayMs(CHANNEL_RETRY_SCHEDULE_MS, ++this.#failedSubscribes, 0.2);
-    this.#timers.after(delayMs, () => {
+    this.#timers.schedule(delayMs, () => {
       if (this.#model !== model || this.#state !== 'waiting') return;
       this.#subscribe(model, true).catch(() => undefined); // failure is logged and rescheduled inside
     });

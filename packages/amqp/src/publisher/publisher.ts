@@ -4,10 +4,9 @@
  * queues itself (connection manager, TopologyDeclarer).
  */
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { BrokerUnavailable, TypedEmitter, type Logger, type WireMessage } from '@warren/core';
+import { BrokerUnavailable, TypedEmitter, type Logger, type WireMessage, TimerSet } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { ChannelRetry } from '../connection/channel-retry.js';
-import { TimerSet } from '../timer-set.js';
 import { settleWithin } from '../settle-within.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { Outbox } from './outbox.js';
@@ -130,7 +129,7 @@ export class Publisher {
     this.flush();
     await this.#drain.wait(deadlineMs);
     this.#transition('closed', 'close()');
-    this.#timers.cancelAll();
+    this.#timers.close();
     rejectAsClosed([...this.#tracker.takeUnconfirmed(), ...this.#outbox.drain()]);
     const channel = this.#channel;
     this.#channel = undefined;

@@ -1,7 +1,7 @@
 /*
- * TimerSet: the cancellable timers of one component. Closing the component calls `cancelAll()`, so no
- * timer outlives its owner. Delays beyond setTimeout's 32-bit ceiling are chained, never cut short.
- * Not a scheduler: no ordering or persistence.
+ * TimerSet: the cancellable timers of one component. Closing the component calls `close()` (or
+ * `cancelAll()` to keep using it), so no timer outlives its owner. Delays beyond setTimeout's 32-bit
+ * ceiling are chained, never cut short. Not a scheduler: no ordering or persistence.
  */
 
 /** A scheduled callback that can be cancelled (cancelling twice, or after it fired, is a no-op). */
@@ -15,12 +15,16 @@ export interface OwnedTimer {
  */
 export const MAX_TIMER_STEP_MS = 2 ** 31 - 1;
 
+const NEVER: OwnedTimer = { cancel: () => undefined };
+
 /** Owns a component's timers so that closing it can cancel them all at once. */
 export class TimerSet {
   readonly #timers = new Set<NodeJS.Timeout>();
+  #isClosed = false;
 
-  /** Runs `callback` once after `delayMs` (Infinity: never), unless cancelled first. */
+  /** Runs `callback` once after `delayMs` (Infinity: never), unless cancelled first. Does nothing once closed. */
   schedule(delayMs: number, callback: () => void): OwnedTimer {
+    if (this.#isClosed) return NEVER;
     let remainingMs = Number.isNaN(delayMs) ? 0 : Math.max(0, delayMs);
     let handle: NodeJS.Timeout;
     const arm = (): void => {
@@ -41,14 +45,33 @@ export class TimerSet {
     };
   }
 
+  /** Runs `callback` every `intervalMs` until cancelled. Intervals do not keep the process alive. Does nothing once closed. */
+  every(intervalMs: number, callback: () => void): OwnedTimer {
+    if (this.#isClosed) return NEVER;
+    const handle = setInterval(callback, intervalMs);
+    handle.unref();
+    this.#timers.add(handle);
+    return {
+      cancel: () => {
+        if (this.#timers.delete(handle)) clearInterval(handle);
+      },
+    };
+  }
+
   /** Timers scheduled and not yet fired or cancelled. */
   get size(): number {
     return this.#timers.size;
   }
 
-  /** Cancels every pending timer. */
+  /** Cancels every pending timer; the set stays usable. */
   cancelAll(): void {
     for (const handle of this.#timers) clearTimeout(handle);
     this.#timers.clear();
+  }
+
+  /** Cancels every pending timer and refuses new ones: for an owner that is closed for good. Idempotent. */
+  close(): void {
+    this.#isClosed = true;
+    this.cancelAll();
   }
 }

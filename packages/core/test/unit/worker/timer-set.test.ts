@@ -54,4 +54,34 @@ describe('TimerSet', () => {
     expect(fired).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('runs every() on each interval until cancelled', async () => {
+    vi.useFakeTimers();
+    const timers = new TimerSet();
+    const fired = vi.fn();
+    const interval = timers.every(100, fired);
+    await vi.advanceTimersByTimeAsync(350);
+    expect(fired).toHaveBeenCalledTimes(3);
+    interval.cancel();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(fired).toHaveBeenCalledTimes(3);
+    expect(timers.size).toBe(0);
+  });
+
+  it('close() cancels everything and refuses new timers, while cancelAll() keeps the set usable', async () => {
+    vi.useFakeTimers();
+    const fired = vi.fn();
+    const reusable = new TimerSet();
+    reusable.schedule(10, fired);
+    reusable.cancelAll();
+    reusable.schedule(10, fired);
+    const closed = new TimerSet();
+    closed.every(10, fired);
+    closed.close();
+    closed.schedule(10, fired);
+    closed.every(10, fired);
+    await vi.advanceTimersByTimeAsync(15);
+    expect(fired).toHaveBeenCalledTimes(1);
+    expect(closed.size).toBe(0);
+  });
 });
