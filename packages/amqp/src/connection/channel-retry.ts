@@ -1,5 +1,5 @@
 /*
- * ChannelRetry: when one channel (the publisher's) is reopened after a channel-level error while its
+ * ChannelRetry: when one channel (a publisher's or a consumer's) is reopened after a channel-level error while its
  * connection lives — on CHANNEL_RETRY_SCHEDULE_MS with jitter, counting failures until an open succeeds.
  * Owns only that one timer (in the owner's TimerSet, so closing the owner cancels it); does not open channels.
  */

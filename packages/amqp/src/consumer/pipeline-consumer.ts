@@ -9,7 +9,7 @@ import { TypedEmitter, type Consumer, type Logger, TimerSet } from '@warren/core
 import { amqpError } from '../errors.js';
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
-import { CHANNEL_RETRY_SCHEDULE_MS, redialDelayMs } from '../connection/redial-schedule.js';
+import { ChannelRetry } from '../connection/channel-retry.js';
 import { AckBatcher } from './ack-batcher.js';
 import { AmqpDelivery } from './amqp-delivery.js';
 import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
@@ -38,11 +38,12 @@ export class PipelineConsumer implements Consumer {
   /** The acks of #channel's generation; retired (flushed or discarded) whenever #channel is let go. */
   #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
-  #failedSubscribes = 0;
   /** The subscribe in progress and the connection it is for: a second attach on that connection joins it. */
   #inFlight: { readonly model: ChannelModel; readonly done: Promise<void> } | undefined;
   #cancelling: Promise<void> | undefined;
   readonly #timers = new TimerSet();
+  /** Re-subscribes on the channel retry schedule after a failed subscribe or a channel error. */
+  readonly #retry = new ChannelRetry(this.#timers);
   readonly #options: PipelineConsumerOptions;
   readonly #log: Logger;
 
@@ -75,7 +76,8 @@ export class PipelineConsumer implements Consumer {
     if (this.#model === model && this.#state === 'consuming') return Promise.resolve();
     if (this.#inFlight?.model === model) return this.#inFlight.done;
     this.#model = model;
-    this.#failedSubscribes = 0;
+    this.#retry.cancel(); // a retry for an older connection has nothing left to do
+    this.#retry.succeeded(); // a fresh connection starts the schedule over
     return this.#subscribe(model, false);
   }
 
@@ -173,7 +175,7 @@ export class PipelineConsumer implements Consumer {
       const ok = await opened.consume(queue, (message) => this.#onMessage(opened, acks, message));
       if (this.#channel !== opened || (this.#state as ConsumerState) !== 'subscribing') return;
       this.#consumerTag = ok.consumerTag;
-      this.#failedSubscribes = 0;
+      this.#retry.succeeded();
       this.#transition('consuming', 'basic.consume ok');
     } catch (error) {
       this.#log.warn({ err: error, event: 'amqp.consumer.subscribe_failed' }, 'subscribing failed; retrying');
@@ -229,8 +231,7 @@ export class PipelineConsumer implements Consumer {
   }
 
   #scheduleRetry(model: ChannelModel): void {
-    const delayMs = redialDelayMs(CHANNEL_RETRY_SCHEDULE_MS, ++this.#failedSubscribes, 0.2);
-    this.#timers.schedule(delayMs, () => {
+    this.#retry.schedule(() => {
       if (this.#model !== model || this.#state !== 'waiting') return;
       this.#subscribe(model, true).catch(() => undefined); // failure is logged and rescheduled inside
     });
