@@ -7,6 +7,7 @@ import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import type { Logger } from '@warren/core';
 import { ConfirmTracker } from './confirm-tracker.js';
 import type { PublishEntry } from './publish-entry.js';
+import { PublishWriter } from './publish-writer.js';
 
 type ConfirmFields = { deliveryTag: number; multiple: boolean };
 
@@ -16,15 +17,18 @@ export interface ConfirmChannelHandlers {
   readonly onReturned: (entry: PublishEntry) => boolean;
   readonly onConfirm: (tracker: ConfirmTracker, tag: number, multiple: boolean, isNack: boolean) => void;
   readonly onDrain: (channel: ConfirmChannel) => void;
+  /** A batched write found the channel's buffer full ('drain' follows). */
+  readonly onWriteBlocked: (channel: ConfirmChannel) => void;
   readonly onClose: (channel: ConfirmChannel, tracker: ConfirmTracker) => void;
 }
 
 export interface OpenedConfirmChannel {
   readonly channel: ConfirmChannel;
   readonly tracker: ConfirmTracker;
+  readonly writer: PublishWriter;
 }
 
-/** Opens a confirm channel on `model` with its tracker and listeners; rejects with amqplib's error. */
+/** Opens a confirm channel on `model` with its tracker, writer and listeners; rejects with amqplib's error. */
 export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers): Promise<OpenedConfirmChannel> {
   const channel = await model.createConfirmChannel();
   const tracker = new ConfirmTracker(handlers.onReturned);
@@ -34,5 +38,5 @@ export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmC
   channel.on('nack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, true));
   channel.on('return', (message: Message) => tracker.markReturned(message.properties.messageId as string | undefined));
   channel.on('drain', () => handlers.onDrain(channel));
-  return { channel, tracker };
+  return { channel, tracker, writer: new PublishWriter(channel, () => handlers.onWriteBlocked(channel)) };
 }

@@ -65,7 +65,7 @@ export class ConfirmTracker {
   /** Marks the first unsettled entry with `messageId` as returned (unroutable); its ack then rejects it. */
   markReturned(messageId: string | undefined): void {
     for (const entry of this.#entries()) {
-      if (!entry.isReturned && (messageId === undefined || entry.options.messageId === messageId)) {
+      if (!entry.isReturned && (messageId === undefined || entry.message.properties.messageId === messageId)) {
         entry.isReturned = true;
         return;
       }
@@ -82,7 +82,7 @@ export class ConfirmTracker {
       if (entry.isSettled) continue;
       expired++;
       settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_TIMEOUT', `RabbitMQ did not confirm the publish to "${entry.queue}" within ${timeoutMs}ms`, {
-        details: { queue: entry.queue, messageId: entry.options.messageId },
+        details: { queue: entry.queue, messageId: entry.message.properties.messageId },
       }));
     }
     return expired;
@@ -145,14 +145,14 @@ export class ConfirmTracker {
     if (entry.isSettled) return false;
     if (isNack) {
       settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_NACKED', `RabbitMQ nacked the publish to "${entry.queue}"`, {
-        details: { queue: entry.queue, messageId: entry.options.messageId },
+        details: { queue: entry.queue, messageId: entry.message.properties.messageId },
       }));
       return false;
     }
     if (entry.isReturned) {
       if (this.#onReturned?.(entry)) return false;
       settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_UNROUTABLE', `the publish to "${entry.queue}" was returned as unroutable (does the queue exist?)`, {
-        details: { queue: entry.queue, messageId: entry.options.messageId },
+        details: { queue: entry.queue, messageId: entry.message.properties.messageId },
       }));
       return false;
     }

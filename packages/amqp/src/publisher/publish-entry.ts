@@ -3,16 +3,14 @@
  * ack/nack. Plain data plus its promise's settle functions; settled exactly once via settleEntry()
  * (or rejectAsClosed() when the driver closes first).
  */
-import type { Options } from 'amqplib';
 import type { WireMessage } from '@warren/core';
 import { amqpError } from '../errors.js';
-import { toPublishOptions } from './message-properties.js';
 
 export interface PublishEntry {
   /** Target queue (the pipeline queue; the delay queue name is resolved at send time). */
   readonly queue: string;
-  readonly body: Buffer;
-  readonly options: Options.Publish;
+  /** Body and properties as core encoded them; turned into frames only when sent (again, after a channel loss). */
+  readonly message: WireMessage;
   /** > 0: route through Q.delay.<delayMs>. */
   readonly delayMs: number;
   readonly resolve: () => void;
@@ -39,7 +37,7 @@ export function createPublishEntry(
   queue: string, message: WireMessage, delayMs: number, resolve: () => void, reject: (error: Error) => void,
 ): PublishEntry {
   return {
-    queue, body: message.body, options: toPublishOptions(message.properties), delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
+    queue, message, delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
     resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, isSettled: false,
   };
 }
@@ -48,7 +46,7 @@ export function createPublishEntry(
 export function rejectAsClosed(entries: readonly PublishEntry[]): void {
   for (const entry of entries) {
     settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_CLOSED', `the driver closed before the publish to "${entry.queue}" was confirmed`, {
-      details: { queue: entry.queue, messageId: entry.options.messageId },
+      details: { queue: entry.queue, messageId: entry.message.properties.messageId },
     }));
   }
 }

@@ -15,6 +15,7 @@ import { canPublisherTransition, isSendingState, type PublisherState } from './p
 import type { PublisherEventMap, PublisherOptions } from './publisher-options.js';
 import { createReturnHandler } from './return-handler.js';
 import { DrainGate } from './drain-gate.js';
+import type { PublishWriter } from './publish-writer.js';
 import { openConfirmChannel, type ConfirmChannelHandlers, type OpenedConfirmChannel } from './confirm-channel.js';
 
 export class Publisher {
@@ -27,6 +28,7 @@ export class Publisher {
   #channel: ConfirmChannel | undefined;
   #model: ChannelModel | undefined;
   #tracker = new ConfirmTracker();
+  #writer: PublishWriter | undefined;
   readonly #reopen = new ChannelRetry(this.#timers);
   /** close() waits on it: nothing buffered or unconfirmed, or no connection left to send on. */
   readonly #drain = new DrainGate(() => (this.#outbox.isEmpty && this.#tracker.size === 0) || this.#state === 'detached');
@@ -40,6 +42,9 @@ export class Publisher {
       logger: options.logger, onReturned: createReturnHandler({ ...options, isClosed, outbox: this.#outbox, flush: () => this.flush() }),
       onConfirm: (tracker, tag, multiple, isNack) => this.#onConfirm(tracker, tag, multiple, isNack),
       onDrain: (channel) => this.#onDrain(channel),
+      onWriteBlocked: (channel) => {
+        if (this.#channel === channel && (this.#state === 'open' || this.#state === 'flushing')) this.#transition('writeBlocked', 'channel buffer full');
+      },
       onClose: (channel, tracker) => this.#onChannelClosed(channel, tracker),
     };
     this.#timers.every(Math.max(50, Math.min(1_000, Math.floor(options.publishTimeoutMs / 4))), () => this.#expire());
@@ -89,7 +94,7 @@ export class Publisher {
     return new Promise<void>((resolve, reject) => {
       const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
       if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend()) {
-        this.#send(this.#channel as ConfirmChannel, entry, queue);
+        this.#send(this.#writer as PublishWriter, entry, queue);
       } else if (entry.delayMs > 0 && isSendingState(this.#state) && this.#canSend()) {
         // Connected: a delayed publish only waits for its delay queue's declare; outbox.max_messages bounds outages.
         this.#outbox.pushPastLimit(entry);
@@ -109,7 +114,7 @@ export class Publisher {
     if (this.#state !== 'open' || this.#outbox.isEmpty || !this.#canSend()) return;
     const channel = this.#channel as ConfirmChannel;
     this.#transition('flushing', 'outbox not empty');
-    this.#flushLoop(channel).finally(() => {
+    this.#flushLoop(channel, this.#writer as PublishWriter).finally(() => {
       if (this.#state !== 'flushing' || this.#channel !== channel) return; // blocked, lost or closed meanwhile
       this.#transition('open', 'flush done');
       this.flush(); // more may have come in (or the broker unblocked) while the loop awaited a declare
@@ -133,6 +138,7 @@ export class Publisher {
     rejectAsClosed([...this.#tracker.takeUnconfirmed(), ...this.#outbox.drain()]);
     const channel = this.#channel;
     this.#channel = undefined;
+    this.#writer = undefined;
     if (channel) await settleWithin(channel.close(), Date.now() + channelCloseTimeoutMs); // may be gone already; never hangs
   }
 
@@ -155,12 +161,13 @@ export class Publisher {
     }
     this.#channel = opened.channel;
     this.#tracker = opened.tracker;
+    this.#writer = opened.writer;
     this.#reopen.succeeded();
     this.#transition('open', 'confirm channel open');
     this.flush();
   }
 
-  async #flushLoop(channel: ConfirmChannel): Promise<void> {
+  async #flushLoop(channel: ConfirmChannel, writer: PublishWriter): Promise<void> {
     while (this.#channel === channel && this.#state === 'flushing' && !this.#outbox.isEmpty && this.#canSend()) {
       const entry = this.#outbox.peek() as PublishEntry;
       let routingKey = entry.queue;
@@ -174,16 +181,16 @@ export class Publisher {
         if (this.#channel !== channel || this.#state !== 'flushing' || !this.#canSend()) return;
       }
       this.#outbox.shift();
-      if (!entry.isSettled) this.#send(channel, entry, routingKey);
+      if (!entry.isSettled) this.#send(writer, entry, routingKey);
     }
   }
 
-  #send(channel: ConfirmChannel, entry: PublishEntry, routingKey: string): void {
+  #send(writer: PublishWriter, entry: PublishEntry, routingKey: string): void {
     entry.deadlineMs = Date.now() + this.#options.publishTimeoutMs;
     entry.isReturned = false;
     this.#tracker.add(entry);
     try {
-      if (!channel.publish('', routingKey, entry.body, entry.options)) this.#transition('writeBlocked', 'channel buffer full');
+      if (!writer.publish(routingKey, entry.message)) this.#transition('writeBlocked', 'channel buffer full');
     } catch (error) {
       // amqplib throws when the channel is closing; 'close' requeues everything tracked, this entry included.
       this.#options.logger.debug({ err: error }, 'publish on a closing channel; requeued');
@@ -208,6 +215,7 @@ export class Publisher {
     this.#outbox.requeueFront(tracker.takeUnconfirmed());
     if (this.#channel !== channel || this.#state === 'closed') return;
     this.#channel = undefined;
+    this.#writer = undefined;
     // A channel-level error leaves the connection up: reopen on it. When the whole connection went, detach()
     // has cleared #model (or does so next and cancels the reopen).
     const model = this.#model;

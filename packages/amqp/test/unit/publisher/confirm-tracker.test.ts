@@ -6,7 +6,7 @@ interface Outcome { id: string; result: 'ok' | string }
 
 function entry(id: string, outcomes: Outcome[], deadlineMs = 1_000): PublishEntry {
   return {
-    queue: 'q', body: Buffer.from(id), options: { messageId: id }, delayMs: 0, deadlineMs, isReturned: false, returnCount: 0, isSettled: false,
+    queue: 'q', message: { body: Buffer.from(id), properties: { messageId: id, type: 't', timestampMs: 0, contentType: '', contentEncoding: '', headers: {} } }, delayMs: 0, deadlineMs, isReturned: false, returnCount: 0, isSettled: false,
     resolve: () => outcomes.push({ id, result: 'ok' }),
     reject: (error) => outcomes.push({ id, result: (error as { code?: string }).code ?? 'error' }),
   };
@@ -64,7 +64,7 @@ describe('ConfirmTracker', () => {
     const outcomes: Outcome[] = [];
     const tracker = tracked(4, outcomes);
     tracker.confirm(2, false, false);
-    expect(tracker.takeUnconfirmed().map((e) => e.options.messageId)).toEqual(['m1', 'm3', 'm4']);
+    expect(tracker.takeUnconfirmed().map((e) => e.message.properties.messageId)).toEqual(['m1', 'm3', 'm4']);
     expect(tracker.size).toBe(0);
     expect(outcomes).toEqual([{ id: 'm2', result: 'ok' }]);
   });
@@ -81,7 +81,7 @@ describe('ConfirmTracker with a return handler', () => {
   it('lets the handler take over a returned publish instead of rejecting it', () => {
     const outcomes: Outcome[] = [];
     const taken: string[] = [];
-    const tracker = new ConfirmTracker((returned) => (taken.push(String(returned.options.messageId)), true));
+    const tracker = new ConfirmTracker((returned) => (taken.push(String(returned.message.properties.messageId)), true));
     tracker.add(entry('m1', outcomes));
     tracker.markReturned('m1');
     tracker.confirm(1, false, false);
@@ -124,7 +124,7 @@ describe('ConfirmTracker by tag', () => {
     }
     expect(maxHeld).toBeGreaterThan(128);
     expect(outcomes.map((o) => o.id)).toEqual(expected);
-    expect(tracker.takeUnconfirmed().map((e) => e.options.messageId)).toEqual([...model.values()]);
+    expect(tracker.takeUnconfirmed().map((e) => e.message.properties.messageId)).toEqual([...model.values()]);
     expect(tracker.size).toBe(0);
     expect(tracker.add(entry('after', outcomes))).toBe(sent + 1); // tags keep counting on the channel
   });

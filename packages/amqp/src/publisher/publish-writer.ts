@@ -1,0 +1,118 @@
+/*
+ * PublishWriter: puts the publishes of one amqplib confirm channel on the wire. On the fast path a publish
+ * is encoded by publish-frames.ts into a shared slab, and all publishes of one turn of the event loop go to
+ * the channel's write buffer as one chunk (amqplib writes four buffers per publish and one chunk each).
+ * Anything else goes through amqplib's channel.publish, after what is pending, so the broker numbers
+ * deliveries in the order the ConfirmTracker recorded them.
+ * Relies on amqplib 2.x channel internals (ch, connection.channels[ch].buffer, connection.frameMax,
+ * pushConfirmCallback, sends invalidated by an own `sendMessage` property while closing); when they are not
+ * as expected, every publish goes through amqplib.
+ */
+import type { ConfirmChannel } from 'amqplib';
+import type { WireMessage } from '@warren/core';
+import { encodePublishFrames, publishFramesSize } from './publish-frames.js';
+import { toPublishOptions } from './message-properties.js';
+
+/** One slab holds many publishes of a turn; a slice of it stays referenced until the socket wrote it. */
+const SLAB_BYTES = 64 * 1024;
+
+interface WriteBuffer {
+  write(chunk: Buffer): boolean;
+}
+
+interface AmqplibConnectionInternals {
+  channels: ({ channel: unknown; buffer: WriteBuffer } | null | undefined)[];
+  frameMax: number;
+  sentSinceLastCheck: boolean;
+}
+
+interface AmqplibChannelInternals {
+  ch: number;
+  connection: AmqplibConnectionInternals;
+  pushConfirmCallback(callback?: unknown): void;
+}
+
+export class PublishWriter {
+  readonly #channel: ConfirmChannel;
+  readonly #internals: AmqplibChannelInternals | undefined;
+  readonly #onWriteBlocked: () => void;
+  #slab: Buffer = Buffer.alloc(0);
+  /** Pending bytes are #slab[#start, #end). */
+  #start = 0;
+  #end = 0;
+  #isFlushScheduled = false;
+  readonly #flushLater = (): void => {
+    this.#isFlushScheduled = false;
+    if (!this.#writePending()) this.#onWriteBlocked();
+  };
+
+  /** `onWriteBlocked` runs when a deferred write finds the channel's buffer full (amqplib emits 'drain' later). */
+  constructor(channel: ConfirmChannel, onWriteBlocked: () => void) {
+    this.#channel = channel;
+    this.#internals = internalsOf(channel);
+    this.#onWriteBlocked = onWriteBlocked;
+  }
+
+  /** True when publishes take the fast path on this channel (amqplib's internals are as expected). */
+  get isFastPath(): boolean {
+    return this.#internals !== undefined;
+  }
+
+  /**
+   * Sends a persistent, mandatory publish of `message` to the default exchange with `routingKey` (this turn, or
+   * at once). Returns false when the channel's write buffer is full. Throws amqplib's error when the channel is
+   * closing or closed.
+   */
+  publish(routingKey: string, message: WireMessage): boolean {
+    const internals = this.#internals;
+    const size = internals && this.#isSendable(internals) ? publishFramesSize(routingKey, message, internals.connection.frameMax) : undefined;
+    if (internals === undefined || size === undefined) {
+      const isWritable = this.#writePending();
+      return this.#channel.publish('', routingKey, message.body, toPublishOptions(message.properties)) && isWritable;
+    }
+    let isWritable = true;
+    if (this.#end + size > this.#slab.length) {
+      isWritable = this.#writePending();
+      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, size));
+      this.#start = this.#end = 0;
+    }
+    this.#end = encodePublishFrames(this.#slab, this.#end, internals.ch, routingKey, message);
+    internals.pushConfirmCallback(undefined); // amqplib counts delivery tags per publish, as ConfirmChannel.publish does
+    if (!this.#isFlushScheduled) {
+      this.#isFlushScheduled = true;
+      queueMicrotask(this.#flushLater);
+    }
+    return isWritable;
+  }
+
+  /**
+   * Writes what is pending to the channel's buffer; returns false when the buffer is full. Dropped when the channel
+   * closed meanwhile: its close hands every tracked publish back for sending again.
+   */
+  #writePending(): boolean {
+    const internals = this.#internals;
+    if (internals === undefined || this.#start === this.#end) return true;
+    const chunk = this.#slab.subarray(this.#start, this.#end);
+    this.#start = this.#end;
+    if (!this.#isSendable(internals)) return true;
+    const slot = internals.connection.channels[internals.ch] as { buffer: WriteBuffer };
+    internals.connection.sentSinceLastCheck = true;
+    return slot.buffer.write(chunk);
+  }
+
+  /** amqplib marks a closing or closed channel (or connection) by replacing its sendMessage, and frees its slot. */
+  #isSendable(internals: AmqplibChannelInternals): boolean {
+    const { connection } = internals;
+    return connection.channels[internals.ch]?.channel === this.#channel
+      && !Object.hasOwn(this.#channel, 'sendMessage') && !Object.hasOwn(connection, 'sendMessage');
+  }
+}
+
+function internalsOf(channel: ConfirmChannel): AmqplibChannelInternals | undefined {
+  const candidate = channel as unknown as Partial<AmqplibChannelInternals>;
+  const connection = candidate.connection;
+  const slot = typeof candidate.ch === 'number' ? connection?.channels?.[candidate.ch] : undefined;
+  const isExpected = typeof candidate.pushConfirmCallback === 'function' && typeof connection?.frameMax === 'number'
+    && slot?.channel === channel && typeof slot.buffer?.write === 'function';
+  return isExpected ? (candidate as AmqplibChannelInternals) : undefined;
+}
