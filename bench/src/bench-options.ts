@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly concurrency: number;
   readonly latencySamples: number;
   readonly rssJobs: number;
+  /** How long the memory child sits idle (consumer started, no jobs) before its idle RSS is read. */
+  readonly idleSeconds: number;
   readonly ratePerSec: number;
   readonly outageMs: number;
   readonly only: readonly Group[];
@@ -26,7 +28,7 @@ export interface BenchOptions {
 
 const DEFAULTS = {
   jobs: 10_000, rounds: 3, window: 1_000, prefetch: 100, concurrency: 100, 'latency-samples': 300,
-  'rss-jobs': 100_000, rate: 500, 'outage-ms': 6_000,
+  'rss-jobs': 100_000, 'idle-s': 10, rate: 500, 'outage-ms': 6_000,
 } as const;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
@@ -41,14 +43,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     args: argv.filter((arg) => arg !== '--'),
     options: {
       jobs: { type: 'string' }, rounds: { type: 'string' }, window: { type: 'string' }, prefetch: { type: 'string' },
-      concurrency: { type: 'string' }, 'latency-samples': { type: 'string' }, 'rss-jobs': { type: 'string' },
+      concurrency: { type: 'string' }, 'latency-samples': { type: 'string' }, 'rss-jobs': { type: 'string' }, 'idle-s': { type: 'string' },
       rate: { type: 'string' }, 'outage-ms': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' },
       note: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
     process.stdout.write(`pnpm bench [--jobs N] [--rounds N] [--window N] [--prefetch N] [--concurrency N] [--latency-samples N]\n`
-      + `           [--rss-jobs N] [--rate N/s] [--outage-ms N] [--only ${GROUPS.join(',')}] [--out DIR] [--note TEXT]\n`
+      + `           [--rss-jobs N] [--idle-s N] [--rate N/s] [--outage-ms N] [--only ${GROUPS.join(',')}] [--out DIR] [--note TEXT]\n`
       + `defaults: ${JSON.stringify(DEFAULTS)}\n`);
     process.exit(0);
   }
@@ -62,6 +64,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     concurrency: positiveInt('concurrency', values.concurrency, DEFAULTS.concurrency),
     latencySamples: positiveInt('latency-samples', values['latency-samples'], DEFAULTS['latency-samples']),
     rssJobs: positiveInt('rss-jobs', values['rss-jobs'], DEFAULTS['rss-jobs']),
+    idleSeconds: positiveInt('idle-s', values['idle-s'], DEFAULTS['idle-s']),
     ratePerSec: positiveInt('rate', values.rate, DEFAULTS.rate),
     outageMs: positiveInt('outage-ms', values['outage-ms'], DEFAULTS['outage-ms']),
     only: only as Group[],

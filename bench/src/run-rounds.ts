@@ -74,10 +74,19 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
       }
     },
     rss: async (round, compared) => {
+      // Idle children sit side by side (they do no work, so they do not disturb each other); flow children one at a time.
+      await attempt(round, `idle memory ${compared.join(', ')} (${options.idleSeconds} s, child processes)`, async () => {
+        const reports = await Promise.all(compared.map((side) => measureRss({ side, settings: settingsFor('idle', side, round), mode: 'idle', idleSeconds: options.idleSeconds })));
+        reports.forEach((report, i) => {
+          if (report.mode !== 'idle') return;
+          results.add('rss.startMb', compared[i]!, report.startRssMb);
+          results.add('rss.idleMb', compared[i]!, report.idleRssMb);
+        });
+      });
       for (const side of compared) {
         await attempt(round, `memory ${side} (${options.rssJobs} jobs, child process)`, async () => {
-          const report = await measureRss({ side, settings: settingsFor('rss', side, round), jobs: options.rssJobs, window: options.window });
-          results.add('rss.idleMb', side, report.idleRssMb);
+          const report = await measureRss({ side, settings: settingsFor('rss', side, round), mode: 'flow', jobs: options.rssJobs, window: options.window });
+          if (report.mode !== 'flow') return;
           results.add('rss.peakMb', side, report.peakRssMb);
           results.add('rss.afterMb', side, report.afterRssMb);
         });

@@ -1,50 +1,53 @@
 /*
- * Child process of the memory measurement: opens one side, reports the RSS of the idle worker,
- * then pushes `jobs` through it end to end while sampling RSS, and reports the peak and the RSS
- * after the run to the parent over IPC. One side per process, so each RSS is that side's alone.
+ * Child process of the memory measurement, one side per process so each RSS is that side's alone.
+ * Mode 'idle': opens the side, starts its consumer and reads RSS 1 s later and once it has sat idle for
+ * `idleSeconds` (V8 gives back the young generation that module loading grew only after about 8 s without
+ * work). Mode 'flow': opens the side, starts its consumer, and 1 s later pushes `jobs` through it end to
+ * end while sampling RSS; reports the peak and the RSS 0.5 s after the run. Reports go to the parent over IPC.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SideName, SideSettings } from '../support/bench-side.js';
 import { openSide } from '../support/open-side.js';
 import { measureEndToEnd } from '../scenarios/throughput.js';
 
-export interface RssWorkerInput {
+export type RssWorkerInput = {
   readonly side: SideName;
   readonly settings: SideSettings;
-  readonly jobs: number;
-  readonly window: number;
-}
+} & ({ readonly mode: 'idle'; readonly idleSeconds: number } | { readonly mode: 'flow'; readonly jobs: number; readonly window: number });
 
-export interface RssWorkerReport {
-  readonly idleRssMb: number;
-  readonly peakRssMb: number;
-  readonly afterRssMb: number;
-  readonly perSec: number;
-}
+export type RssWorkerReport =
+  | { readonly mode: 'idle'; readonly startRssMb: number; readonly idleRssMb: number }
+  | { readonly mode: 'flow'; readonly peakRssMb: number; readonly afterRssMb: number; readonly perSec: number };
 
 const rssMb = (): number => process.memoryUsage.rss() / (1024 * 1024);
 
-async function main(): Promise<void> {
-  const input = JSON.parse(process.argv[2] ?? '{}') as RssWorkerInput;
+async function measure(input: RssWorkerInput): Promise<RssWorkerReport> {
   const side = await openSide(input.side, input.settings);
-  let peakRssMb = 0;
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb())), 20);
+  let sampler: NodeJS.Timeout | undefined;
   try {
     await side.startConsumer();
     await sleep(1_000);
-    const idleRssMb = rssMb();
+    if (input.mode === 'idle') {
+      const startRssMb = rssMb();
+      await sleep(Math.max(0, input.idleSeconds - 1) * 1_000);
+      return { mode: 'idle', startRssMb, idleRssMb: rssMb() };
+    }
+    let peakRssMb = rssMb();
+    sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb())), 20);
     const perSec = await measureEndToEnd(side, { jobs: input.jobs, window: input.window, timeoutMs: 300_000 }, true);
     await sleep(500);
-    const report: RssWorkerReport = { idleRssMb, peakRssMb: Math.max(peakRssMb, rssMb()), afterRssMb: rssMb(), perSec };
-    process.send?.(report);
+    return { mode: 'flow', peakRssMb: Math.max(peakRssMb, rssMb()), afterRssMb: rssMb(), perSec };
   } finally {
     clearInterval(sampler);
     await side.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
+measure(JSON.parse(process.argv[2] ?? '{}') as RssWorkerInput).then(
+  (report) => {
+    process.send?.(report);
+    process.exit(0);
+  },
   (error: unknown) => {
     process.stderr.write(`rss-worker: ${String(error instanceof Error ? error.stack : error)}\n`);
     process.exit(1);

@@ -1,7 +1,6 @@
 /*
- * Memory: forks one child per side (child/rss-worker.ts) and collects its idle RSS, peak RSS
- * while `jobs` flow end to end, and RSS after the run. Children never share a heap with the
- * parent or with each other.
+ * Memory: forks a child (child/rss-worker.ts) for one side and one mode — idle RSS, or peak RSS while
+ * jobs flow end to end and RSS after the run. Children never share a heap with the parent or with each other.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +16,7 @@ export function measureRss(input: RssWorkerInput): Promise<RssWorkerReport> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0 && report) resolve(report);
-      else reject(new Error(`the ${input.side} memory child exited with code ${code}`));
+      else reject(new Error(`the ${input.side} ${input.mode} memory child exited with code ${code}`));
     });
   });
 }
