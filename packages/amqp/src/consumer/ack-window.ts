@@ -10,19 +10,15 @@ export interface AckPlan {
   readonly singleTags: readonly number[];
 }
 
+import { OutstandingTags } from './outstanding-tags.js';
+
 const NO_SINGLES: readonly number[] = Object.freeze([]);
 
 export class AckWindow {
-  /**
-   * Delivered, not yet acked or requeued. Tags arrive in increasing order and a Set iterates in insertion
-   * order, so the first entry is the lowest outstanding tag. Bounded by the prefetch window.
-   */
-  readonly #outstanding = new Set<number>();
+  /** Delivered, not yet acked or requeued; bounded by the prefetch window. Knows the lowest while tags arrive in order. */
+  readonly #outstanding = new OutstandingTags();
   /** Acked by the runtime since the last plan, not yet on the wire. */
   #pending: number[] = [];
-  #lastDeliveredTag = 0;
-  /** A tag arrived out of order (never seen from RabbitMQ): the lowest outstanding is unknown, so only single acks. */
-  #isUnordered = false;
 
   get pendingCount(): number {
     return this.#pending.length;
@@ -32,9 +28,8 @@ export class AckWindow {
     return this.#outstanding.size;
   }
 
+  /** A tag out of order (never seen from RabbitMQ) leaves the lowest outstanding unknown: only single acks from then on. */
   delivered(tag: number): void {
-    if (tag <= this.#lastDeliveredTag) this.#isUnordered = true;
-    this.#lastDeliveredTag = tag;
     this.#outstanding.add(tag);
   }
 
@@ -62,7 +57,7 @@ export class AckWindow {
     const pending = this.#pending;
     if (pending.length === 0) return { upToTag: 0, singleTags: NO_SINGLES };
     this.#pending = [];
-    const lowestOutstanding = this.#lowestOutstanding();
+    const lowestOutstanding = this.#outstanding.lowest() ?? 0;
     let upToTag = 0;
     let singleTags: number[] | undefined;
     for (const tag of pending) {
@@ -79,11 +74,5 @@ export class AckWindow {
   clear(): void {
     this.#outstanding.clear();
     this.#pending = [];
-  }
-
-  #lowestOutstanding(): number {
-    if (this.#isUnordered) return 0;
-    for (const tag of this.#outstanding) return tag;
-    return Number.POSITIVE_INFINITY;
   }
 }
