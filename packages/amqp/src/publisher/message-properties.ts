@@ -22,18 +22,21 @@ export function toPublishOptions(properties: WireProperties): Options.Publish {
   };
 }
 
-/** Core's view of a received message's properties; every field a foreign producer may omit stays optional. */
+/**
+ * Core's view of a received message's properties; a field a foreign producer omitted is undefined. One object
+ * literal with every field, so V8 allocates it once with all fields inline (it lives as long as the delivery).
+ */
 export function toReceivedProperties(properties: MessageProperties): ReceivedProperties {
-  const received: { -readonly [K in keyof ReceivedProperties]: ReceivedProperties[K] } = {
+  const { messageId, type, timestamp, contentType, contentEncoding, priority } = properties;
+  return {
     headers: (properties.headers as Record<string, unknown> | undefined) ?? {},
+    messageId: typeof messageId === 'string' ? messageId : undefined,
+    type: typeof type === 'string' ? type : undefined,
+    timestampMs: typeof timestamp === 'number' ? timestamp * 1000 : undefined,
+    contentType: typeof contentType === 'string' ? contentType : undefined,
+    contentEncoding: typeof contentEncoding === 'string' ? contentEncoding : undefined,
+    priority: typeof priority === 'number' ? priority : undefined,
   };
-  if (typeof properties.messageId === 'string') received.messageId = properties.messageId;
-  if (typeof properties.type === 'string') received.type = properties.type;
-  if (typeof properties.timestamp === 'number') received.timestampMs = properties.timestamp * 1000;
-  if (typeof properties.contentType === 'string') received.contentType = properties.contentType;
-  if (typeof properties.contentEncoding === 'string') received.contentEncoding = properties.contentEncoding;
-  if (typeof properties.priority === 'number') received.priority = properties.priority;
-  return received;
 }
 
 /** A WireMessage's properties rebuilt from received ones (for dead-letter peek/replay); fills only what is required. */
