@@ -8,7 +8,11 @@ import type { TimerSet } from './timer-set.js';
 
 export class HeldDeliveries {
   readonly #timers: TimerSet;
-  readonly #held = new Set<InFlightDelivery>();
+  /**
+   * Every held delivery, in no order; each knows its index (InFlightDelivery.heldIndex), so removal swaps the last
+   * one in. A Set here rebuilt its table every few hundred jobs, and those tables were promoted (bench/PERF-NOTES.md).
+   */
+  readonly #held: InFlightDelivery[] = [];
   readonly #waiting: InFlightDelivery[] = [];
   readonly #idleWaiters = new Set<(isDrained: boolean) => void>();
   #runningCount = 0;
@@ -21,7 +25,7 @@ export class HeldDeliveries {
 
   /** Deliveries held unsettled: running plus waiting. */
   get size(): number {
-    return this.#held.size;
+    return this.#held.length;
   }
 
   /** Deliveries whose attempt is running now. */
@@ -31,7 +35,7 @@ export class HeldDeliveries {
 
   /** Holds a new delivery at the back of the local wait line. */
   add(entry: InFlightDelivery): void {
-    this.#held.add(entry);
+    entry.heldIndex = this.#held.push(entry) - 1;
     this.#waiting.push(entry);
   }
 
@@ -47,8 +51,8 @@ export class HeldDeliveries {
   /** A running delivery is done (settled, or abandoned earlier); wakes drain waiters once none is held. */
   finish(entry: InFlightDelivery): void {
     this.#runningCount -= 1;
-    this.#held.delete(entry);
-    if (this.#held.size === 0) for (const wake of [...this.#idleWaiters]) wake(true);
+    this.#release(entry);
+    if (this.#held.length === 0) for (const wake of [...this.#idleWaiters]) wake(true);
   }
 
   /** Requeues every delivery still waiting for a slot; returns how many. */
@@ -56,18 +60,20 @@ export class HeldDeliveries {
     const waiting = this.#waiting.splice(0);
     for (const entry of waiting) {
       entry.requeue();
-      this.#held.delete(entry);
+      this.#release(entry);
     }
     return waiting.length;
   }
 
   /** Aborts and requeues everything still held (late results are then ignored); returns how many. */
   abandonAll(reason: unknown): number {
-    const count = this.#held.size;
-    for (const entry of [...this.#held]) entry.abandon(reason);
-    this.#held.clear();
+    const held = this.#held.splice(0);
+    for (const entry of held) {
+      entry.heldIndex = -1;
+      entry.abandon(reason);
+    }
     this.#waiting.length = 0;
-    return count;
+    return held.length;
   }
 
   /** The longest a drain may wait from now, given `timeoutMs` and any cutShort(). */
@@ -77,7 +83,7 @@ export class HeldDeliveries {
 
   /** Resolves true once nothing is held, or false after `timeoutMs` or a cutShort(). */
   waitForIdle(timeoutMs: number): Promise<boolean> {
-    if (this.#held.size === 0) return Promise.resolve(true);
+    if (this.#held.length === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (isDrained: boolean) => {
         this.#idleWaiters.delete(done);
@@ -87,6 +93,18 @@ export class HeldDeliveries {
       const timer = this.#timers.schedule(this.drainBoundMs(timeoutMs), () => done(false));
       this.#idleWaiters.add(done);
     });
+  }
+
+  /** Removes `entry` (if still held) by moving the last held one into its place. */
+  #release(entry: InFlightDelivery): void {
+    const index = entry.heldIndex;
+    if (index < 0 || this.#held[index] !== entry) return;
+    const last = this.#held.pop() as InFlightDelivery;
+    if (last !== entry) {
+      this.#held[index] = last;
+      last.heldIndex = index;
+    }
+    entry.heldIndex = -1;
   }
 
   /** Ends any drain wait now (resolving it false), and every later one at once. */

@@ -27,6 +27,8 @@ export class InFlightDelivery {
   #state: InFlightState = 'queued';
   /** Aborted on timeout (by the attempt) or when the delivery is abandoned at shutdown. */
   readonly attemptAbort = new AttemptAbort();
+  /** Its place in the worker's HeldDeliveries (-1: not held); only held-deliveries.ts writes it. */
+  heldIndex = -1;
 
   constructor(readonly delivery: Delivery) {}
 
