@@ -71,6 +71,11 @@ export const AMQP_ERROR_CODES = {
     hint: 'Usually transient; if it persists, check the broker logs (channel_max, resource limits).',
     retryable: true,
   },
+  WARREN_ERR_AMQP_PUBLISH_INVALID: {
+    meaning: 'A message could not be encoded as an AMQP publish (e.g. a property over 255 bytes, a header value AMQP cannot carry); nothing was sent.',
+    hint: 'Shorten the job name, id or header names (at most 255 bytes) and pass header values as strings, numbers or booleans.',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_PUBLISH_ILLEGAL_STATE: {
     meaning: 'The publisher was asked for a state change its state machine does not allow.',
     hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',

@@ -10,7 +10,7 @@ import { ChannelRetry } from '../connection/channel-retry.js';
 import { settleWithin } from '../settle-within.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { Outbox } from './outbox.js';
-import { createPublishEntry, rejectAsClosed, type PublishEntry } from './publish-entry.js';
+import { createPublishEntry, rejectAsClosed, settleEntry, type PublishEntry } from './publish-entry.js';
 import { canPublisherTransition, isSendingState, type PublisherState } from './publisher-state.js';
 import type { PublisherEventMap, PublisherOptions } from './publisher-options.js';
 import { createReturnHandler } from './return-handler.js';
@@ -33,6 +33,8 @@ export class Publisher {
   /** close() waits on it: nothing buffered or unconfirmed, or no connection left to send on. */
   readonly #drain = new DrainGate(() => (this.#outbox.isEmpty && this.#tracker.size === 0) || this.#state === 'detached');
   #closing: Promise<void> | undefined;
+  /** Which flush loop is current: a loop that awaited a declare while another one started stops. */
+  #flushRun = 0;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
@@ -93,8 +95,8 @@ export class Publisher {
     if (this.#state === 'closed') return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_CLOSED', 'the amqp driver is closed'));
     return new Promise<void>((resolve, reject) => {
       const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
-      if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend()) {
-        this.#send(this.#writer as PublishWriter, entry, queue);
+      if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend() && this.#writer?.isSendable === true) {
+        this.#send(this.#writer, entry, queue);
       } else if (entry.delayMs > 0 && isSendingState(this.#state) && this.#canSend()) {
         // Connected: a delayed publish only waits for its delay queue's declare; outbox.max_messages bounds outages.
         this.#outbox.pushPastLimit(entry);
@@ -113,9 +115,10 @@ export class Publisher {
   flush(): void {
     if (this.#state !== 'open' || this.#outbox.isEmpty || !this.#canSend()) return;
     const channel = this.#channel as ConfirmChannel;
+    const run = ++this.#flushRun;
     this.#transition('flushing', 'outbox not empty');
-    this.#flushLoop(channel, this.#writer as PublishWriter).finally(() => {
-      if (this.#state !== 'flushing' || this.#channel !== channel) return; // blocked, lost or closed meanwhile
+    this.#flushLoop(channel, this.#writer as PublishWriter, run).finally(() => {
+      if (this.#flushRun !== run || this.#state !== 'flushing' || this.#channel !== channel) return; // blocked, lost, closed or replaced meanwhile
       this.#transition('open', 'flush done');
       this.flush(); // more may have come in (or the broker unblocked) while the loop awaited a declare
     }).catch(() => undefined); // #flushLoop never rejects; failures stay queued
@@ -167,8 +170,9 @@ export class Publisher {
     this.flush();
   }
 
-  async #flushLoop(channel: ConfirmChannel, writer: PublishWriter): Promise<void> {
-    while (this.#channel === channel && this.#state === 'flushing' && !this.#outbox.isEmpty && this.#canSend()) {
+  async #flushLoop(channel: ConfirmChannel, writer: PublishWriter, run: number): Promise<void> {
+    const isCurrent = (): boolean => this.#flushRun === run && this.#channel === channel && this.#state === 'flushing' && this.#canSend() && writer.isSendable;
+    while (isCurrent() && !this.#outbox.isEmpty) {
       const entry = this.#outbox.peek() as PublishEntry;
       let routingKey = entry.queue;
       if (entry.delayMs > 0) {
@@ -178,23 +182,43 @@ export class Publisher {
           this.#options.logger.warn({ err: error, event: 'amqp.publisher.delay_declare_failed' }, 'declaring a delay queue failed; will retry');
           return;
         }
-        if (this.#channel !== channel || this.#state !== 'flushing' || !this.#canSend()) return;
+        if (!isCurrent()) return;
+        if (this.#outbox.peek() !== entry) continue; // settled or moved while the declare ran
       }
       this.#outbox.shift();
-      if (!entry.isSettled) this.#send(writer, entry, routingKey);
+      if (!entry.isSettled && !this.#send(writer, entry, routingKey)) return; // the channel is closing: its close reopens
     }
   }
 
-  #send(writer: PublishWriter, entry: PublishEntry, routingKey: string): void {
+  /** Sends (or, when it cannot be encoded, rejects) the entry; false when the channel refused it and it went back to the outbox. */
+  #send(writer: PublishWriter, entry: PublishEntry, routingKey: string): boolean {
     entry.deadlineMs = Date.now() + this.#options.publishTimeoutMs;
     entry.isReturned = false;
-    this.#tracker.add(entry);
+    let isWritable: boolean;
     try {
-      if (!writer.publish(routingKey, entry.message)) this.#transition('writeBlocked', 'channel buffer full');
+      isWritable = writer.publish(routingKey, entry.message);
     } catch (error) {
-      // amqplib throws when the channel is closing; 'close' requeues everything tracked, this entry included.
-      this.#options.logger.debug({ err: error }, 'publish on a closing channel; requeued');
+      return this.#onSendRefused(writer, entry, error);
     }
+    // Tracked only once it is on its way: a publish that threw never got a delivery tag from the broker, and
+    // tracking it would shift every later confirm onto the wrong entry.
+    this.#tracker.add(entry);
+    if (!isWritable) this.#transition('writeBlocked', 'channel buffer full');
+    return true;
+  }
+
+  /** Nothing was sent. A closing channel: back to the front of the outbox. A healthy one: the message cannot be encoded. */
+  #onSendRefused(writer: PublishWriter, entry: PublishEntry, error: unknown): boolean {
+    if (!writer.isSendable || (error instanceof Error && error.name === 'IllegalOperationError')) {
+      this.#outbox.requeueFront([entry]);
+      this.#options.logger.debug({ err: error }, 'publish on a closing channel; it waits for the next one');
+      return false;
+    }
+    const { messageId, type } = entry.message.properties;
+    settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_INVALID', `the message to "${entry.queue}" cannot be encoded as an AMQP publish: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error, details: { queue: entry.queue, messageId, type },
+    }));
+    return true;
   }
 
   #onDrain(channel: ConfirmChannel): void {

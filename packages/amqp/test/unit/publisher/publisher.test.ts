@@ -169,4 +169,95 @@ describe('Publisher', () => {
     expect(await outcome).toEqual(['WARREN_ERR_AMQP_PUBLISH_CLOSED']);
     await expect(p.publish('q', message('b'))).rejects.toMatchObject({ code: 'WARREN_ERR_AMQP_CONN_CLOSED' });
   });
+
+  it('rejects a message amqplib cannot encode with WARREN_ERR_AMQP_PUBLISH_INVALID, without shifting later confirms', async () => {
+    const p = publisher();
+    const channel = new FakeConfirmChannel();
+    const publish = channel.publish.bind(channel);
+    channel.publish = (exchange, routingKey, body, options) => {
+      if (options.messageId === 'bad') throw new TypeError("Field 'messageId' is the wrong type; must be a string (up to 255 chars)");
+      return publish(exchange, routingKey, body, options);
+    };
+    await p.attach(fakeModel(channel));
+    const pending = ['a', 'bad', 'b'].map((id) => p.publish('q', message(id)));
+    expect(channel.sent.map((s) => s.id)).toEqual(['a', 'b']);
+    // The broker numbers only what it got: tag 1 = a, tag 2 = b. Nothing may confirm the refused one.
+    channel.emit('ack', { deliveryTag: 2, multiple: false });
+    channel.emit('ack', { deliveryTag: 1, multiple: false });
+    expect(await outcomes(pending)).toEqual(['ok', 'WARREN_ERR_AMQP_PUBLISH_INVALID', 'ok']);
+    expect(p.unconfirmed).toBe(0);
+  });
+
+  it('keeps a publish refused by a closing channel and sends it on the next channel, in order', async () => {
+    const p = publisher();
+    const first = new FakeConfirmChannel();
+    const second = new FakeConfirmChannel();
+    const channels = [first, second];
+    await p.attach({ createConfirmChannel: async () => channels.shift() } as unknown as ChannelModel);
+    const a = p.publish('q', message('a'));
+    first.publish = () => {
+      throw Object.assign(new Error('Channel closing'), { name: 'IllegalOperationError' }); // amqplib's error once closing
+    };
+    const b = p.publish('q', message('b'));
+    const c = p.publish('q', message('c'));
+    first.emit('close'); // a was sent but not confirmed: it goes back too, ahead of b and c
+    await vi.advanceTimersByTimeAsync(1_000); // the publisher reopens on the channel retry schedule
+    expect(second.sent.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+    second.ackAll();
+    expect(await outcomes([a, b, c])).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('sends a delayed publish once when the write buffer fills and drains while its delay queue is declared', async () => {
+    let declared!: () => void;
+    const declaring = new Promise<string>((resolve) => (declared = () => resolve('q.delay.5000')));
+    const declarer = { ensureDelayQueue: () => declaring, forgetDelayQueues: () => undefined } as unknown as TopologyDeclarer; // both flush loops resume when it completes
+    const p = publisher(100, 1_000, declarer);
+    const pending = [p.publish('q', message('id-x')), p.publish('q', message('id-d'), 5_000), p.publish('q', message('id-y'))];
+    const channel = new FastPathChannel();
+    channel.isBufferFull = true;
+    await p.attach(fakeModel(channel)); // flush: x is encoded, then the loop waits on d's declare
+    await vi.advanceTimersByTimeAsync(0); // x is written; the buffer is full: writeBlocked
+    expect(p.state).toBe('writeBlocked');
+    channel.isBufferFull = false;
+    channel.emit('drain'); // open again; a new flush waits on the same declare
+    declared();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(['id-x', 'id-d', 'id-y'].map((id) => channel.count(id))).toEqual([1, 1, 1]);
+    channel.emit('ack', { deliveryTag: 3, multiple: true });
+    expect(await outcomes(pending)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('writes a turn of fast-path publishes in chunks of at most 16 KB, so the channel buffer bounds bytes too', async () => {
+    const p = publisher(1_000);
+    const channel = new FastPathChannel();
+    await p.attach(fakeModel(channel));
+    const big = (id: string): WireMessage => ({ ...message(id), body: Buffer.alloc(1_000, 0x61) });
+    const pending = Array.from({ length: 100 }, (_, i) => p.publish('q', big(`m${i}`)));
+    expect(channel.chunks.length).toBeGreaterThanOrEqual(5); // written as they filled, not once at the end of the turn
+    await vi.advanceTimersByTimeAsync(0);
+    expect(Math.max(...channel.chunks.map((chunk) => chunk.length))).toBeLessThan(16 * 1024 + 1_200);
+    expect(channel.chunks.reduce((sum, chunk) => sum + chunk.length, 0)).toBeGreaterThan(100 * 1_000);
+    channel.emit('ack', { deliveryTag: 100, multiple: true });
+    expect(new Set(await outcomes(pending))).toEqual(new Set(['ok']));
+  });
 });
+
+/** A confirm channel with the amqplib 2.x internals the publish fast path writes through (publish-writer.ts). */
+class FastPathChannel extends FakeConfirmChannel {
+  readonly ch = 1;
+  readonly chunks: Buffer[] = [];
+  isBufferFull = false;
+  readonly connection = { frameMax: 131_072, sentSinceLastCheck: false, channels: [] as unknown[] };
+  constructor() {
+    super();
+    this.connection.channels[1] = { channel: this, buffer: { write: (chunk: Buffer) => (this.chunks.push(Buffer.from(chunk)), !this.isBufferFull) } };
+  }
+  pushConfirmCallback(): void {}
+  /** How many publishes carrying message id `id` were written. */
+  count(id: string): number {
+    const all = Buffer.concat(this.chunks);
+    let found = 0;
+    for (let at = all.indexOf(id); at >= 0; at = all.indexOf(id, at + 1)) found++;
+    return found / 2; // the id is both the message_id property and the body
+  }
+}
