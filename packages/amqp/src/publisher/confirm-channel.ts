@@ -7,7 +7,7 @@ import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import type { Logger } from '@warren/core';
 import { ConfirmTracker } from './confirm-tracker.js';
 import type { PublishEntry } from './publish-entry.js';
-import { PublishWriter } from './publish-writer.js';
+import { PUBLISH_CHANNEL_HIGH_WATER_MARK, PublishWriter } from './publish-writer.js';
 
 type ConfirmFields = { deliveryTag: number; multiple: boolean };
 
@@ -30,7 +30,7 @@ export interface OpenedConfirmChannel {
 
 /** Opens a confirm channel on `model` with its tracker, writer and listeners; rejects with amqplib's error. */
 export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers): Promise<OpenedConfirmChannel> {
-  const channel = await model.createConfirmChannel();
+  const channel = await model.createConfirmChannel({ highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK });
   const tracker = new ConfirmTracker(handlers.onReturned);
   channel.on('error', (error: unknown) => handlers.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
   channel.on('close', () => handlers.onClose(channel, tracker));

@@ -15,6 +15,13 @@ import { toPublishOptions } from './message-properties.js';
 
 /** One slab holds many publishes of a turn; a slice of it stays referenced until the socket wrote it. */
 const SLAB_BYTES = 64 * 1024;
+/**
+ * amqplib's channel write buffer counts chunks, not bytes: a chunk is written once it reaches this size, and the
+ * confirm channel is opened with PUBLISH_CHANNEL_HIGH_WATER_MARK chunks, so what waits there before 'drain' stays
+ * bounded (~4 MB; amqplib's default is 1024 one-publish chunks).
+ */
+const MAX_CHUNK_BYTES = 16 * 1024;
+export const PUBLISH_CHANNEL_HIGH_WATER_MARK = 128;
 
 interface WriteBuffer {
   write(chunk: Buffer): boolean;
@@ -58,6 +65,11 @@ export class PublishWriter {
     return this.#internals !== undefined;
   }
 
+  /** False once amqplib treats the channel as closing or closed (unknown without its internals: true). */
+  get isSendable(): boolean {
+    return this.#internals === undefined || this.#isSendable(this.#internals);
+  }
+
   /**
    * Sends a persistent, mandatory publish of `message` to the default exchange with `routingKey` (this turn, or
    * at once). Returns false when the channel's write buffer is full. Throws amqplib's error when the channel is
@@ -78,6 +90,7 @@ export class PublishWriter {
     }
     this.#end = encodePublishFrames(this.#slab, this.#end, internals.ch, routingKey, message);
     internals.pushConfirmCallback(undefined); // amqplib counts delivery tags per publish, as ConfirmChannel.publish does
+    if (this.#end - this.#start >= MAX_CHUNK_BYTES) return this.#writePending() && isWritable;
     if (!this.#isFlushScheduled) {
       this.#isFlushScheduled = true;
       queueMicrotask(this.#flushLater);
