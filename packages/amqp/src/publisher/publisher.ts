@@ -113,7 +113,8 @@ export class Publisher {
 
   /** Sends buffered publishes in order while the channel can take them. Safe to call any time. */
   flush(): void {
-    if (this.#state !== 'open' || this.#outbox.isEmpty || !this.#canSend()) return;
+    // A closing channel takes nothing; its 'close' reopens and flushes (no loop may spin on it meanwhile).
+    if (this.#state !== 'open' || this.#outbox.isEmpty || !this.#canSend() || this.#writer?.isSendable !== true) return;
     const channel = this.#channel as ConfirmChannel;
     const run = ++this.#flushRun;
     this.#transition('flushing', 'outbox not empty');
@@ -212,6 +213,8 @@ export class Publisher {
     if (!writer.isSendable || (error instanceof Error && error.name === 'IllegalOperationError')) {
       this.#outbox.requeueFront([entry]);
       this.#options.logger.debug({ err: error }, 'publish on a closing channel; it waits for the next one');
+      // Nothing more goes to this channel: later publishes wait in the outbox until its 'close' reopens one.
+      this.#transition('writeBlocked', 'channel closing');
       return false;
     }
     const { messageId, type } = entry.message.properties;

@@ -207,6 +207,29 @@ describe('Publisher', () => {
     expect(await outcomes([a, b, c])).toEqual(['ok', 'ok', 'ok']);
   });
 
+  it('waits, without spinning, while a channel is closing for a while, then sends everything on the next one', async () => {
+    for (const hasFastPath of [false, true]) {
+      const p = publisher();
+      const first = hasFastPath ? new FastPathChannel() : new FakeConfirmChannel();
+      const second = new FakeConfirmChannel();
+      const channels = [first, second];
+      await p.attach({ createConfirmChannel: async () => channels.shift() } as unknown as ChannelModel);
+      const closing = (): never => {
+        throw Object.assign(new Error('Channel closing'), { name: 'IllegalOperationError' });
+      };
+      first.publish = closing;
+      if (first instanceof FastPathChannel) Object.assign(first, { sendMessage: closing }); // how amqplib marks it
+      const pending = ['a', 'b', 'c'].map((id) => p.publish('q', message(id)));
+      await vi.advanceTimersByTimeAsync(200); // close-ok takes a round trip: the event loop must keep turning
+      expect(p.outboxDepth).toBe(3);
+      first.emit('close');
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(second.sent.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+      second.ackAll();
+      expect(await outcomes(pending)).toEqual(['ok', 'ok', 'ok']);
+    }
+  });
+
   it('sends a delayed publish once when the write buffer fills and drains while its delay queue is declared', async () => {
     let declared!: () => void;
     const declaring = new Promise<string>((resolve) => (declared = () => resolve('q.delay.5000')));
