@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly prefetch: number;
   readonly concurrency: number;
   readonly latencySamples: number;
+  /** Unmeasured round trips before the latency samples, so that JIT compilation of the hot path is not measured. */
+  readonly latencyWarmup: number;
   readonly rssJobs: number;
   /** How long the memory child sits idle (consumer started, no jobs) before its idle RSS is read. */
   readonly idleSeconds: number;
@@ -27,7 +29,7 @@ export interface BenchOptions {
 }
 
 const DEFAULTS = {
-  jobs: 10_000, rounds: 3, window: 1_000, prefetch: 100, concurrency: 100, 'latency-samples': 300,
+  jobs: 10_000, rounds: 3, window: 1_000, prefetch: 100, concurrency: 100, 'latency-samples': 1_000, 'latency-warmup': 1_000,
   'rss-jobs': 100_000, 'idle-s': 15, rate: 500, 'outage-ms': 6_000,
 } as const;
 
@@ -43,14 +45,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     args: argv.filter((arg) => arg !== '--'),
     options: {
       jobs: { type: 'string' }, rounds: { type: 'string' }, window: { type: 'string' }, prefetch: { type: 'string' },
-      concurrency: { type: 'string' }, 'latency-samples': { type: 'string' }, 'rss-jobs': { type: 'string' }, 'idle-s': { type: 'string' },
+      concurrency: { type: 'string' }, 'latency-samples': { type: 'string' }, 'latency-warmup': { type: 'string' }, 'rss-jobs': { type: 'string' }, 'idle-s': { type: 'string' },
       rate: { type: 'string' }, 'outage-ms': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' },
       note: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
     process.stdout.write(`pnpm bench [--jobs N] [--rounds N] [--window N] [--prefetch N] [--concurrency N] [--latency-samples N]\n`
-      + `           [--rss-jobs N] [--idle-s N] [--rate N/s] [--outage-ms N] [--only ${GROUPS.join(',')}] [--out DIR] [--note TEXT]\n`
+      + `           [--latency-warmup N] [--rss-jobs N] [--idle-s N] [--rate N/s] [--outage-ms N] [--only ${GROUPS.join(',')}] [--out DIR] [--note TEXT]\n`
       + `defaults: ${JSON.stringify(DEFAULTS)}\n`);
     process.exit(0);
   }
@@ -63,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     prefetch: positiveInt('prefetch', values.prefetch, DEFAULTS.prefetch),
     concurrency: positiveInt('concurrency', values.concurrency, DEFAULTS.concurrency),
     latencySamples: positiveInt('latency-samples', values['latency-samples'], DEFAULTS['latency-samples']),
+    latencyWarmup: positiveInt('latency-warmup', values['latency-warmup'], DEFAULTS['latency-warmup']),
     rssJobs: positiveInt('rss-jobs', values['rss-jobs'], DEFAULTS['rss-jobs']),
     idleSeconds: positiveInt('idle-s', values['idle-s'], DEFAULTS['idle-s']),
     ratePerSec: positiveInt('rate', values.rate, DEFAULTS.rate),

@@ -67,7 +67,7 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
     latency: async (round, compared) => {
       for (const side of compared) {
         await attempt(round, `latency ${side}`, async () => {
-          const latencies = await withSide(side, settingsFor('lat', side, round), (opened) => measureLatency(opened, options.latencySamples, 30_000));
+          const latencies = await withSide(side, settingsFor('lat', side, round), (opened) => measureLatency(opened, options.latencySamples, 30_000, options.latencyWarmup));
           results.add('latency.p50Ms', side, percentile(latencies, 50));
           results.add('latency.p99Ms', side, percentile(latencies, 99));
         });

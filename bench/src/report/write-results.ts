@@ -25,7 +25,7 @@ export interface RunRecord {
 function settingsLine(options: BenchOptions): string {
   return `${options.rounds} rounds (sides interleaved, order rotated per round); ${options.jobs} jobs per throughput measurement; `
     + `200-byte JSON payload; confirm window ${options.window}; prefetch ${options.prefetch}; concurrency ${options.concurrency}; `
-    + `${options.latencySamples} latency samples; ${options.rssJobs} jobs per memory child (idle RSS read after ${options.idleSeconds} s idle); recovery at ${options.ratePerSec} jobs/s with a ${options.outageMs} ms outage.`;
+    + `${options.latencySamples} latency samples after ${options.latencyWarmup} unmeasured round trips; ${options.rssJobs} jobs per memory child (idle RSS read after ${options.idleSeconds} s idle); recovery at ${options.ratePerSec} jobs/s with a ${options.outageMs} ms outage.`;
 }
 
 export function formatMarkdown(record: RunRecord): string {

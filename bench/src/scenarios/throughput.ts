@@ -46,12 +46,15 @@ export async function measurePublishThenConsume(side: BenchSide, settings: Throu
   return { publishPerSec, consumePerSec: settings.jobs / ((tracker.lastAtMs - consumeStartMs) / 1000) };
 }
 
-/** Sends `samples` jobs one at a time; each latency is send start → handler start, in ms. */
-export async function measureLatency(side: BenchSide, samples: number, timeoutMs: number): Promise<number[]> {
+/**
+ * Sends `warmup` unmeasured jobs, then `samples` measured ones, one at a time; each latency is send
+ * start → handler start, in ms. The warm-up is long because every side's first ~1000 round trips
+ * include V8 optimizing its hot path on a background thread (1–5 ms stalls on two cores; gone with
+ * `--no-opt`), which a p99 over a few hundred samples would otherwise measure instead of the client.
+ */
+export async function measureLatency(side: BenchSide, samples: number, timeoutMs: number, warmup = 1_000): Promise<number[]> {
   const tracker = new HandledTracker().listen();
   await side.startConsumer();
-  // A few unmeasured round trips first: the first jobs pay for lazy setup on both sides.
-  const warmup = Math.min(20, samples);
   const latencies: number[] = [];
   for (let seq = 0; seq < samples + warmup; seq++) {
     const payload = makePayload(seq);
