@@ -26,6 +26,8 @@ export class ConnectionManager {
   #disconnectTimer: OwnedTimer | undefined;
   #failure: unknown;
   readonly #timers = new TimerSet();
+  /** Sockets being let go in the background (dropped or failed connections); close() waits for them. */
+  readonly #releasing = new Set<Promise<void>>();
   readonly #options: ConnectionManagerOptions;
   readonly #log: Logger;
   readonly #tracker: RedialTracker;
@@ -91,6 +93,7 @@ export class ConnectionManager {
       const model = this.#model;
       this.#model = undefined;
       if (model) await closeOrDestroy(model, closeTimeoutMs, false);
+      await Promise.all(this.#releasing); // each bounded by DROP_CLOSE_TIMEOUT_MS: close() leaves no socket open
       if (!isFailed) this.#transition('closed', 'close() finished');
     }
   }
@@ -100,7 +103,13 @@ export class ConnectionManager {
     const model = this.#model;
     if (!model) return;
     this.#onLost(this.#generation, reason);
-    void closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true); // the loss is handled above; this only frees the socket
+    this.#release(model); // the loss is handled above; this only frees the socket
+  }
+
+  /** Closes a connection nobody wants any more in the background, destroying its socket within DROP_CLOSE_TIMEOUT_MS. */
+  #release(model: ChannelModel): void {
+    const released = closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true).finally(() => this.#releasing.delete(released));
+    this.#releasing.add(released);
   }
 
   #nextUrl(): string {
@@ -122,7 +131,7 @@ export class ConnectionManager {
     }
     if (this.#state !== 'connecting' && this.#state !== 'reconnecting') {
       model.on('error', () => undefined); // an unwanted connection's socket error must not become an unhandled 'error'
-      await closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true); // closed or failed meanwhile: this connection is not wanted
+      this.#release(model); // closed or failed meanwhile: this connection is not wanted
       return;
     }
     await this.#onDialed(model, url);
@@ -229,7 +238,7 @@ export class ConnectionManager {
     this.#transition('failed', error);
     const model = this.#model;
     this.#model = undefined;
-    if (model) void closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true); // failed for good: the connection is not needed any more
+    if (model) this.#release(model); // failed for good: the connection is not needed any more
     this.events.emit('connection:fatal', { error });
   }
 

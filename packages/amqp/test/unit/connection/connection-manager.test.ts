@@ -174,6 +174,27 @@ describe('ConnectionManager', () => {
     await h.manager.close(async () => undefined);
   });
 
+  it.each(['dropped', 'failed'] as const)('close() after a %s connection whose close-ok never comes returns only once its socket is destroyed', async (how) => {
+    const h = harness({ redial: { timeout: 500 } }, ['ok', ...Array.from({ length: 10 }, unavailable)]);
+    await h.manager.start();
+    const connection = h.connections[0] as FakeConnection;
+    connection.isCloseHanging = true; // a dead peer: released in the background, destroyed after DROP_CLOSE_TIMEOUT_MS
+    if (how === 'dropped') h.manager.dropConnection(new Error('unusable'));
+    else {
+      h.manager.dropConnection(new Error('socket closed'));
+      await vi.advanceTimersByTimeAsync(500); // redial.timeout: failed for good
+      expect(h.manager.state).toBe('failed');
+    }
+    let isClosed = false;
+    const closing = h.manager.close(async () => undefined).then(() => (isClosed = true));
+    await vi.advanceTimersByTimeAsync(how === 'dropped' ? 999 : 499);
+    expect(isClosed).toBe(false);
+    expect(connection.isDestroyed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing;
+    expect(connection.isDestroyed).toBe(true);
+  });
+
   it('refuses a second start()', async () => {
     const h = harness({}, ['ok']);
     await h.manager.start();
