@@ -30,7 +30,7 @@ export interface BenchOptions {
 
 const DEFAULTS = {
   jobs: 10_000, rounds: 3, window: 1_000, prefetch: 100, concurrency: 100, 'latency-samples': 1_000, 'latency-warmup': 1_000,
-  'rss-jobs': 100_000, 'idle-s': 15, rate: 500, 'outage-ms': 6_000,
+  'rss-jobs': 100_000, 'idle-s': 30, rate: 500, 'outage-ms': 6_000,
 } as const;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
