@@ -52,9 +52,32 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
   }
 }
 
+/** The parts of amqplib's socket (`connection.stream`) that tearing it down needs. */
+interface ConnectionSocket {
+  readonly destroyed?: boolean;
+  destroy?(): void;
+  once?(event: 'close', listener: () => void): unknown;
+}
+
+function socketOf(model: ChannelModel): ConnectionSocket | undefined {
+  return (model as unknown as { connection?: { stream?: ConnectionSocket } }).connection?.stream;
+}
+
 /** Destroys the socket of a connection that did not answer connection.close (dead peer); amqplib keeps it on `connection.stream`. */
 export function destroySocket(model: ChannelModel): void {
-  (model as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  socketOf(model)?.destroy?.();
+}
+
+/**
+ * After amqplib's 'close' (broker close, heartbeat timeout, socket error) the socket has only been ended: a dead
+ * peer never answers that FIN, and the socket would stay open. Destroys it unless it closes within `timeoutMs`
+ * (a live broker closes its side at once). Never rejects.
+ */
+export async function destroyUnlessClosedWithin(model: ChannelModel, timeoutMs: number): Promise<void> {
+  const socket = socketOf(model);
+  if (!socket || socket.destroyed) return;
+  const closed = new Promise<void>((resolve) => socket.once?.('close', () => resolve()));
+  if (!(await settleWithin(closed, Date.now() + timeoutMs))) socket.destroy?.();
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ChannelModel } from 'amqplib';
 import { TypedEmitter, isWarrenError, redactUrl, type Logger, TimerSet, type OwnedTimer } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
-import { closeOrDestroy, dialBroker } from './broker-dialer.js';
+import { closeOrDestroy, destroyUnlessClosedWithin, dialBroker } from './broker-dialer.js';
 import { RedialTracker } from './redial-tracker.js';
 import { RedialScheduler } from './redial-scheduler.js';
 import {
@@ -26,7 +26,7 @@ export class ConnectionManager {
   #disconnectTimer: OwnedTimer | undefined;
   #failure: unknown;
   readonly #timers = new TimerSet();
-  /** Sockets being let go in the background (dropped or failed connections); close() waits for them. */
+  /** Sockets being let go in the background (lost, dropped or failed connections); close() waits for them. */
   readonly #releasing = new Set<Promise<void>>();
   readonly #options: ConnectionManagerOptions;
   readonly #log: Logger;
@@ -93,7 +93,8 @@ export class ConnectionManager {
       const model = this.#model;
       this.#model = undefined;
       if (model) await closeOrDestroy(model, closeTimeoutMs, false);
-      await Promise.all(this.#releasing); // each bounded by DROP_CLOSE_TIMEOUT_MS: close() leaves no socket open
+      // Each is bounded by DROP_CLOSE_TIMEOUT_MS. A dial still in flight now is released when it completes (#attempt).
+      while (this.#releasing.size > 0) await Promise.all(this.#releasing);
       if (!isFailed) this.#transition('closed', 'close() finished');
     }
   }
@@ -108,7 +109,11 @@ export class ConnectionManager {
 
   /** Closes a connection nobody wants any more in the background, destroying its socket within DROP_CLOSE_TIMEOUT_MS. */
   #release(model: ChannelModel): void {
-    const released = closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true).finally(() => this.#releasing.delete(released));
+    this.#trackRelease(closeOrDestroy(model, DROP_CLOSE_TIMEOUT_MS, true));
+  }
+
+  #trackRelease(work: Promise<void>): void {
+    const released = work.catch(() => undefined).finally(() => this.#releasing.delete(released));
     this.#releasing.add(released);
   }
 
@@ -142,7 +147,10 @@ export class ConnectionManager {
     this.#model = model;
     this.#isBrokerBlocked = false;
     model.on('error', (error: unknown) => this.#log.debug({ err: error, generation }, 'amqp connection error'));
-    model.on('close', (error?: unknown) => this.#onLost(generation, error ?? 'connection closed'));
+    model.on('close', (error?: unknown) => {
+      this.#trackRelease(destroyUnlessClosedWithin(model, DROP_CLOSE_TIMEOUT_MS));
+      this.#onLost(generation, error ?? 'connection closed');
+    });
     model.on('blocked', (reason: string) => this.#onBlockedChange(generation, reason));
     model.on('unblocked', () => this.#onBlockedChange(generation, undefined));
     this.#transition('connected', `connected to ${redactUrl(url)}`);

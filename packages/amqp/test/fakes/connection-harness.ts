@@ -12,20 +12,47 @@ import { ConnectionManager } from '../../src/connection/connection-manager.js';
 import type { ConnectionState } from '../../src/connection/connection-state.js';
 import { amqpError } from '../../src/errors.js';
 
+/** Like amqplib's ChannelModel.connection.stream: a socket that closes when the peer closes or when destroyed. */
+export class FakeSocket extends EventEmitter {
+  destroyed = false;
+  /** True once destroy() was called (not when the peer closed it). */
+  isDestroyedByUs = false;
+  destroy(): void {
+    this.isDestroyedByUs = true;
+    this.closedByPeer();
+  }
+  closedByPeer(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('close');
+  }
+}
+
 /** A fake amqplib ChannelModel whose controls are named after what the broker does. */
 export class FakeConnection extends EventEmitter {
   isClosed = false;
   isCloseHanging = false;
-  isDestroyed = false;
-  /** Like amqplib's ChannelModel.connection.stream: the socket, destroyed when close() does not finish in time. */
-  readonly connection = { stream: { destroy: () => void (this.isDestroyed = true) } };
+  readonly connection = { stream: new FakeSocket() };
+  /** True once the manager destroyed the socket (close-ok never came, or the connection was dropped). */
+  get isDestroyed(): boolean {
+    return this.connection.stream.isDestroyedByUs;
+  }
   async close(): Promise<void> {
     if (this.isCloseHanging) return new Promise(() => undefined);
     if (this.isClosed) return;
     this.isClosed = true;
     this.emit('close');
+    this.connection.stream.closedByPeer(); // after close-ok the broker closes its side
   }
+  /** The broker closed the connection (CONNECTION_FORCED, a channel error on channel 0...); its side of TCP goes with it. */
   dropConnection(error: Error): void {
+    this.isClosed = true;
+    this.emit('error', error);
+    this.emit('close', error);
+    this.connection.stream.closedByPeer();
+  }
+  /** The peer went silent (heartbeat timeout, cut cable): amqplib closes, but the socket never hears back. */
+  loseSilently(error: Error): void {
     this.isClosed = true;
     this.emit('error', error);
     this.emit('close', error);

@@ -174,25 +174,74 @@ describe('ConnectionManager', () => {
     await h.manager.close(async () => undefined);
   });
 
-  it.each(['dropped', 'failed'] as const)('close() after a %s connection whose close-ok never comes returns only once its socket is destroyed', async (how) => {
-    const h = harness({ redial: { timeout: 500 } }, ['ok', ...Array.from({ length: 10 }, unavailable)]);
+  /** Starts close() and reports whether it finished; the connection's socket must be destroyed by then. */
+  function closeInBackground(h: ReturnType<typeof harness>): { readonly isClosed: () => boolean; readonly done: Promise<unknown> } {
+    let isClosed = false;
+    const done = h.manager.close(async () => undefined).then(() => (isClosed = true));
+    return { isClosed: () => isClosed, done };
+  }
+
+  it('close() after a dropped connection whose close-ok never comes returns only once its socket is destroyed', async () => {
+    const h = harness({}, ['ok', ...Array.from({ length: 10 }, unavailable)]);
     await h.manager.start();
     const connection = h.connections[0] as FakeConnection;
     connection.isCloseHanging = true; // a dead peer: released in the background, destroyed after DROP_CLOSE_TIMEOUT_MS
-    if (how === 'dropped') h.manager.dropConnection(new Error('unusable'));
-    else {
-      h.manager.dropConnection(new Error('socket closed'));
-      await vi.advanceTimersByTimeAsync(500); // redial.timeout: failed for good
-      expect(h.manager.state).toBe('failed');
-    }
-    let isClosed = false;
-    const closing = h.manager.close(async () => undefined).then(() => (isClosed = true));
-    await vi.advanceTimersByTimeAsync(how === 'dropped' ? 999 : 499);
-    expect(isClosed).toBe(false);
+    h.manager.dropConnection(new Error('unusable'));
+    const closing = closeInBackground(h);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(closing.isClosed()).toBe(false);
     expect(connection.isDestroyed).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    await closing;
+    await closing.done;
     expect(connection.isDestroyed).toBe(true);
+  });
+
+  it('a connection that failed for good (fatal setup error) is destroyed in the background, and close() waits for it', async () => {
+    const h = harness({}, ['ok'], async () => {
+      (h.connections[0] as FakeConnection).isCloseHanging = true; // and the broker stops answering
+      throw mismatch();
+    });
+    await expect(h.manager.start()).rejects.toMatchObject({ code: 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH' });
+    const connection = h.connections[0] as FakeConnection;
+    expect(h.manager.state).toBe('failed');
+    const closing = closeInBackground(h);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(closing.isClosed()).toBe(false);
+    expect(connection.isDestroyed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing.done;
+    expect(connection.isDestroyed).toBe(true);
+  });
+
+  it('destroys the socket of a connection lost to a silent peer (amqplib only ends it), and redials', async () => {
+    const h = harness({}, ['ok', 'ok']);
+    await h.manager.start();
+    const lost = h.connections[0] as FakeConnection;
+    lost.loseSilently(new Error('Heartbeat timeout'));
+    expect(h.manager.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(lost.isDestroyed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lost.isDestroyed).toBe(true);
+    expect(h.manager.state).toBe('ready');
+    const forced = h.connections[1] as FakeConnection;
+    forced.dropConnection(new Error('CONNECTION_FORCED')); // the broker closes its side too: nothing to destroy
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(forced.isDestroyed).toBe(false);
+    await h.manager.close(async () => undefined);
+  });
+
+  it('close() right after a silent loss returns once that socket is destroyed', async () => {
+    const h = harness({}, ['ok']);
+    await h.manager.start();
+    const lost = h.connections[0] as FakeConnection;
+    lost.loseSilently(new Error('Heartbeat timeout'));
+    const closing = closeInBackground(h);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(closing.isClosed()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing.done;
+    expect(lost.isDestroyed).toBe(true);
   });
 
   it('refuses a second start()', async () => {
