@@ -174,11 +174,19 @@ describe('ConnectionManager', () => {
     await h.manager.close(async () => undefined);
   });
 
-  /** Starts close() and reports whether it finished; the connection's socket must be destroyed by then. */
-  function closeInBackground(h: ReturnType<typeof harness>): { readonly isClosed: () => boolean; readonly done: Promise<unknown> } {
+  /**
+   * Calls close() while `connection`'s socket is still being let go in the background (DROP_CLOSE_TIMEOUT_MS,
+   * 1 s): close() must not return before that socket is destroyed, and must return right after.
+   */
+  async function expectCloseToWaitForDestroy(h: ReturnType<typeof harness>, connection: FakeConnection): Promise<void> {
     let isClosed = false;
-    const done = h.manager.close(async () => undefined).then(() => (isClosed = true));
-    return { isClosed: () => isClosed, done };
+    const closing = h.manager.close(async () => undefined).then(() => (isClosed = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(isClosed).toBe(false);
+    expect(connection.isDestroyed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing;
+    expect(connection.isDestroyed).toBe(true);
   }
 
   it('close() after a dropped connection whose close-ok never comes returns only once its socket is destroyed', async () => {
@@ -187,13 +195,7 @@ describe('ConnectionManager', () => {
     const connection = h.connections[0] as FakeConnection;
     connection.isCloseHanging = true; // a dead peer: released in the background, destroyed after DROP_CLOSE_TIMEOUT_MS
     h.manager.dropConnection(new Error('unusable'));
-    const closing = closeInBackground(h);
-    await vi.advanceTimersByTimeAsync(999);
-    expect(closing.isClosed()).toBe(false);
-    expect(connection.isDestroyed).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await closing.done;
-    expect(connection.isDestroyed).toBe(true);
+    await expectCloseToWaitForDestroy(h, connection);
   });
 
   it('a connection that failed for good (fatal setup error) is destroyed in the background, and close() waits for it', async () => {
@@ -204,13 +206,7 @@ describe('ConnectionManager', () => {
     await expect(h.manager.start()).rejects.toMatchObject({ code: 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH' });
     const connection = h.connections[0] as FakeConnection;
     expect(h.manager.state).toBe('failed');
-    const closing = closeInBackground(h);
-    await vi.advanceTimersByTimeAsync(999);
-    expect(closing.isClosed()).toBe(false);
-    expect(connection.isDestroyed).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await closing.done;
-    expect(connection.isDestroyed).toBe(true);
+    await expectCloseToWaitForDestroy(h, connection);
   });
 
   it('destroys the socket of a connection lost to a silent peer (amqplib only ends it), and redials', async () => {
@@ -236,12 +232,7 @@ describe('ConnectionManager', () => {
     await h.manager.start();
     const lost = h.connections[0] as FakeConnection;
     lost.loseSilently(new Error('Heartbeat timeout'));
-    const closing = closeInBackground(h);
-    await vi.advanceTimersByTimeAsync(999);
-    expect(closing.isClosed()).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await closing.done;
-    expect(lost.isDestroyed).toBe(true);
+    await expectCloseToWaitForDestroy(h, lost);
   });
 
   it('refuses a second start()', async () => {
