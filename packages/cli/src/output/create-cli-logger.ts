@@ -10,6 +10,8 @@ export interface CliLoggerOptions {
   /** log.pretty from the config: true/false forces it, undefined means "on a TTY". */
   readonly pretty: boolean | undefined;
   readonly isTty: boolean;
+  /** Where pretty lines go; stdout by default. */
+  readonly output?: NodeJS.WritableStream;
 }
 
 /** Whether the run logger pretty-prints. */
@@ -20,5 +22,7 @@ export function shouldPrettyPrint(options: Pick<CliLoggerOptions, 'pretty' | 'is
 export function createCliLogger(options: CliLoggerOptions): Logger {
   if (!shouldPrettyPrint(options)) return createLogger({ level: options.level });
   // sync: true so the last lines before exit are not lost in a worker thread.
-  return createLogger({ level: options.level, destination: pretty({ colorize: options.isTty, sync: true, translateTime: 'SYS:HH:MM:ss.l' }) });
+  return createLogger({ level: options.level, destination: pretty({
+    colorize: options.isTty, sync: true, translateTime: 'SYS:HH:MM:ss.l', destination: options.output ?? 1,
+  }) });
 }
