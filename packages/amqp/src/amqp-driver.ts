@@ -57,7 +57,7 @@ export class AmqpDriver implements Driver {
       this.#log[to === 'open' ? 'error' : 'info']({ event: 'amqp.breaker.state', from, to }, `amqp circuit breaker ${to}`);
     });
     this.#publisher = new Publisher({
-      publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages,
+      publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
       breaker: this.#breaker, declarer: this.#declarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
       isBrokerBlocked: () => this.#manager.state === 'blocked',
     });

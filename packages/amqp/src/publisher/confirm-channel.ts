@@ -28,8 +28,11 @@ export interface OpenedConfirmChannel {
   readonly writer: PublishWriter;
 }
 
-/** Opens a confirm channel on `model` with its tracker, writer and listeners; rejects with amqplib's error. */
-export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers): Promise<OpenedConfirmChannel> {
+/**
+ * Opens a confirm channel on `model` with its tracker, writer and listeners; rejects with amqplib's error.
+ * `isFastPath` false makes the writer send every publish through amqplib's channel.publish.
+ */
+export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers, isFastPath = true): Promise<OpenedConfirmChannel> {
   const channel = await model.createConfirmChannel({ highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK });
   const tracker = new ConfirmTracker(handlers.onReturned);
   channel.on('error', (error: unknown) => handlers.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
@@ -38,5 +41,5 @@ export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmC
   channel.on('nack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, true));
   channel.on('return', (message: Message) => tracker.markReturned(message.properties.messageId as string | undefined));
   channel.on('drain', () => handlers.onDrain(channel));
-  return { channel, tracker, writer: new PublishWriter(channel, () => handlers.onWriteBlocked(channel)) };
+  return { channel, tracker, writer: new PublishWriter(channel, () => handlers.onWriteBlocked(channel), isFastPath) };
 }

@@ -53,10 +53,13 @@ export class PublishWriter {
     if (!this.#writePending()) this.#onWriteBlocked();
   };
 
-  /** `onWriteBlocked` runs when a deferred write finds the channel's buffer full (amqplib emits 'drain' later). */
-  constructor(channel: ConfirmChannel, onWriteBlocked: () => void) {
+  /**
+   * `onWriteBlocked` runs when a deferred write finds the channel's buffer full (amqplib emits 'drain' later).
+   * `isFastPath` false (amqp.publish_fast_path) sends every publish through amqplib, as when its internals differ.
+   */
+  constructor(channel: ConfirmChannel, onWriteBlocked: () => void, isFastPath = true) {
     this.#channel = channel;
-    this.#internals = internalsOf(channel);
+    this.#internals = isFastPath ? internalsOf(channel) : undefined;
     this.#onWriteBlocked = onWriteBlocked;
   }
 

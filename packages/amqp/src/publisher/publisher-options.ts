@@ -10,6 +10,8 @@ import type { PublisherState } from './publisher-state.js';
 export interface PublisherOptions {
   readonly publishTimeoutMs: number;
   readonly maxMessages: number;
+  /** amqp.publish_fast_path: false sends every publish through amqplib's channel.publish. */
+  readonly isFastPath: boolean;
   readonly breaker: BrokerBreaker;
   readonly declarer: TopologyDeclarer;
   readonly logger: Logger;

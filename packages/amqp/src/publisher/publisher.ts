@@ -154,7 +154,7 @@ export class Publisher {
     this.#transition('opening', cause);
     let opened: OpenedConfirmChannel;
     try {
-      opened = await openConfirmChannel(model, this.#handlers);
+      opened = await openConfirmChannel(model, this.#handlers, this.#options.isFastPath);
     } catch (error) {
       if (this.#model === model && this.#state === 'opening') this.#reopenLater(model, error);
       throw amqpError('WARREN_ERR_AMQP_PUBLISH_UNAVAILABLE', 'opening the publish channel failed', { cause: error });

@@ -14,6 +14,7 @@ describe('amqp section schema', () => {
       outbox: { maxMessages: 10_000 },
       publishTimeoutMs: 10_000,
       watchdogIntervalMs: 5_000,
+      isPublishFastPath: true,
     });
     expect(section.connectionName).toMatch(/^warren@.+:\d+$/);
   });
@@ -25,6 +26,8 @@ describe('amqp section schema', () => {
     [{ redial: { probe_interval: 0 } }, { redial: { probeIntervalMs: 0 } }],
     [{ publish_timeout: '250ms', connection_name: 'svc-a' }, { publishTimeoutMs: 250, connectionName: 'svc-a' }],
     [{ outbox: { max_messages: 0 } }, { outbox: { maxMessages: 0 } }],
+    [{ publish_fast_path: false }, { isPublishFastPath: false }],
+    [{ publish_fast_path: 'false' }, { isPublishFastPath: false }],
   ])('parses %j', (raw, expected) => {
     expect(parseAmqpSection(raw)).toMatchObject(expected);
   });
