@@ -1,6 +1,6 @@
 /*
  * `node --cpu-prof bench/dist/profile.js <side> [jobs]`: one end-to-end measurement of one side in
- * its own process, for CPU profiles of the hot path (see /work/notes/perf-findings.md). Side:
+ * its own process, for CPU profiles of the hot path (see bench/PERF-NOTES.md). Side:
  * amqplib | amqplib-wire | warren | memory | bullmq.
  */
 import 'reflect-metadata';
