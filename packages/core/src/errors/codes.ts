@@ -127,11 +127,6 @@ export const CORE_ERROR_CODES = {
     hint: 'Define the pipeline under jobs.pipelines with this driver.',
     retryable: false,
   },
-  WARREN_ERR_EVENT_TIMEOUT: {
-    meaning: 'events.once() waited longer than its timeoutMs for the event.',
-    hint: 'Raise timeoutMs, or check that the event can still happen (e.g. the driver is started).',
-    retryable: true,
-  },
   WARREN_ERR_CLI_INVALID: {
     meaning: 'A command was called with invalid arguments.',
     hint: 'Run the command with --help.',

@@ -3,7 +3,6 @@
  * A listener that throws is reported to `onListenerError` and never breaks the emitter.
  * Not for per-message events on hot paths (see STYLE.md, Events).
  */
-import { WarrenError } from '../errors/warren-error.js';
 
 /** An event map: event name → payload object. */
 export type EventMap = { [event: string]: object };
@@ -30,7 +29,7 @@ export class TypedEmitter<M extends EventMap> {
     this.#listeners.get(event)?.delete(listener as Listener<never>);
   }
 
-  /** Resolves with the next payload of `event`; rejects after `timeoutMs` (WARREN_ERR_EVENT_TIMEOUT) or with `signal`'s reason. */
+  /** Resolves with the next payload of `event`; rejects after `timeoutMs` or when `signal` aborts. */
   once<E extends keyof M>(event: E, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<M[E]> {
     return new Promise((resolve, reject) => {
       const cleanup = () => {
@@ -48,9 +47,7 @@ export class TypedEmitter<M extends EventMap> {
       };
       const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
         cleanup();
-        reject(new WarrenError('WARREN_ERR_EVENT_TIMEOUT', `timed out after ${options.timeoutMs}ms waiting for ${String(event)}`, {
-          details: { event: String(event), timeoutMs: options.timeoutMs },
-        }));
+        reject(new Error(`timed out after ${options.timeoutMs}ms waiting for ${String(event)}`));
       }, options.timeoutMs);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
