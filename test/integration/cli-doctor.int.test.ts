@@ -1,7 +1,7 @@
 /*
  * `warren doctor` through the built binary: the incident's config exits 2 naming each mistake;
  * `--connect` exits 0 against the broker, 1 when it is unreachable or an existing queue does not
- * match the declared topology.
+ * match the declared topology, and never creates or changes a queue.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,13 +56,41 @@ jobs:
     expect(stdout).not.toContain('hunter2');
   });
 
-  it('exits 0 for warnings alone, and with --connect when the broker answers', async () => {
+  it('without --connect never touches the broker: it loads the job modules but creates no queue', async () => {
+    const queue = uniqueName('warren.cli.doctor');
+    cleanups.push(() => deleteQueues(queue, `${queue}.dlq`));
+    const dir = projectWith(amqpYaml(TEST_AMQP_URL, queue));
+    const { code, stdout } = await runWarren(['doctor'], dir);
+    expect(code, stdout).toBe(0);
+    expect(stdout).not.toContain('job modules not loaded');
+    for (const name of [queue, `${queue}.dlq`]) {
+      await expect(withChannel((channel) => channel.checkQueue(name)), `${name} was created`).rejects.toThrow(/404|NOT_FOUND/);
+    }
+  });
+
+  it('exits 0 with --connect when the broker answers, reports missing queues and does not create them', async () => {
     const queue = uniqueName('warren.cli.doctor');
     cleanups.push(() => deleteQueues(queue, `${queue}.dlq`));
     const dir = projectWith(amqpYaml(TEST_AMQP_URL, queue));
     const { code, stdout } = await runWarren(['doctor', '--connect'], dir);
     expect(code, stdout).toBe(0);
-    expect(stdout).toContain('ok    driver amqp: ready');
+    expect(stdout).toContain('ok    driver amqp: reachable; 2 of 2 queues do not exist yet (warren run declares them); nothing was changed');
+    expect(stdout).toMatch(new RegExp(`missing +queue ${queue.replaceAll('.', '\\.')} \\(pipeline emails\\)`));
+    for (const name of [queue, `${queue}.dlq`]) {
+      await expect(withChannel((channel) => channel.checkQueue(name)), `${name} was created`).rejects.toThrow(/404|NOT_FOUND/);
+    }
+  });
+
+  it('exits 0 with --connect when existing queues match the declared topology', async () => {
+    const queue = uniqueName('warren.cli.doctor');
+    cleanups.push(() => deleteQueues(queue, `${queue}.dlq`));
+    await withChannel(async (channel) => {
+      for (const name of [queue, `${queue}.dlq`]) await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    });
+    const dir = projectWith(amqpYaml(TEST_AMQP_URL, queue));
+    const { code, stdout } = await runWarren(['doctor', '--connect'], dir);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toContain('ok    driver amqp: reachable; every queue exists as declared; nothing was changed');
   });
 
   it('exits 1 with --connect when the broker is unreachable', async () => {

@@ -6,12 +6,13 @@
  */
 import type { ChannelModel } from 'amqplib';
 import {
-  TimerSet, TypedEmitter, WarrenError, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
-  type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type WireMessage,
+  TimerSet, TypedEmitter, WarrenError, isWarrenError, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
+  type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
+import { closeOrDestroy, dialBroker } from './connection/broker-dialer.js';
 import { ConnectionManager } from './connection/connection-manager.js';
 import type { ConnectionManagerEventMap, ConnectionManagerOptions } from './connection/connection-manager-options.js';
 import { toDriverState, type ConnectionState } from './connection/connection-state.js';
@@ -19,6 +20,7 @@ import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
 import { TopologyDeclarer } from './topology/topology-declarer.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
+import { verifyPipelineTopology } from './topology/topology-verifier.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
 import { settleWithin } from './settle-within.js';
 
@@ -42,6 +44,7 @@ export class AmqpDriver implements Driver {
   readonly #manager: ConnectionManager;
   readonly #timers = new TimerSet();
   readonly #log: Logger;
+  readonly #dial: typeof dialBroker;
   #closing: Promise<void> | undefined;
   /** What health sees; `connected` (setting up) keeps the previous value so a redial reads reconnecting → ready. */
   #driverState: DriverState = 'idle';
@@ -49,6 +52,7 @@ export class AmqpDriver implements Driver {
   constructor(context: DriverContext<AmqpPipelineOptions, AmqpSection | undefined>, internals: AmqpDriverInternals = {}) {
     this.section = context.section ?? parseAmqpSection({});
     this.#log = context.logger.child({ driver: AMQP_DRIVER_NAME });
+    this.#dial = internals.dial ?? dialBroker;
     for (const pipeline of context.pipelines) {
       this.#pipelines.set(pipeline.name, resolvePipelineOptions(pipeline.name, pipeline.concurrency, pipeline.options));
     }
@@ -96,6 +100,35 @@ export class AmqpDriver implements Driver {
   async start(): Promise<void> {
     this.#timers.every(this.section.watchdogIntervalMs, () => this.#watchdog());
     await this.#manager.start();
+  }
+
+  /**
+   * `warren doctor --connect`: dials the URLs in turn (no redials, no breaker), reports Q and Q.dlq of every
+   * pipeline without declaring anything (topology-verifier.ts), and closes that connection. Rejects with the
+   * last dial error when no URL answers, at once on a refused login.
+   */
+  async verifyTopology(options: { timeoutMs: number }): Promise<readonly TopologyFinding[]> {
+    const { urls, heartbeatMs, connectTimeoutMs, connectionName } = this.section;
+    let lastError: unknown;
+    for (const url of urls) {
+      let model: ChannelModel;
+      try {
+        model = await this.#dial(url, { heartbeatMs, connectTimeoutMs: Math.min(connectTimeoutMs, options.timeoutMs), connectionName });
+      } catch (error) {
+        if (isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED')) throw error;
+        lastError = error;
+        continue;
+      }
+      model.on('error', () => undefined); // a socket error while checking rejects the check in progress
+      try {
+        const findings: TopologyFinding[] = [];
+        for (const pipeline of this.#pipelines.values()) findings.push(...(await verifyPipelineTopology(model, pipeline)));
+        return findings;
+      } finally {
+        await closeOrDestroy(model, CLOSE_GRACE_MS, false);
+      }
+    }
+    throw lastError;
   }
 
   publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void> {

@@ -26,7 +26,7 @@ export type { WarrenEventMap, JobEventInfo, WorkerState } from './events/warren-
 
 // drivers
 export type {
-  Driver, DriverState, DriverEventMap, Delivery, ConsumeOptions, Consumer, PublishOptions, PipelineStats, DriverStatus,
+  Driver, DriverState, DriverEventMap, Delivery, ConsumeOptions, Consumer, PublishOptions, PipelineStats, DriverStatus, TopologyFinding,
 } from './driver/driver.js';
 export type {
   DriverDefinition, AnyDriverDefinition, DriverContext, DriverPipeline, DriverDoctorInput,
@@ -109,6 +109,8 @@ export type { MetricsSource, MetricsHealth, WarrenMetricsOptions } from './metri
 
 // Warren
 export { Warren } from './warren/warren.js';
+export { prepareWarren } from './warren/prepare-warren.js';
+export type { PreparedWarren } from './warren/prepare-warren.js';
 export type { DispatchItem } from './warren/dispatch-job.js';
 export type { WarrenOptions, RunOptions, CloseOptions } from './warren/warren-options.js';
 export type { WarrenHealth, PipelineHealth } from './warren/warren-health.js';

@@ -47,7 +47,10 @@ export function registerDoctorCommand(program: Command, context: CliContext): vo
       const { config } = await loadConfig(file, { env: io.env });
       if (!config) return; // unreachable: no errors above means the config loads
       const results = await checkConnections(config, { logger: createSilentLogger(), timeoutMs: parseDurationOption(options.connectTimeout, '--connect-timeout') });
-      for (const result of results) io.out(`${result.ok ? 'ok   ' : 'FAIL '} driver ${result.driver}: ${result.detail}`);
+      for (const result of results) {
+        io.out(`${result.ok ? 'ok   ' : 'FAIL '} driver ${result.driver}: ${result.detail}`);
+        for (const finding of result.findings ?? []) io.out(`        ${finding.status.padEnd(8)} queue ${finding.queue} (pipeline ${finding.pipeline}): ${finding.detail}`);
+      }
       if (results.some((result) => !result.ok)) context.exitCode = EXIT_CODES.failure;
     });
 }

@@ -1,9 +1,12 @@
 /*
- * `warren doctor --connect`: starts each driver the config uses, checks it reaches `ready` (the broker
- * is reachable with these credentials and existing queues match the declared topology), then closes
- * it. Never consumes or publishes. Reports per driver; it does not print.
+ * `warren doctor --connect`: for each driver the config uses, checks that the broker is reachable with
+ * these credentials and that existing queues match the declared topology. A driver that can verify its
+ * topology without changing the broker (Driver.verifyTopology) does so; any other is started until it
+ * reaches `ready`, then closed. Never consumes or publishes. Reports per driver; it does not print.
  */
-import { driverRegistry, isWarrenError, type DriverRegistry, type Logger, type WarrenConfig } from '@warren/core';
+import {
+  driverRegistry, isWarrenError, type Driver, type DriverRegistry, type Logger, type TopologyFinding, type WarrenConfig,
+} from '@warren/core';
 
 export interface ConnectionCheck {
   readonly driver: string;
@@ -11,6 +14,8 @@ export interface ConnectionCheck {
   /** `ready`, or why not: the error message with its code, or the state it was stuck in. */
   readonly detail: string;
   readonly error?: unknown;
+  /** Per queue, when the driver verified its topology without changing the broker. */
+  readonly findings?: readonly TopologyFinding[];
 }
 
 export interface CheckConnectionsOptions {
@@ -32,6 +37,10 @@ export async function checkConnections(config: WarrenConfig, options: CheckConne
   const results: ConnectionCheck[] = [];
   for (const [name, pipelines] of byDriver) {
     const driver = registry.get(name).create({ pipelines, section: config.drivers[name], logger: options.logger });
+    if (driver.verifyTopology) {
+      results.push(await verifyWithoutChanges(name, driver, options.timeoutMs));
+      continue;
+    }
     // The latest reason the driver gave for not being ready (a refused connection, a 403, a mismatch).
     let lastCause: unknown;
     const offState = driver.events.on('driver:state', ({ cause }) => void (cause instanceof Error && (lastCause = cause)));
@@ -51,6 +60,24 @@ export async function checkConnections(config: WarrenConfig, options: CheckConne
     }
   }
   return results;
+}
+
+/** Runs Driver.verifyTopology: ok unless the broker is unreachable or a queue exists with other arguments. */
+async function verifyWithoutChanges(name: string, driver: Driver, timeoutMs: number): Promise<ConnectionCheck> {
+  try {
+    const findings = await withDeadline((driver.verifyTopology as NonNullable<Driver['verifyTopology']>)({ timeoutMs }), timeoutMs);
+    const mismatches = findings.filter((finding) => finding.status === 'mismatch');
+    if (mismatches.length > 0) {
+      return { driver: name, ok: false, detail: mismatches.map((finding) => finding.detail).join('; '), error: mismatches[0]?.error, findings };
+    }
+    const missing = findings.filter((finding) => finding.status === 'missing').length;
+    const summary = missing === 0 ? 'every queue exists as declared' : `${missing} of ${findings.length} queues do not exist yet (warren run declares them)`;
+    return { driver: name, ok: true, detail: `reachable; ${summary}; nothing was changed`, findings };
+  } catch (error) {
+    return { driver: name, ok: false, detail: describe(error), error };
+  } finally {
+    await driver.close({ timeoutMs: 2_000 }).catch(() => undefined); // never started; a close failure changes no verdict
+  }
 }
 
 function describe(error: unknown): string {

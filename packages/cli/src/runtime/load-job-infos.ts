@@ -1,16 +1,16 @@
 /*
  * Loads a project's job modules (jobs.bootstrap, jobs.modules) so doctor can check job-to-pipeline
- * bindings. Reports why when the modules cannot be loaded (usually: not built yet).
+ * bindings, without creating or starting a driver (doctor without --connect never touches the broker).
+ * Reports why when the modules cannot be loaded (usually: not built yet).
  */
-import { createSilentLogger, isWarrenError, jobRegistry, Warren, type DoctorJobInfo } from '@warren/core';
+import { isWarrenError, jobRegistry, prepareWarren, type DoctorJobInfo } from '@warren/core';
 
 export type JobInfosResult = { readonly ok: true; readonly jobs: DoctorJobInfo[] } | { readonly ok: false; readonly reason: string };
 
 /** The registered jobs after loading the config's modules, or why they could not be loaded. */
 export async function loadJobInfos(file: string, env: Record<string, string | undefined>): Promise<JobInfosResult> {
   try {
-    const warren = await Warren.fromConfig(file, { logger: createSilentLogger(), env });
-    await warren.close({ timeoutMs: 1_000 });
+    await prepareWarren(file, { env });
   } catch (error) {
     // Modules that could not be imported leave the registry incomplete; any other failure (such as a
     // job bound to a missing pipeline) comes after the imports, and doctor reports it from the list.

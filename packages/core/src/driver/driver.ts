@@ -71,6 +71,17 @@ export interface DriverStatus {
 }
 
 /** A transport for one or more pipelines. */
+/** What a driver found about one queue of a pipeline without changing the broker (`warren doctor --connect`). */
+export interface TopologyFinding {
+  readonly pipeline: string;
+  readonly queue: string;
+  /** `ok`: exists as declared; `missing`: does not exist yet (`warren run` declares it); `mismatch`: exists with other arguments. */
+  readonly status: 'ok' | 'missing' | 'mismatch';
+  readonly detail: string;
+  /** The coded error of a mismatch. */
+  readonly error?: unknown;
+}
+
 export interface Driver {
   readonly name: string;
   readonly events: TypedEmitter<DriverEventMap>;
@@ -94,6 +105,12 @@ export interface Driver {
   replayDeadLetters(pipeline: string, transform: (message: WireMessage) => WireMessage, limit?: number): Promise<number>;
   /** Deletes all dead letters of the pipeline; returns how many. */
   purgeDeadLetters(pipeline: string): Promise<number>;
+  /**
+   * Optional: connects once, reports every pipeline's queues without declaring or changing anything, and disconnects.
+   * Rejects (coded) when the broker cannot be reached or refuses the login. `warren doctor --connect` prefers it to
+   * start(), which declares what is missing.
+   */
+  verifyTopology?(options: { timeoutMs: number }): Promise<readonly TopologyFinding[]>;
   /** Flushes buffered publishes (bounded by `timeoutMs`) and closes. Idempotent. */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }

@@ -25,7 +25,12 @@ export interface PreparedWarren {
   readonly warnings: Diagnostic[];
 }
 
-export async function prepareWarren(source: string | object, options: WarrenOptions): Promise<PreparedWarren> {
+/**
+ * Everything Warren.fromConfig does before it creates drivers: loads and checks the config, imports jobs.bootstrap
+ * and jobs.modules (unless `loadModules: false`) and re-checks with the jobs known. Never connects anything, so
+ * tools such as `warren doctor` can learn a project's jobs without touching the broker.
+ */
+export async function prepareWarren(source: string | object, options: WarrenOptions = {}): Promise<PreparedWarren> {
   const drivers = options.drivers ?? defaultDrivers;
   const registry = options.registry ?? defaultJobs;
   const env = options.env ? { env: options.env } : {};
