@@ -33,7 +33,8 @@ export interface OpenedConfirmChannel {
  * `isFastPath` false makes the writer send every publish through amqplib's channel.publish.
  */
 export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers, isFastPath = true): Promise<OpenedConfirmChannel> {
-  const channel = await model.createConfirmChannel({ highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK });
+  // The fast path writes chunks of up to 16 KB, so it bounds the buffer by fewer chunks; amqplib writes one per publish.
+  const channel = await model.createConfirmChannel(isFastPath ? { highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK } : undefined);
   const tracker = new ConfirmTracker(handlers.onReturned);
   channel.on('error', (error: unknown) => handlers.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
   channel.on('close', () => handlers.onClose(channel, tracker));

@@ -1,7 +1,8 @@
 /*
  * PublishWriter: puts the publishes of one amqplib confirm channel on the wire. On the fast path a publish
  * is encoded by publish-frames.ts into a shared slab, and all publishes of one turn of the event loop go to
- * the channel's write buffer as one chunk (amqplib writes four buffers per publish and one chunk each).
+ * the channel's write buffer as one chunk (amqplib encodes each publish's frames separately, walking the property
+ * definitions, and writes one chunk per publish).
  * Anything else goes through amqplib's channel.publish, after what is pending, so the broker numbers
  * deliveries in the order the ConfirmTracker recorded them.
  * Relies on amqplib 2.x channel internals (ch, connection.channels[ch].buffer, connection.frameMax,

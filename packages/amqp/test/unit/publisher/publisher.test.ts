@@ -26,8 +26,11 @@ class FakeConfirmChannel extends EventEmitter {
   }
 }
 
+/** The options each createConfirmChannel call got. */
+const channelOptions: unknown[] = [];
+
 function fakeModel(channel: FakeConfirmChannel): ChannelModel {
-  return { createConfirmChannel: async () => channel } as unknown as ChannelModel;
+  return { createConfirmChannel: async (options?: unknown) => (channelOptions.push(options), channel) } as unknown as ChannelModel;
 }
 
 function message(id: string): WireMessage {
@@ -38,10 +41,10 @@ const cleanups: Array<() => unknown> = [];
 /** What the connection manager would say: the broker blocks our connection (connection.blocked). */
 let isBrokerBlocked = false;
 
-function publisher(maxMessages = 100, publishTimeoutMs = 1_000, declarer = new TopologyDeclarer()) {
+function publisher(maxMessages = 100, publishTimeoutMs = 1_000, declarer = new TopologyDeclarer(), isFastPath = true) {
   const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
   const instance = new Publisher({
-    publishTimeoutMs, maxMessages, isFastPath: true, breaker, declarer, logger: createSilentLogger(), redeclare: async () => undefined,
+    publishTimeoutMs, maxMessages, isFastPath, breaker, declarer, logger: createSilentLogger(), redeclare: async () => undefined,
     isBrokerBlocked: () => isBrokerBlocked,
   });
   cleanups.push(() => instance.close(0), () => breaker.shutdown());
@@ -248,6 +251,28 @@ describe('Publisher', () => {
     expect(['id-x', 'id-d', 'id-y'].map((id) => channel.count(id))).toEqual([1, 1, 1]);
     channel.emit('ack', { deliveryTag: 3, multiple: true });
     expect(await outcomes(pending)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('with amqp.publish_fast_path false sends immediate and delayed publishes through channel.publish, with amqplib\'s buffer bound', async () => {
+    const declarer = { ensureDelayQueue: async () => 'q.delay.5000', forgetDelayQueues: () => undefined } as unknown as TopologyDeclarer;
+    const p = publisher(100, 1_000, declarer, false);
+    const channel = new FastPathChannel(); // amqplib's internals are there; the option alone keeps them unused
+    channelOptions.length = 0;
+    await p.attach(fakeModel(channel));
+    const pending = [p.publish('q', message('id-now')), p.publish('q', message('id-later'), 5_000)];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(channel.sent).toEqual([{ routingKey: 'q', id: 'id-now' }, { routingKey: 'q.delay.5000', id: 'id-later' }]);
+    expect(channel.chunks).toEqual([]);
+    expect(channelOptions).toEqual([undefined]); // amqplib's own high-water mark (1024 one-publish chunks), not the fast path's 128
+    channel.emit('ack', { deliveryTag: 2, multiple: true });
+    expect(await outcomes(pending)).toEqual(['ok', 'ok']);
+  });
+
+  it('opens the fast path\'s confirm channel with a high-water mark of 128 chunks', async () => {
+    const p = publisher();
+    channelOptions.length = 0;
+    await p.attach(fakeModel(new FastPathChannel()));
+    expect(channelOptions).toEqual([{ highWaterMark: 128 }]);
   });
 
   it('writes a turn of fast-path publishes in chunks of at most 16 KB, so the channel buffer bounds bytes too', async () => {
