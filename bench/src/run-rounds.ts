@@ -79,14 +79,14 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
       // Idle children sit side by side while the flow children run one at a time: after its start an idle child does
       // no work, so its wait (--idle-s) overlaps the flow runs instead of adding to the bench's time. The head start
       // keeps their module loading out of the first flow child's run.
-      const idle = attempt(round, `idle memory ${compared.join(', ')} (${options.idleSeconds} s, child processes)`, async () => {
-        const reports = await Promise.all(compared.map((side) => measureRss({ side, settings: settingsFor('idle', side, round), mode: 'idle', idleSeconds: options.idleSeconds })));
-        reports.forEach((report, i) => {
-          if (report.mode !== 'idle') return;
-          results.add('rss.startMb', compared[i]!, report.startRssMb);
-          results.add('rss.idleMb', compared[i]!, report.idleRssMb);
-        });
-      });
+      // One attempt per side, so a child that fails costs only its own reading, and every child is waited for.
+      log(`round ${round}: idle memory ${compared.join(', ')} (${options.idleSeconds} s, child processes beside the flow children)`);
+      const idle = Promise.all(compared.map((side) => attempt(round, `idle memory ${side}`, async () => {
+        const report = await measureRss({ side, settings: settingsFor('idle', side, round), mode: 'idle', idleSeconds: options.idleSeconds });
+        if (report.mode !== 'idle') return;
+        results.add('rss.startMb', side, report.startRssMb);
+        results.add('rss.idleMb', side, report.idleRssMb);
+      })));
       await sleep(IDLE_HEAD_START_MS);
       for (const side of compared) {
         await attempt(round, `memory ${side} (${options.rssJobs} jobs, child process)`, async () => {
