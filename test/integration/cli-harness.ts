@@ -230,3 +230,16 @@ export function deleteQueues(...queues: string[]): Promise<void> {
     for (const queue of queues) await channel.deleteQueue(queue);
   });
 }
+
+/** Whether `queue` exists: a passive declare on a throwaway channel (a missing queue closes it with 404). */
+export async function queueExists(queue: string): Promise<boolean> {
+  const { default: amqp } = await import('amqplib');
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined); // the 404 also arrives as 'error'; checkQueue's rejection answers
+    return await channel.checkQueue(queue).then(() => true, () => false);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
