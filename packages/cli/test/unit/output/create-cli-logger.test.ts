@@ -2,11 +2,11 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createCliLogger, shouldPrettyPrint } from '../../../src/output/create-cli-logger.js';
 
-function prettyOutput(write: (logger: ReturnType<typeof createCliLogger>) => void): string {
+function prettyOutput(write: (logger: ReturnType<typeof createCliLogger>) => void, isTty = false): string {
   const output = new PassThrough();
   const chunks: string[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  write(createCliLogger({ level: 'info', pretty: true, isTty: false, output }));
+  write(createCliLogger({ level: 'info', pretty: isTty ? undefined : true, isTty, output }));
   return chunks.join('');
 }
 
@@ -33,6 +33,13 @@ describe('createCliLogger', () => {
     expect(text).toContain('lost amqp://app:***@broker:5672');
     expect(text).toContain('amqp://guest:***@broker:5672');
     expect(text).not.toContain('s3cret');
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('on a terminal (no log.pretty) prints colored lines, still with passwords redacted', () => {
+    const text = prettyOutput((logger) => logger.info('connected to amqp://app:hunter2@broker:5672'), true);
+    expect(text).toContain('\u001b['); // ANSI colors
+    expect(text).toContain('amqp://app:***@broker:5672');
     expect(text).not.toContain('hunter2');
   });
 });
