@@ -3,8 +3,9 @@
  * Owns the URL-credential pattern; does not decide what to log.
  */
 
-// userinfo in any scheme://user:pass@host URL (amqp, amqps, redis, http...).
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]+):([^@/?#\s]*)@/gi;
+// userinfo in any scheme://user:pass@host URL (amqp, amqps, redis, http...). The password runs to the LAST '@'
+// before the host, as URL parsers read it: an unencoded '@' in a password (amqp://u:p@ss@host) stays hidden.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:/?#\s]*):([^/?#\s]*)@/gi;
 
 /** Replaces the password of every URL in `text` with `***`; keeps the user name for diagnosis. */
 export function redactSecrets(text: string): string {
