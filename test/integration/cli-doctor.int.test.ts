@@ -107,6 +107,9 @@ jobs:
     const { code, stdout } = await runWarren(['doctor', '--connect'], dir);
     expect(code).toBe(1);
     expect(stdout).toMatch(/FAIL +driver amqp: .*WARREN_ERR_AMQP_TOPOLOGY_MISMATCH/);
+    expect(stdout).toMatch(new RegExp(`mismatch +queue ${queue.replaceAll('.', '\\.')} \\(pipeline emails\\): .*x-queue-type`));
+    expect(stdout).toMatch(new RegExp(`missing +queue ${queue.replaceAll('.', '\\.')}\\.dlq `));
+    expect(await queueExists(`${queue}.dlq`), 'doctor created the dead-letter queue').toBe(false);
   });
 
   it('exits 2 with a one-line error when the config file is missing', async () => {

@@ -231,14 +231,20 @@ export function deleteQueues(...queues: string[]): Promise<void> {
   });
 }
 
-/** Whether `queue` exists: a passive declare on a throwaway channel (a missing queue closes it with 404). */
+/** Whether `queue` exists: a passive declare on a throwaway channel (a missing queue closes it with 404; any other error throws). */
 export async function queueExists(queue: string): Promise<boolean> {
   const { default: amqp } = await import('amqplib');
   const connection = await amqp.connect(TEST_AMQP_URL);
   try {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined); // the 404 also arrives as 'error'; checkQueue's rejection answers
-    return await channel.checkQueue(queue).then(() => true, () => false);
+    return await channel.checkQueue(queue).then(
+      () => true,
+      (error: { code?: unknown }) => {
+        if (error.code === 404) return false;
+        throw error;
+      },
+    );
   } finally {
     await connection.close().catch(() => undefined);
   }

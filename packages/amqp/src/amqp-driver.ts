@@ -6,7 +6,7 @@
  */
 import type { ChannelModel } from 'amqplib';
 import {
-  TimerSet, TypedEmitter, WarrenError, isWarrenError, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
+  TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
   type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
@@ -104,31 +104,45 @@ export class AmqpDriver implements Driver {
 
   /**
    * `warren doctor --connect`: dials the URLs in turn (no redials, no breaker), reports Q and Q.dlq of every
-   * pipeline without declaring anything (topology-verifier.ts), and closes that connection. Rejects with the
-   * last dial error when no URL answers, at once on a refused login.
+   * pipeline without declaring anything (topology-verifier.ts), and closes that connection. Owns one deadline
+   * of `timeoutMs` for all of it: each URL gets an equal share of what is left, and checks still running at the
+   * deadline have their connection destroyed. Rejects at once on a refused login; with every URL's reason when
+   * none answered.
    */
   async verifyTopology(options: { timeoutMs: number }): Promise<readonly TopologyFinding[]> {
     const { urls, heartbeatMs, connectTimeoutMs, connectionName } = this.section;
-    let lastError: unknown;
-    for (const url of urls) {
+    const deadlineMs = Date.now() + options.timeoutMs;
+    const failures: string[] = [];
+    for (const [index, url] of urls.entries()) {
+      const budgetMs = Math.floor((deadlineMs - Date.now()) / (urls.length - index));
+      if (budgetMs <= 0) break;
       let model: ChannelModel;
       try {
-        model = await this.#dial(url, { heartbeatMs, connectTimeoutMs: Math.min(connectTimeoutMs, options.timeoutMs), connectionName });
+        model = await this.#dial(url, { heartbeatMs, connectTimeoutMs: Math.min(connectTimeoutMs, budgetMs), connectionName });
       } catch (error) {
         if (isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED')) throw error;
-        lastError = error;
+        failures.push(error instanceof Error ? error.message : String(error)); // dial errors carry the redacted URL
         continue;
       }
       model.on('error', () => undefined); // a socket error while checking rejects the check in progress
-      try {
-        const findings: TopologyFinding[] = [];
-        for (const pipeline of this.#pipelines.values()) findings.push(...(await verifyPipelineTopology(model, pipeline)));
-        return findings;
-      } finally {
-        await closeOrDestroy(model, CLOSE_GRACE_MS, false);
-      }
+      const checks = this.#verifyPipelines(model);
+      checks.catch(() => undefined); // when the deadline wins, the destroyed connection rejects it
+      const isSettled = await settleWithin(checks, deadlineMs);
+      await closeOrDestroy(model, isSettled ? CLOSE_GRACE_MS : 0, !isSettled);
+      if (isSettled) return checks;
+      throw amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', `checking the queues at ${redactUrl(url)} did not finish within ${options.timeoutMs} ms`, {
+        details: { url: redactUrl(url), timeoutMs: options.timeoutMs },
+      });
     }
-    throw lastError;
+    throw amqpError('WARREN_ERR_AMQP_CONN_UNAVAILABLE', `no broker URL answered within ${options.timeoutMs} ms: ${failures.join('; ') || 'no time left to dial'}`, {
+      details: { failures, timeoutMs: options.timeoutMs },
+    });
+  }
+
+  async #verifyPipelines(model: ChannelModel): Promise<TopologyFinding[]> {
+    const findings: TopologyFinding[] = [];
+    for (const pipeline of this.#pipelines.values()) findings.push(...(await verifyPipelineTopology(model, pipeline)));
+    return findings;
   }
 
   publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void> {

@@ -110,7 +110,7 @@ export type { MetricsSource, MetricsHealth, WarrenMetricsOptions } from './metri
 // Warren
 export { Warren } from './warren/warren.js';
 export { prepareWarren } from './warren/prepare-warren.js';
-export type { PreparedWarren } from './warren/prepare-warren.js';
+export type { PreparedWarren, PrepareWarrenOptions } from './warren/prepare-warren.js';
 export type { DispatchItem } from './warren/dispatch-job.js';
 export type { WarrenOptions, RunOptions, CloseOptions } from './warren/warren-options.js';
 export type { WarrenHealth, PipelineHealth } from './warren/warren-health.js';

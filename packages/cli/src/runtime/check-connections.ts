@@ -62,13 +62,17 @@ export async function checkConnections(config: WarrenConfig, options: CheckConne
   return results;
 }
 
-/** Runs Driver.verifyTopology: ok unless the broker is unreachable or a queue exists with other arguments. */
+/** Beyond its own deadline, how long a driver's verifyTopology may take before doctor stops waiting (a safety net). */
+const VERIFY_GRACE_MS = 5_000;
+
+/** Runs Driver.verifyTopology: ok unless the broker is unreachable or a queue exists but cannot be used as declared. */
 async function verifyWithoutChanges(name: string, driver: Driver, timeoutMs: number): Promise<ConnectionCheck> {
   try {
-    const findings = await withDeadline((driver.verifyTopology as NonNullable<Driver['verifyTopology']>)({ timeoutMs }), timeoutMs);
-    const mismatches = findings.filter((finding) => finding.status === 'mismatch');
-    if (mismatches.length > 0) {
-      return { driver: name, ok: false, detail: mismatches.map((finding) => finding.detail).join('; '), error: mismatches[0]?.error, findings };
+    // The driver owns the deadline (it stops dialing and drops its connection); this only guards against one that does not.
+    const findings = await withDeadline((driver.verifyTopology as NonNullable<Driver['verifyTopology']>)({ timeoutMs }), timeoutMs + VERIFY_GRACE_MS);
+    const problems = findings.filter((finding) => finding.status === 'mismatch' || finding.status === 'unusable');
+    if (problems.length > 0) {
+      return { driver: name, ok: false, detail: problems.map((finding) => `queue ${finding.queue}: ${finding.detail}`).join('; '), error: problems[0]?.error, findings };
     }
     const missing = findings.filter((finding) => finding.status === 'missing').length;
     const summary = missing === 0 ? 'every queue exists as declared' : `${missing} of ${findings.length} queues do not exist yet (warren run declares them)`;

@@ -70,18 +70,21 @@ export interface DriverStatus {
   readonly gauges: Readonly<Record<string, number | string>>;
 }
 
-/** A transport for one or more pipelines. */
 /** What a driver found about one queue of a pipeline without changing the broker (`warren doctor --connect`). */
 export interface TopologyFinding {
   readonly pipeline: string;
   readonly queue: string;
-  /** `ok`: exists as declared; `missing`: does not exist yet (`warren run` declares it); `mismatch`: exists with other arguments. */
-  readonly status: 'ok' | 'missing' | 'mismatch';
+  /**
+   * `ok`: exists as declared; `missing`: does not exist yet (`warren run` declares it); `mismatch`: exists with other
+   * arguments; `unusable`: exists, but this connection may not use it (exclusive to another connection, no permission).
+   */
+  readonly status: 'ok' | 'missing' | 'mismatch' | 'unusable';
   readonly detail: string;
-  /** The coded error of a mismatch. */
+  /** The error behind a mismatch or an unusable queue. */
   readonly error?: unknown;
 }
 
+/** A transport for one or more pipelines. */
 export interface Driver {
   readonly name: string;
   readonly events: TypedEmitter<DriverEventMap>;

@@ -16,6 +16,7 @@ import { autoloadDrivers, referencedDriverNames } from './driver-autoload.js';
 import { loadJobModules } from './module-loader.js';
 import type { WarrenOptions } from './warren-options.js';
 
+/** What prepareWarren returns: the checked config, the registries it used and what it imported. */
 export interface PreparedWarren {
   readonly config: WarrenConfig;
   readonly drivers: DriverRegistry;
@@ -25,12 +26,16 @@ export interface PreparedWarren {
   readonly warnings: Diagnostic[];
 }
 
+/** The options prepareWarren reads (the rest of WarrenOptions concerns the instance it does not create). */
+export type PrepareWarrenOptions = Pick<WarrenOptions, 'registry' | 'drivers' | 'env' | 'loadModules'>;
+
 /**
  * Everything Warren.fromConfig does before it creates drivers: loads and checks the config, imports jobs.bootstrap
- * and jobs.modules (unless `loadModules: false`) and re-checks with the jobs known. Never connects anything, so
+ * and jobs.modules (unless `loadModules: false`) and re-checks with the jobs known. Creates no driver and connects
+ * nothing itself (the project's own bootstrap and job modules are imported, and run whatever they do at import), so
  * tools such as `warren doctor` can learn a project's jobs without touching the broker.
  */
-export async function prepareWarren(source: string | object, options: WarrenOptions = {}): Promise<PreparedWarren> {
+export async function prepareWarren(source: string | object, options: PrepareWarrenOptions = {}): Promise<PreparedWarren> {
   const drivers = options.drivers ?? defaultDrivers;
   const registry = options.registry ?? defaultJobs;
   const env = options.env ? { env: options.env } : {};
