@@ -17,6 +17,8 @@ import { percentile } from './support/stats.js';
 
 /** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, Warren. */
 const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren'];
+/** Jobs each side runs end to end, unmeasured, before the throughput rounds. */
+export const WARM_UP_JOBS = 5_000;
 /** How long idle memory children get to start before the flow children run beside them. */
 const IDLE_HEAD_START_MS = 3_000;
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -115,6 +117,15 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
       });
     },
   };
+  if (options.only.includes('e2e') || options.only.includes('pubcons')) {
+    // Unmeasured: every side's first few thousand jobs include V8 optimizing its hot path, which made round 1 the
+    // slowest for every side; the rounds then measure warm clients, as the latency measurement does.
+    for (const side of [...COMPARED, 'bullmq', 'memory'] as const) {
+      await attempt(0, `warm-up ${side} (${WARM_UP_JOBS} jobs end to end, not measured)`, async () => {
+        await withSide(side, settingsFor('warm', side, 0), (opened) => measureEndToEnd(opened, { ...throughput, jobs: WARM_UP_JOBS }));
+      });
+    }
+  }
   for (let round = 1; round <= options.rounds; round++) {
     // Warren and both amqplib baselines, rotated so that each goes first in turn.
     const shift = (round - 1) % COMPARED.length;

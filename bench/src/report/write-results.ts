@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchOptions } from '../bench-options.js';
+import { WARM_UP_JOBS } from '../run-rounds.js';
 import { formatResultsTable, formatTargetsTable } from './format-table.js';
 import type { MachineFacts } from './machine-facts.js';
 import { allWarrenRatios } from './ratios.js';
@@ -23,7 +24,8 @@ export interface RunRecord {
 }
 
 function settingsLine(options: BenchOptions): string {
-  return `${options.rounds} rounds (sides interleaved, order rotated per round); ${options.jobs} jobs per throughput measurement; `
+  return `${options.rounds} rounds (sides interleaved, order rotated per round); ${options.jobs} jobs per throughput measurement, `
+    + `after ${WARM_UP_JOBS} unmeasured jobs end to end per side; `
     + `200-byte JSON payload; confirm window ${options.window}; prefetch ${options.prefetch}; concurrency ${options.concurrency}; `
     + `${options.latencySamples} latency samples after ${options.latencyWarmup} unmeasured round trips; ${options.rssJobs} jobs per memory child (idle RSS read after ${options.idleSeconds} s idle); recovery at ${options.ratePerSec} jobs/s with a ${options.outageMs} ms outage.`;
 }
