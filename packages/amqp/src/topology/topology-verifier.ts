@@ -27,7 +27,7 @@ async function verifyQueue(model: ChannelModel, pipeline: string, queue: string,
     await onOwnChannel(model, (channel) => channel.checkQueue(queue));
   } catch (error) {
     if (replyCodeOf(error) === REPLY_NOT_FOUND) return { pipeline, queue, status: 'missing', detail: 'does not exist yet; warren run declares it' };
-    return unusable(pipeline, queue, error);
+    return unusableOrThrow(pipeline, queue, error);
   }
   try {
     await onOwnChannel(model, (channel) => channel.assertQueue(queue, { durable: true, arguments: args }));
@@ -35,12 +35,12 @@ async function verifyQueue(model: ChannelModel, pipeline: string, queue: string,
   } catch (error) {
     const wrapped = declareError(queue, error);
     if (isWarrenError(wrapped, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH')) return { pipeline, queue, status: 'mismatch', detail: `${wrapped.message} (${wrapped.code})`, error: wrapped };
-    return unusable(pipeline, queue, error);
+    return unusableOrThrow(pipeline, queue, error);
   }
 }
 
 /** 405 (exclusive to another connection) and 403 (no permission) are findings about the queue; anything else means no answer. */
-function unusable(pipeline: string, queue: string, error: unknown): TopologyFinding {
+function unusableOrThrow(pipeline: string, queue: string, error: unknown): TopologyFinding {
   const code = replyCodeOf(error);
   const text = error instanceof Error ? error.message : String(error);
   if (code === REPLY_RESOURCE_LOCKED) {
