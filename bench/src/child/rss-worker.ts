@@ -3,7 +3,8 @@
  * Mode 'idle': opens the side, starts its consumer and reads RSS 1 s later and once it has sat idle for
  * `idleSeconds`. V8 gives back the young generation that module loading grew only when its memory reducer
  * runs: 8 s after a full GC and then every 8 s until the heap is idle enough, which for a Warren worker was
- * anywhere from 9 to 23 s after start (and ~10 MB of RSS), hence the default of 30 s. Mode 'flow': opens the side, starts its consumer, and 1 s later pushes `jobs` through it end to
+ * anywhere from 9 to 23 s after start (and ~10 MB of RSS), hence the default of 30 s.
+ * Mode 'flow': opens the side, starts its consumer, and 1 s later pushes `jobs` through it end to
  * end while sampling RSS; reports the peak and the RSS 0.5 s after the run. Reports go to the parent over IPC.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -69,7 +69,7 @@ const VERIFY_GRACE_MS = 5_000;
 async function verifyWithoutChanges(name: string, driver: Driver, timeoutMs: number): Promise<ConnectionCheck> {
   try {
     // The driver owns the deadline (it stops dialing and drops its connection); this only guards against one that does not.
-    const findings = await withDeadline((driver.verifyTopology as NonNullable<Driver['verifyTopology']>)({ timeoutMs }), timeoutMs + VERIFY_GRACE_MS);
+    const findings = await withDeadline(driver.verifyTopology?.({ timeoutMs }) ?? Promise.resolve([]), timeoutMs + VERIFY_GRACE_MS);
     const problems = findings.filter((finding) => finding.status === 'mismatch' || finding.status === 'unusable');
     if (problems.length > 0) {
       return { driver: name, ok: false, detail: problems.map((finding) => `queue ${finding.queue}: ${finding.detail}`).join('; '), error: problems[0]?.error, findings };
