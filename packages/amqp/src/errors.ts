@@ -38,7 +38,7 @@ export const AMQP_ERROR_CODES = {
   },
   WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND: {
     meaning: 'A queue of the pipeline does not exist on the broker.',
-    hint: 'Start a worker (or run `warren doctor --connect`) so that the topology is declared.',
+    hint: 'Start a worker: warren run declares the topology (`warren doctor --connect` lists the missing queues without creating them).',
     retryable: true,
   },
   WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE: {
