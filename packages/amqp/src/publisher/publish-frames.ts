@@ -65,7 +65,7 @@ export function publishFramesSize(routingKey: string, message: WireMessage, fram
 
 /**
  * Writes the frames of a persistent, mandatory publish of `message` to the default exchange with `routingKey`
- * on `channel` at `offset`; `size` is what publishFramesSize returned. Returns the offset after the last frame.
+ * on `channel` at `offset`; `target` must have the room publishFramesSize returned. Returns the offset after the last frame.
  */
 export function encodePublishFrames(target: Buffer, offset: number, channel: number, routingKey: string, message: WireMessage): number {
   const { properties, body } = message;
