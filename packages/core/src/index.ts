@@ -17,6 +17,7 @@ export type { ErrorCodeSpec, WarrenErrorOptions } from './errors/warren-error.js
 export { CORE_ERROR_CODES } from './errors/codes.js';
 export type { CoreErrorCode, WarrenErrorCode } from './errors/codes.js';
 export { BrokerUnavailable } from './errors/broker-unavailable.js';
+export { DeliveryLost } from './errors/delivery-lost.js';
 export { Unrecoverable } from './errors/unrecoverable.js';
 
 // events

@@ -23,6 +23,12 @@ export interface Delivery {
   readonly properties: ReceivedProperties;
   /** True when the transport says this message was delivered before (e.g. after a lost connection). */
   readonly redelivered: boolean;
+  /**
+   * Optional: aborted when the transport can no longer settle this delivery (the channel that delivered it is gone;
+   * the broker redelivers it). The runtime then drops it if its job has not started, and aborts a running job's
+   * `ctx.signal` with DeliveryLost without acting on its outcome. Deliveries of one channel may share one signal.
+   */
+  readonly lost?: AbortSignal;
   /** Removes the message. Dropped silently when the channel that delivered it is gone (the broker redelivers). */
   ack(): void;
   /** Returns the message to its queue for redelivery, unchanged (shutdown, or a failed retry hand-off). */
@@ -68,6 +74,11 @@ export interface DriverStatus {
   readonly state: DriverState;
   /** Numbers and short strings only, e.g. `{ redials: 3, breaker: 'closed', outboxDepth: 0 }`. */
   readonly gauges: Readonly<Record<string, number | string>>;
+  /**
+   * Optional: the state of each connection a driver keeps, by role (the AMQP driver: `publish` and `consume`).
+   * Readiness needs every one of them up; `blocked` (a broker alarm holding publishes) still counts as up.
+   */
+  readonly connections?: Readonly<Record<string, DriverState>>;
 }
 
 /** What a driver found about one queue of a pipeline without changing the broker (`warren doctor --connect`). */

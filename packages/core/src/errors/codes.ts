@@ -92,6 +92,11 @@ export const CORE_ERROR_CODES = {
     hint: 'Raise jobs.shutdown_timeout, or make handlers honour ctx.signal.',
     retryable: true,
   },
+  WARREN_ERR_WORKER_DELIVERY_LOST: {
+    meaning: 'The channel that delivered a job closed while the job waited or ran; the broker redelivers it. A waiting job is dropped, a running one sees ctx.signal abort with this error (reason `delivery-lost`) and its outcome is ignored.',
+    hint: 'Nothing to fix; make handlers idempotent and honour ctx.signal, since the job runs again.',
+    retryable: true,
+  },
   WARREN_ERR_WORKER_CLOSED: {
     meaning: 'The Warren instance is closed; it cannot dispatch or run.',
     hint: 'Create a new instance with Warren.fromConfig().',

@@ -38,6 +38,11 @@ export function computeHealth(
   const reasons: string[] = [];
   const failed = drivers.filter((driver) => driver.state === 'failed');
   for (const driver of failed) reasons.push(`driver ${driver.driver} failed`);
+  for (const driver of drivers) {
+    for (const [role, connectionState] of Object.entries(driver.connections ?? {})) {
+      if (connectionState !== 'ready' && connectionState !== 'blocked') reasons.push(`driver ${driver.driver}: ${role} connection ${connectionState}`);
+    }
+  }
   if (state !== 'running') reasons.push(`not running (state ${state})`);
   const pipelines = Object.entries(config.jobs.pipelines).map(([name, pipeline]): PipelineHealth => {
     const worker = workers.get(name);

@@ -65,6 +65,25 @@ export class HeldDeliveries {
     return waiting.length;
   }
 
+  /**
+   * The transport lost every delivery whose `lost` signal is `signal`: those waiting leave the line without running,
+   * running ones are aborted with `reason` (their results are ignored). Returns how many were lost.
+   */
+  loseAll(signal: AbortSignal, reason: unknown): number {
+    let count = 0;
+    for (const entry of [...this.#held]) {
+      if (entry.delivery.lost !== signal) continue;
+      count += 1;
+      entry.lose(reason);
+      if (entry.state === 'lost' && this.#waiting.includes(entry)) {
+        this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+        this.#release(entry);
+      }
+    }
+    if (count > 0 && this.#held.length === 0) for (const wake of [...this.#idleWaiters]) wake(true);
+    return count;
+  }
+
   /** Aborts and requeues everything still held (late results are then ignored); returns how many. */
   abandonAll(reason: unknown): number {
     const held = this.#held.splice(0);

@@ -5,6 +5,8 @@
  *   running    entered by start(): being decoded and run.               → settled | abandoned
  *   settled    terminal: acked, or requeued by the worker.
  *   abandoned  terminal: requeued by a stop that gave up waiting; the attempt's signal is aborted.
+ *   lost       terminal: the transport lost the delivery (its channel closed; the broker redelivers it). Not settled
+ *              by us at all; a running attempt's signal is aborted and its outcome ignored.
  * Per-message, so it emits no events (STYLE.md, Events); it only guards its own moves.
  */
 import type { Delivery } from '../driver/driver.js';
@@ -12,14 +14,15 @@ import { WarrenError } from '../errors/warren-error.js';
 import { AttemptAbort } from './attempt-abort.js';
 
 /** Where one held delivery is in its short life. */
-export type InFlightState = 'queued' | 'running' | 'settled' | 'abandoned';
+export type InFlightState = 'queued' | 'running' | 'settled' | 'abandoned' | 'lost';
 
 /** Legal moves of an InFlightDelivery: from → the states it may go to next. */
 export const IN_FLIGHT_TRANSITIONS: Readonly<Record<InFlightState, readonly InFlightState[]>> = {
-  queued: ['running', 'settled', 'abandoned'],
-  running: ['settled', 'abandoned'],
+  queued: ['running', 'settled', 'abandoned', 'lost'],
+  running: ['settled', 'abandoned', 'lost'],
   settled: [],
   abandoned: [],
+  lost: [],
 };
 
 /** A delivery a worker holds, with the abort side of its attempt. */
@@ -41,9 +44,9 @@ export class InFlightDelivery {
     return this.#state;
   }
 
-  /** True once acked, requeued or abandoned: nothing may settle it again. */
+  /** True once acked, requeued, abandoned or lost: nothing may settle it again. */
   get isSettled(): boolean {
-    return this.#state === 'settled' || this.#state === 'abandoned';
+    return this.#state === 'settled' || this.#state === 'abandoned' || this.#state === 'lost';
   }
 
   /** A concurrency slot took it. Throws WARREN_ERR_WORKER_ILLEGAL_STATE unless it was queued. */
@@ -73,6 +76,13 @@ export class InFlightDelivery {
     this.#transition('abandoned');
     this.attemptAbort.abort(reason);
     this.delivery.requeue();
+  }
+
+  /** The transport lost it: nothing is sent for it; a running attempt is aborted with `reason` and its result ignored. */
+  lose(reason: unknown): void {
+    if (this.isSettled) return;
+    this.#transition('lost');
+    this.attemptAbort.abort(reason);
   }
 
   #transition(to: InFlightState): void {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Consumer, Delivery } from '../driver/driver.js';
 import type { DeadLetterReason } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
+import { DeliveryLost } from '../errors/delivery-lost.js';
 import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
 import { decodeDeliveryNow, type DecodedJob } from './decode-delivery.js';
 import { handOff } from './hand-off.js';
@@ -31,6 +32,8 @@ export class PipelineWorker {
   #consuming: Promise<Consumer> | undefined;
   #consumer: Consumer | undefined;
   #stopped: Promise<void> | undefined;
+  /** The `lost` signal this worker listens to last: deliveries of one channel share one, so it is one listener a channel. */
+  #watchedLostSignal: AbortSignal | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -127,7 +130,21 @@ export class PipelineWorker {
       delivery.requeue();
       return;
     }
+    const { lost } = delivery;
+    if (lost?.aborted) return; // its channel is already gone: the broker redelivers it
+    if (lost && lost !== this.#watchedLostSignal) {
+      this.#watchedLostSignal = lost;
+      lost.addEventListener('abort', () => this.#onDeliveriesLost(lost), { once: true });
+    }
     this.#held.add(new InFlightDelivery(delivery));
+    this.#pump();
+  }
+
+  /** A channel is gone: its deliveries not started are dropped, running ones aborted; none is settled by us. */
+  #onDeliveriesLost(signal: AbortSignal): void {
+    const reason = new DeliveryLost(`the channel that delivered these jobs of pipeline "${this.pipeline}" closed; the broker redelivers them`);
+    const count = this.#held.loseAll(signal, reason);
+    if (count > 0) this.#logger.warn({ event: 'worker.deliveries_lost', count }, `${count} delivery(ies) lost with their channel; the broker redelivers them`);
     this.#pump();
   }
 

@@ -3,8 +3,10 @@ import type { Delivery } from '../../../src/driver/driver.js';
 import { isWarrenError } from '../../../src/errors/warren-error.js';
 import { IN_FLIGHT_TRANSITIONS, InFlightDelivery, type InFlightState } from '../../../src/worker/in-flight-delivery.js';
 
-const STATES: InFlightState[] = ['queued', 'running', 'settled', 'abandoned'];
-const LEGAL = new Set(['queued>running', 'queued>settled', 'queued>abandoned', 'running>settled', 'running>abandoned']);
+const STATES: InFlightState[] = ['queued', 'running', 'settled', 'abandoned', 'lost'];
+const LEGAL = new Set([
+  'queued>running', 'queued>settled', 'queued>abandoned', 'queued>lost', 'running>settled', 'running>abandoned', 'running>lost',
+]);
 
 /** A delivery that records how the broker was told to settle it. */
 function fakeDelivery() {
@@ -34,6 +36,7 @@ describe('InFlightDelivery', () => {
     ['ack twice', (e: InFlightDelivery) => [e.ack(), e.ack()], ['ack'], [true, false]],
     ['abandon then a late ack', (e: InFlightDelivery) => [e.abandon(new Error('stop')), e.ack()], ['requeue'], [undefined, false]],
     ['ack then abandon', (e: InFlightDelivery) => [e.ack(), e.abandon(new Error('stop'))], ['ack'], [true, undefined]],
+    ['lost then a late ack', (e: InFlightDelivery) => [e.lose(new Error('channel closed')), e.ack(), e.requeue()], [], [undefined, false, false]],
   ] as const)('settles the broker message once: %s', (_title, act, settlements, results) => {
     const { delivery, settlements: seen } = fakeDelivery();
     const entry = new InFlightDelivery(delivery);
