@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosFixture } from '../support/chaos-fixture.js';
 import {
-  closeAllConnections, listConnections, restoreBroker, startApp, startNode, stopApp, stopNode,
+  closeAllConnections, connectionsOf, restoreBroker, startApp, startNode, stopApp, stopNode,
   withBrokerRestored,
 } from '../support/broker-control.js';
 import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
@@ -51,7 +51,7 @@ describe('amqp chaos: broker restarts', () => {
 
     await expectNothingLost(f, { expectedCount: producer.sent, timeoutMs: 20_000 });
     expect(f.consumers.every((c) => c.isConsuming)).toBe(true);
-    expect((await listConnections()).filter((c) => c.connectionName === f.connectionName)).toHaveLength(1);
+    expect(await connectionsOf(f.connectionName)).toHaveLength(2); // one publish, one consume: no connection leaked
   });
 
   it('resumes consuming and flushes its buffer after stop_app / start_app while dispatching', async () => {

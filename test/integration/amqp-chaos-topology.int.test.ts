@@ -4,7 +4,7 @@
  * re-subscribe, or reopen the channel, without dropping the connection or the other pipelines.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { deleteQueue, listConnections, listQueues } from '../support/broker-control.js';
+import { connectionsOf, deleteQueue, listConnections, listQueues } from '../support/broker-control.js';
 import { ChaosFixture } from '../support/chaos-fixture.js';
 import { expectNothingLost } from '../support/expect-no-loss.js';
 import { provokeConsumerChannelError } from '../support/amqp-test-driver.js';
@@ -39,7 +39,7 @@ describe('amqp chaos: topology and channels', () => {
     const producer = f.produce({ total: Infinity, intervalMs: 10 });
     await f.ledger.waitUntilHandled(50, { timeoutMs: 10_000 });
 
-    const [connectionBefore] = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
+    const connectionsBefore = await connectionsOf(f.connectionName);
     await deleteQueue(f.queueOf(f.pipeline));
     // Jobs confirmed until now may have been waiting in the deleted queue: the operator destroyed them.
     const mayBeDestroyed = f.ledger.confirmedIds();
@@ -60,8 +60,9 @@ describe('amqp chaos: topology and channels', () => {
     expect(report.lost.filter((id) => !mayBeDestroyed.has(id)), 'jobs confirmed after the deletion but never handled').toEqual([]);
     expect(f.consumers.every((c) => c.isConsuming)).toBe(true);
     // Healing a cancelled consumer needs no new connection.
-    const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionsAfter.map((c) => c.pid)).toEqual([connectionBefore?.pid]);
+    const connectionsAfter = await connectionsOf(f.connectionName);
+    expect(connectionsAfter.map((c) => c.pid)).toEqual(connectionsBefore.map((c) => c.pid));
+    expect(connectionsAfter).toHaveLength(2); // publish and consume
   });
 
   it('recovers a consumer channel closed by the broker (406) without dropping the connection or the other pipeline', async () => {
@@ -74,8 +75,8 @@ describe('amqp chaos: topology and channels', () => {
     await f.ledger.waitUntil(() => handledBy.main >= 30 && handledBy.other >= 30, { timeoutMs: 10_000, what: 'both pipelines flowing' });
 
     const all = await listConnections();
-    const [connectionBefore] = all.filter((c) => c.connectionName === f.connectionName);
-    expect(connectionBefore, `our connection is listed; listed: ${all.map((c) => c.connectionName).join(', ')}\n${f.describe()}`).toBeDefined();
+    const connectionsBefore = await connectionsOf(f.connectionName);
+    expect(connectionsBefore, `our connections are listed; listed: ${all.map((c) => c.connectionName).join(', ')}\n${f.describe()}`).toHaveLength(2);
     // Diagnostics: what amqplib says if the whole connection goes down (it should not).
     const connectionErrors: string[] = [];
     const model = (f.driver as unknown as { testHooks: { connection(): { on(e: 'error', l: (error: Error) => void): void } | undefined } }).testHooks.connection();
@@ -94,7 +95,7 @@ describe('amqp chaos: topology and channels', () => {
 
     await expectNothingLost(f, { expectedCount: mainProducer.sent + otherProducer.sent, timeoutMs: 20_000 });
     expect(f.states.slice(statesBefore).map((s) => s.to), `a channel error is not a connection loss; amqplib connection errors: ${connectionErrors.join(' | ') || 'none'}\n${f.describe()}`).not.toContain('reconnecting');
-    const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionsAfter.map((c) => c.pid), `the same connection is still open\n${f.describe()}`).toEqual([connectionBefore?.pid]);
+    const connectionsAfter = await connectionsOf(f.connectionName);
+    expect(connectionsAfter.map((c) => c.pid), `the same connections are still open\n${f.describe()}`).toEqual(connectionsBefore.map((c) => c.pid));
   });
 });

@@ -50,11 +50,42 @@ export async function closeAllConnections(reason = 'warren chaos test'): Promise
   }
 }
 
-/** Closes the connections whose client-provided connection_name equals `connectionName`; returns how many. */
+/**
+ * Whether `connection` belongs to a driver configured with `connectionName`: the driver names its two connections
+ * `<name>/publish` and `<name>/consume` (raw amqplib clients in tests use the bare name).
+ */
+export function isConnectionOf(connection: { connectionName: string | undefined }, connectionName: string): boolean {
+  const name = connection.connectionName;
+  return name === connectionName || name === `${connectionName}/publish` || name === `${connectionName}/consume`;
+}
+
+/** The broker's connections that belong to `connectionName` (see isConnectionOf), sorted by name. */
+export async function connectionsOf(connectionName: string): Promise<ConnectionInfo[]> {
+  return (await listConnections()).filter((c) => isConnectionOf(c, connectionName)).sort((a, b) => String(a.connectionName).localeCompare(String(b.connectionName)));
+}
+
+/**
+ * The pids, as close_connection takes them (`<rabbit@host.N.N.N>`: the JSON listing's `#PID<...>` form is refused),
+ * of the connections whose connection_name is exactly `connectionName`.
+ */
+async function closablePidsNamed(connectionName: string): Promise<string[]> {
+  const text = await rabbitmqctl(['list_connections', 'pid', 'client_properties']);
+  const marker = `{"connection_name","${connectionName}"}`;
+  return text.split('\n').filter((line) => line.includes(marker)).map((line) => line.split('\t')[0] as string);
+}
+
+/** Forces closed (CONNECTION_FORCED with `reason`) every connection named exactly `connectionName`; returns how many. */
+export async function closeConnectionsExactlyNamed(connectionName: string, reason: string): Promise<number> {
+  const pids = await closablePidsNamed(connectionName);
+  for (const pid of pids) await rabbitmqctl(['close_connection', pid, reason]);
+  return pids.length;
+}
+
+/** Closes the connections of `connectionName` (see isConnectionOf); returns how many. */
 export async function closeConnectionsNamed(connectionName: string, reason = 'warren chaos test'): Promise<number> {
-  const targets = (await listConnections()).filter((c) => c.connectionName === connectionName);
-  for (const target of targets) await rabbitmqctl(['close_connection', target.pid, reason]);
-  return targets.length;
+  let count = 0;
+  for (const name of [connectionName, `${connectionName}/publish`, `${connectionName}/consume`]) count += await closeConnectionsExactlyNamed(name, reason);
+  return count;
 }
 
 /** Set while this process has stopped the broker and not started it again (for the exit safety net). */

@@ -1,8 +1,9 @@
 /*
- * AmqpDriver: core's Driver on RabbitMQ. Composes the connection manager (state, redial), breaker,
- * topology declarer, publisher (confirms, outbox) and one consumer per pipeline, and wires them on every
- * fresh connection in a fixed order: declare topology → publisher channel → consumers. Maps connection
- * states onto driver:state. Operator calls (inspect, dead letters) live in dead-letter-ops.ts.
+ * AmqpDriver: core's Driver on RabbitMQ. Composes two connections (driver-connections.ts: publish and consume, each
+ * a redialing ConnectionManager yielding one session per dial), the breaker, a topology declarer per connection,
+ * the publisher (confirms, outbox) and one consumer per pipeline. Each session is rebuilt by one setup path:
+ * publish: declare topology → publisher channel; consume: declare topology → every consumer. Operator calls
+ * (inspect, dead letters) live in dead-letter-ops.ts.
  */
 import type { ChannelModel } from 'amqplib';
 import {
@@ -13,9 +14,9 @@ import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
 import { closeOrDestroy, dialBroker } from './connection/broker-dialer.js';
-import { ConnectionManager } from './connection/connection-manager.js';
-import type { ConnectionManagerEventMap, ConnectionManagerOptions } from './connection/connection-manager-options.js';
-import { toDriverState, type ConnectionState } from './connection/connection-state.js';
+import type { ConnectionManagerOptions } from './connection/connection-manager-options.js';
+import type { ConnectionSession } from './connection/connection-session.js';
+import { DriverConnections } from './connection/driver-connections.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
 import { TopologyDeclarer } from './topology/topology-declarer.js';
@@ -39,15 +40,18 @@ export class AmqpDriver implements Driver {
   readonly #pipelines = new Map<string, ResolvedPipelineOptions>();
   readonly #consumers = new Set<PipelineConsumer>();
   readonly #breaker: BrokerBreaker;
-  readonly #declarer = new TopologyDeclarer();
+  /** Declares on the publish session (pipeline queues, delay queues, re-declares after an unroutable return). */
+  readonly #publishDeclarer = new TopologyDeclarer();
+  /** Declares on the consume session (pipeline queues before consuming, watchdog counts). */
+  readonly #consumeDeclarer = new TopologyDeclarer();
+  /** The consume session whose topology is declared: consumers may subscribe on it. */
+  #declaredSession: ConnectionSession | undefined;
   readonly #publisher: Publisher;
-  readonly #manager: ConnectionManager;
+  readonly #connections: DriverConnections;
   readonly #timers = new TimerSet();
   readonly #log: Logger;
   readonly #dial: typeof dialBroker;
   #closing: Promise<void> | undefined;
-  /** What health sees; `connected` (setting up) keeps the previous value so a redial reads reconnecting → ready. */
-  #driverState: DriverState = 'idle';
 
   constructor(context: DriverContext<AmqpPipelineOptions, AmqpSection | undefined>, internals: AmqpDriverInternals = {}) {
     this.section = context.section ?? parseAmqpSection({});
@@ -62,32 +66,29 @@ export class AmqpDriver implements Driver {
     });
     this.#publisher = new Publisher({
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
-      breaker: this.#breaker, declarer: this.#declarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
-      isBrokerBlocked: () => this.#manager.state === 'blocked',
+      breaker: this.#breaker, declarer: this.#publishDeclarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
+      isBrokerBlocked: () => this.#connections.publish.state === 'blocked',
     });
-    this.#manager = new ConnectionManager({
-      ...internals, section: this.section, logger: this.#log, breaker: this.#breaker, setup: (model) => this.#setup(model),
+    this.#connections = new DriverConnections({
+      ...internals, section: this.section, logger: this.#log, breaker: this.#breaker,
+      setup: { publish: (session) => this.#setupPublishing(session), consume: (session) => this.#setupConsuming(session) },
     });
-    this.#manager.events.on('connection:state', (change) => this.#onConnectionState(change));
-    this.#manager.events.on('connection:lost', () => this.#onConnectionLost());
-    this.#manager.events.on('connection:ready', () => this.#attachConsumers());
-    this.#manager.events.on('connection:fatal', ({ error }) => this.events.emit('error', { driver: this.name, error }));
+    this.#connections.events.on('connections:state', ({ from, to, cause }) => this.#onDriverState(from, to, cause));
+    this.#connections.onEither('connection:state', ({ from }, role) => {
+      if (role === 'publish' && from === 'blocked') this.#publisher.onBrokerUnblocked();
+    });
+    this.#connections.onEither('connection:fatal', ({ error }) => this.events.emit('error', { driver: this.name, error }));
   }
 
   /** For broker tests only: reach the live amqplib objects to provoke broker-side errors. Not a stable API. */
   readonly testHooks = {
     consumerChannel: (pipeline: string) => [...this.#consumers].find((consumer) => consumer.pipeline === pipeline)?.channel,
-    connection: () => this.#manager.model,
+    connection: (role: 'publish' | 'consume' = 'consume') => this.#connections[role].model,
   };
 
-  /** Finer-grained events of the connection (state with all internal states, ready, lost, retry, fatal). */
-  get connectionEvents(): TypedEmitter<ConnectionManagerEventMap> {
-    return this.#manager.events;
-  }
-
-  /** The internal connection state (finer than `status().state`). */
-  get connectionState(): ConnectionState {
-    return this.#manager.state;
+  /** The two connections (publish, consume): their managers' finer states and events (ready, lost, retry, fatal). */
+  get connections(): DriverConnections {
+    return this.#connections;
   }
 
   /** Per pipeline: whether its consumer is subscribed right now (for /ready). */
@@ -99,7 +100,7 @@ export class AmqpDriver implements Driver {
 
   async start(): Promise<void> {
     this.#timers.every(this.section.watchdogIntervalMs, () => this.#watchdog());
-    await this.#manager.start();
+    await this.#connections.start();
   }
 
   /**
@@ -160,27 +161,31 @@ export class AmqpDriver implements Driver {
   async consume(pipeline: string, options: ConsumeOptions): Promise<Consumer> {
     const resolved = this.#pipelines.get(pipeline);
     if (!resolved) throw unknownPipeline(pipeline);
-    if (this.#closing || this.#manager.state === 'failed') {
+    if (this.#closing || this.#connections.state === 'failed') {
       throw amqpError('WARREN_ERR_AMQP_CONSUME_CLOSED', `cannot consume "${pipeline}": the driver is ${this.#closing ? 'closing' : 'failed'}`);
     }
     const consumer = new PipelineConsumer({
-      pipeline: resolved, prefetch: options.prefetch, onDelivery: options.onDelivery, declarer: this.#declarer, logger: this.#log,
+      pipeline: resolved, prefetch: options.prefetch, onDelivery: options.onDelivery, declarer: this.#consumeDeclarer, logger: this.#log,
       onCancelled: (cancelled) => this.#consumers.delete(cancelled),
     });
     this.#consumers.add(consumer);
-    const model = this.#manager.model;
-    // Subscribe now when the connection is ready; otherwise the next setup does it. Failures retry by themselves.
-    if (model && (this.#manager.state === 'ready' || this.#manager.state === 'blocked')) await consumer.attach(model).catch(() => undefined);
+    // Subscribe now when the consume session's topology is declared; otherwise its setup does it. Failures retry by themselves.
+    const session = this.#connections.consume.session;
+    if (session && session === this.#declaredSession) {
+      const attaching = consumer.attach(session).catch(() => undefined);
+      // On a live session the caller may rely on consuming once this resolves; during setup, setup must not wait on it.
+      if (session.state === 'live') await attaching;
+    }
     return consumer;
   }
 
   status(): DriverStatus {
     return {
       driver: this.name,
-      state: this.#driverState,
+      state: this.#connections.state,
+      connections: this.#connections.states,
       gauges: {
-        ...this.#manager.gauges,
-        connectionState: this.#manager.state,
+        ...this.#connections.gauges,
         breaker: this.#breaker.state,
         publisher: this.#publisher.state,
         outboxDepth: this.#publisher.outboxDepth,
@@ -194,20 +199,20 @@ export class AmqpDriver implements Driver {
 
   async inspect(pipeline: string): Promise<PipelineStats> {
     const { queue } = this.#resolve(pipeline);
-    return inspectQueues(this.#manager.model, pipeline, queue, deadLetterQueueName(queue), this.#declarer.knownDelayQueues(queue));
+    return inspectQueues(this.#connections.consume.model, pipeline, queue, deadLetterQueueName(queue), this.#publishDeclarer.knownDelayQueues(queue));
   }
 
   peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]> {
-    return peekDeadLetters(this.#manager.model, deadLetterQueueName(this.#resolve(pipeline).queue), limit);
+    return peekDeadLetters(this.#connections.consume.model, deadLetterQueueName(this.#resolve(pipeline).queue), limit);
   }
 
   replayDeadLetters(pipeline: string, transform: (message: WireMessage) => WireMessage, limit = Number.MAX_SAFE_INTEGER): Promise<number> {
     const { queue } = this.#resolve(pipeline);
-    return replayDeadLetters(this.#manager.model, deadLetterQueueName(queue), limit, (message) => this.#publisher.publish(queue, transform(message)));
+    return replayDeadLetters(this.#connections.consume.model, deadLetterQueueName(queue), limit, (message) => this.#publisher.publish(queue, transform(message)));
   }
 
   purgeDeadLetters(pipeline: string): Promise<number> {
-    return purgeDeadLetters(this.#manager.model, deadLetterQueueName(this.#resolve(pipeline).queue));
+    return purgeDeadLetters(this.#connections.consume.model, deadLetterQueueName(this.#resolve(pipeline).queue));
   }
 
   /** Stops consumers, flushes the outbox and pending confirms (bounded by timeoutMs), closes. Idempotent. */
@@ -225,59 +230,52 @@ export class AmqpDriver implements Driver {
     const failures: unknown[] = [];
     const consumers = [...this.#consumers];
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
-    await this.#manager.close(async () => {
-      await this.#publisher.close(deadlineMs, CLOSE_GRACE_MS).catch((error: unknown) => failures.push(error));
-      await settleWithin(Promise.all(consumers.map((consumer) => consumer.close().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
-    }, CLOSE_GRACE_MS);
+    // Publish side first: retry and dead-letter copies confirmed during the flush still get their originals acked
+    // on the consume connection, whose consumers flush their acks next. Redialing goes on meanwhile, so a flush
+    // during an outage can still succeed; the connections close last, together.
+    await this.#publisher.close(deadlineMs, CLOSE_GRACE_MS).catch((error: unknown) => failures.push(error));
+    await settleWithin(Promise.all(consumers.map((consumer) => consumer.close().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
+    await Promise.all([this.#connections.publish.close(undefined, CLOSE_GRACE_MS), this.#connections.consume.close(undefined, CLOSE_GRACE_MS)]);
     this.#breaker.shutdown();
     if (failures.length > 0) throw new AggregateError(failures, 'closing the amqp driver failed');
   }
 
-  async #setup(model: ChannelModel): Promise<void> {
-    this.#declarer.attach(model);
-    // Topology first: consumers must never basic.consume before their queue is (re-)declared.
-    for (const pipeline of this.#pipelines.values()) await this.#declarer.declarePipeline(pipeline);
-    await this.#publisher.attach(model);
-    await Promise.all([...this.#consumers].map((consumer) => consumer.attach(model).catch(() => undefined))); // each retries itself
+  /** The one rebuild of a publish session: topology (so publishes route), then the publisher's channel. */
+  async #setupPublishing(session: ConnectionSession): Promise<void> {
+    this.#publishDeclarer.attach(session);
+    for (const pipeline of this.#pipelines.values()) await this.#publishDeclarer.declarePipeline(pipeline);
+    await this.#publisher.attach(session);
+  }
+
+  /** The one rebuild of a consume session: topology first (never basic.consume before Q exists), then every consumer. */
+  async #setupConsuming(session: ConnectionSession): Promise<void> {
+    this.#consumeDeclarer.attach(session);
+    for (const pipeline of this.#pipelines.values()) await this.#consumeDeclarer.declarePipeline(pipeline);
+    this.#declaredSession = session;
+    await Promise.all([...this.#consumers].map((consumer) => consumer.attach(session).catch(() => undefined))); // each retries itself
   }
 
   async #redeclare(queue: string): Promise<void> {
     for (const pipeline of this.#pipelines.values()) {
-      if (pipeline.queue === queue || deadLetterQueueName(pipeline.queue) === queue) await this.#declarer.declarePipeline(pipeline);
+      if (pipeline.queue === queue || deadLetterQueueName(pipeline.queue) === queue) await this.#publishDeclarer.declarePipeline(pipeline);
     }
   }
 
-  /** After setup: subscribes consumers created while it ran (after its snapshot). attach() is idempotent per connection. */
-  #attachConsumers(): void {
-    const model = this.#manager.model;
-    if (!model) return;
-    for (const consumer of this.#consumers) consumer.attach(model).catch(() => undefined); // each retries itself
-  }
-
-  #onConnectionLost(): void {
-    this.#declarer.detach();
-    this.#publisher.detach();
-    for (const consumer of this.#consumers) consumer.detach();
-  }
-
-  #onConnectionState({ from, to, cause }: { from: ConnectionState; to: ConnectionState; cause: unknown }): void {
-    if (from === 'blocked') this.#publisher.onBrokerUnblocked();
+  #onDriverState(from: DriverState, to: DriverState, cause: unknown): void {
     if (to === 'failed') {
       this.#timers.close();
       this.#publisher.close(Date.now()).catch(() => undefined); // nothing will ever send the outbox now
+      // One connection failed for good: nothing more is consumed (retries could not be published); close() ends the rest.
+      for (const consumer of this.#consumers) consumer.cancel().catch(() => undefined);
     }
-    const driverFrom = this.#driverState;
-    const driverTo: DriverState = to === 'connected' ? driverFrom : toDriverState(to);
-    if (driverFrom === driverTo) return;
-    this.#driverState = driverTo;
-    this.events.emit('driver:state', { driver: this.name, from: driverFrom, to: driverTo, cause });
+    this.events.emit('driver:state', { driver: this.name, from, to, cause });
   }
 
   #watchdog(): void {
-    const model = this.#manager.model;
-    if (!model || (this.#manager.state !== 'ready' && this.#manager.state !== 'blocked')) return;
+    const session = this.#connections.consume.session;
+    if (!session || session.state !== 'live') return;
     for (const consumer of this.#consumers) {
-      consumer.verify(model).catch((error: unknown) => this.#log.warn({ err: error, event: 'amqp.watchdog.failed' }, 'watchdog check failed'));
+      consumer.verify(session).catch((error: unknown) => this.#log.warn({ err: error, event: 'amqp.watchdog.failed' }, 'watchdog check failed'));
     }
   }
 

@@ -1,25 +1,29 @@
 /*
- * ConnectionManager: owns the one AMQP connection — dialing URLs in turn, the state machine of
- * connection-state.ts, redials (counting: redial-tracker.ts; when: redial-scheduler.ts, with the port
- * probe), the redial timeout and alert log, blocked/unblocked, and the generation number. What to set up on a fresh connection
- * (topology, channels) is the driver's `setup` hook; this file never touches channels.
+ * ConnectionManager: owns one AMQP connection of one role (publish or consume) — dialing URLs in turn, the state
+ * machine of connection-state.ts, redials (counting: redial-tracker.ts; when: redial-scheduler.ts, with the port
+ * probe), the redial timeout and alert log, blocked/unblocked. Each successful dial yields one ConnectionSession,
+ * ended exactly once on loss or close. What to rebuild on a session is the driver's `setup` hook; this file never
+ * touches channels.
  */
 import type { ChannelModel } from 'amqplib';
 import { TypedEmitter, isWarrenError, redactUrl, type Logger, TimerSet, type OwnedTimer } from '@warren/core';
+import { ConnectionSession, type ConnectionRole } from './connection-session.js';
 import { amqpError } from '../errors.js';
 import { CONNECTION_TRANSITIONS, type ConnectionState } from './connection-state.js';
 import { closeOrDestroy, destroyUnlessClosedWithin, dialBroker } from './broker-dialer.js';
 import { RedialTracker } from './redial-tracker.js';
 import { RedialScheduler } from './redial-scheduler.js';
 import {
-  DEFAULT_CLOSE_TIMEOUT_MS, DROP_CLOSE_TIMEOUT_MS, connectionGauges, isFatal, type ConnectionGauges, type ConnectionManagerEventMap, type ConnectionManagerOptions,
+  DEFAULT_CLOSE_TIMEOUT_MS, DROP_CLOSE_TIMEOUT_MS, connectionGauges, isFatal, isImmediateRedialCause, type ConnectionGauges, type ConnectionManagerEventMap, type ConnectionManagerOptions,
 } from './connection-manager-options.js';
 
 export class ConnectionManager {
   readonly events = new TypedEmitter<ConnectionManagerEventMap>();
   #state: ConnectionState = 'idle';
   #generation = 0;
-  #model: ChannelModel | undefined;
+  /** The session of the live connection (setting up or live); undefined while disconnected. */
+  #session: ConnectionSession | undefined;
+  #closing: Promise<void> | undefined;
   #hasBeenReady = false;
   #isBrokerBlocked = false;
   #urlIndex = 0;
@@ -44,27 +48,31 @@ export class ConnectionManager {
     });
   }
 
+  get role(): ConnectionRole {
+    return this.#options.role;
+  }
+
   get state(): ConnectionState {
     return this.#state;
   }
 
-  /** Increments on every successful dial; async work compares its own number to this. */
+  /** Increments on every successful dial (each session has its own number). */
   get generation(): number {
     return this.#generation;
   }
 
+  /** The session of the live connection, or undefined while disconnected. */
+  get session(): ConnectionSession | undefined {
+    return this.#session;
+  }
+
   /** The live connection model, or undefined while disconnected. */
   get model(): ChannelModel | undefined {
-    return this.#model;
+    return this.#session?.connection;
   }
 
   get gauges(): ConnectionGauges {
     return connectionGauges(this.#tracker, this.#generation, this.#isBrokerBlocked);
-  }
-
-  /** True when `generation` is still the live connection (work from older generations must do nothing). */
-  isCurrent(generation: number): boolean {
-    return generation === this.#generation && this.#model !== undefined;
   }
 
   /** Dials for the first time; resolves after that attempt whatever its outcome, except a fatal one (rejects). */
@@ -80,8 +88,12 @@ export class ConnectionManager {
    * Stops redialing, runs `beforeDisconnect` (flush) while still connected, then closes the connection.
    * A connection that does not answer connection.close within `closeTimeoutMs` (dead peer) has its socket destroyed.
    */
-  async close(beforeDisconnect: () => Promise<void>, closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS): Promise<void> {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
+  close(beforeDisconnect: () => Promise<void> = async () => undefined, closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS): Promise<void> {
+    this.#closing ??= this.#close(beforeDisconnect, closeTimeoutMs);
+    return this.#closing;
+  }
+
+  async #close(beforeDisconnect: () => Promise<void>, closeTimeoutMs: number): Promise<void> {
     const isFailed = this.#state === 'failed';
     if (!isFailed) this.#transition('closing', 'close() called');
     this.#timers.close();
@@ -90,9 +102,10 @@ export class ConnectionManager {
     try {
       await beforeDisconnect();
     } finally {
-      const model = this.#model;
-      this.#model = undefined;
-      if (model) await closeOrDestroy(model, closeTimeoutMs, false);
+      const session = this.#session;
+      this.#session = undefined;
+      session?.end('closed', 'close() called');
+      if (session) await closeOrDestroy(session.connection, closeTimeoutMs, false);
       // Each is bounded by DROP_CLOSE_TIMEOUT_MS. A dial still in flight now is released when it completes (#attempt).
       while (this.#releasing.size > 0) await Promise.all(this.#releasing);
       if (!isFailed) this.#transition('closed', 'close() finished');
@@ -101,10 +114,10 @@ export class ConnectionManager {
 
   /** Drops the live connection and redials (e.g. the driver found it unusable); its socket is destroyed within a bound. */
   dropConnection(reason: unknown): void {
-    const model = this.#model;
-    if (!model) return;
-    this.#onLost(this.#generation, reason);
-    this.#release(model); // the loss is handled above; this only frees the socket
+    const session = this.#session;
+    if (!session) return;
+    this.#onLost(session, reason);
+    this.#release(session.connection); // the loss is handled above; this only frees the socket
   }
 
   /** Closes a connection nobody wants any more in the background, destroying its socket within DROP_CLOSE_TIMEOUT_MS. */
@@ -129,7 +142,7 @@ export class ConnectionManager {
     try {
       if (this.#options.breaker.isOpen) throw amqpError('WARREN_ERR_BREAKER_OPEN', 'the broker circuit breaker is open; dial skipped');
       const { heartbeatMs, connectTimeoutMs, connectionName } = this.#options.section;
-      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName });
+      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName: `${connectionName}/${this.#options.role}` });
     } catch (error) {
       this.#onAttemptFailed(error);
       return;
@@ -143,30 +156,33 @@ export class ConnectionManager {
   }
 
   async #onDialed(model: ChannelModel, url: string): Promise<void> {
-    const generation = ++this.#generation;
-    this.#model = model;
+    const { role } = this.#options;
+    const session = new ConnectionSession(role, ++this.#generation, model);
+    const { generation } = session;
+    this.#session = session;
     this.#isBrokerBlocked = false;
-    model.on('error', (error: unknown) => this.#log.debug({ err: error, generation }, 'amqp connection error'));
+    model.on('error', (error: unknown) => this.#log.debug({ err: error, role, generation }, 'amqp connection error'));
     model.on('close', (error?: unknown) => {
       this.#trackRelease(destroyUnlessClosedWithin(model, DROP_CLOSE_TIMEOUT_MS));
-      this.#onLost(generation, error ?? 'connection closed');
+      this.#onLost(session, error ?? 'connection closed');
     });
-    model.on('blocked', (reason: string) => this.#onBlockedChange(generation, reason));
-    model.on('unblocked', () => this.#onBlockedChange(generation, undefined));
-    this.#transition('connected', `connected to ${redactUrl(url)}`);
+    model.on('blocked', (reason: string) => this.#onBlockedChange(session, reason));
+    model.on('unblocked', () => this.#onBlockedChange(session, undefined));
+    this.#transition('connected', `${role} connection to ${redactUrl(url)}`);
     try {
-      await this.#options.setup(model, generation);
+      await this.#options.setup(session);
     } catch (error) {
-      if (!this.isCurrent(generation) || this.#state !== 'connected') return; // lost meanwhile; #onLost redials
+      if (!session.isActive || this.#state !== 'connected') return; // lost meanwhile; #onLost redials
       if (!this.#hasBeenReady && isFatal(error)) {
         this.#fail(error);
         return;
       }
-      this.#log.error({ err: error, event: 'amqp.setup.failed', generation }, 'amqp setup failed; dropping the connection and redialing');
+      this.#log.error({ err: error, event: 'amqp.setup.failed', role, generation }, 'amqp setup failed; dropping the connection and redialing');
       this.dropConnection(error);
       return;
     }
-    if (!this.isCurrent(generation) || this.#state !== 'connected') return;
+    if (!session.isActive || this.#state !== 'connected') return;
+    session.markLive();
     this.#hasBeenReady = true;
     this.#tracker.recordReady();
     this.#scheduler.stop();
@@ -174,7 +190,7 @@ export class ConnectionManager {
     this.#disconnectTimer = undefined;
     this.#options.breaker.recordSuccess();
     this.#transition('ready', 'setup complete');
-    this.events.emit('connection:ready', { generation });
+    this.events.emit('connection:ready', { role, generation });
     if (this.#isBrokerBlocked) this.#transition('blocked', 'broker blocked publishing during setup');
   }
 
@@ -190,17 +206,22 @@ export class ConnectionManager {
     this.#scheduleRedial(error);
   }
 
-  #onLost(generation: number, error: unknown): void {
-    if (generation !== this.#generation || this.#model === undefined) return;
-    this.#model = undefined;
+  /** The one place a session ends by loss: everything attached to it sees its signal abort, once. */
+  #onLost(session: ConnectionSession, error: unknown): void {
+    if (session !== this.#session) return;
+    this.#session = undefined;
     this.#isBrokerBlocked = false;
+    session.end('lost', error);
     if (this.#state === 'closing' || this.#state === 'closed' || this.#state === 'failed') return;
     // Lost before setup completed (setup failed, or the broker dropped us during it): a failed redial, so the
     // schedule backs off and the alert counts it; otherwise a persistent setup failure redials at step one forever.
     if (this.#state === 'connected') this.#tracker.recordFailure();
-    this.#log.warn({ err: error, event: 'amqp.connection.lost', generation }, 'amqp connection lost; redialing');
+    else this.#tracker.recordLost(isImmediateRedialCause(error));
+    const { role } = this.#options;
+    const { generation } = session;
+    this.#log.warn({ err: error, event: 'amqp.connection.lost', role, generation }, `amqp ${role} connection lost; redialing`);
     this.#transition('reconnecting', error);
-    this.events.emit('connection:lost', { generation, error });
+    this.events.emit('connection:lost', { role, generation, error });
     this.#armDisconnectTimer();
     this.#scheduleRedial(error);
   }
@@ -228,11 +249,12 @@ export class ConnectionManager {
   }
 
   /** connection.blocked (`reason`) / connection.unblocked (undefined) of `generation`. */
-  #onBlockedChange(generation: number, reason: string | undefined): void {
-    if (generation !== this.#generation) return;
+  #onBlockedChange(session: ConnectionSession, reason: string | undefined): void {
+    if (session !== this.#session) return;
     this.#isBrokerBlocked = reason !== undefined;
-    if (reason !== undefined) this.#log.warn({ event: 'amqp.connection.blocked', reason }, 'RabbitMQ blocked publishing (resource alarm); buffering publishes');
-    else this.#log.info({ event: 'amqp.connection.unblocked' }, 'RabbitMQ unblocked publishing');
+    const { role } = this.#options;
+    if (reason !== undefined) this.#log.warn({ event: 'amqp.connection.blocked', role, reason }, `RabbitMQ blocked the ${role} connection (resource alarm)`);
+    else this.#log.info({ event: 'amqp.connection.unblocked', role }, `RabbitMQ unblocked the ${role} connection`);
     if (reason !== undefined && this.#state === 'ready') this.#transition('blocked', reason);
     if (reason === undefined && this.#state === 'blocked') this.#transition('ready', 'unblocked');
   }
@@ -244,9 +266,10 @@ export class ConnectionManager {
     this.#disconnectTimer = undefined;
     this.#log.error({ err: error, event: 'amqp.connection.failed' }, 'amqp driver failed; not redialing');
     this.#transition('failed', error);
-    const model = this.#model;
-    this.#model = undefined;
-    if (model) this.#release(model); // failed for good: the connection is not needed any more
+    const session = this.#session;
+    this.#session = undefined;
+    session?.end('lost', error);
+    if (session) this.#release(session.connection); // failed for good: the connection is not needed any more
     this.events.emit('connection:fatal', { error });
   }
 
@@ -256,7 +279,7 @@ export class ConnectionManager {
       throw amqpError('WARREN_ERR_AMQP_CONN_ILLEGAL_STATE', `illegal connection state change ${from} → ${to}`, { details: { from, to } });
     }
     this.#state = to;
-    this.#log.debug({ from, to, reason: cause instanceof Error ? cause.message : String(cause) }, 'amqp connection state');
+    this.#log.debug({ role: this.#options.role, from, to, reason: cause instanceof Error ? cause.message : String(cause) }, 'amqp connection state');
     this.events.emit('connection:state', { from, to, cause });
   }
 }

@@ -68,3 +68,17 @@ export function toDriverState(state: ConnectionState): DriverState {
 export function isConnectedState(state: ConnectionState): boolean {
   return state === 'connected' || state === 'ready' || state === 'blocked';
 }
+
+// Worst first: the driver reads as the less healthy of its two connections.
+const SEVERITY: readonly DriverState[] = ['failed', 'closing', 'closed', 'reconnecting', 'connecting', 'idle', 'blocked', 'ready'];
+
+/**
+ * The driver's state from its publish and consume connections' (each already mapped by toDriverState): the less
+ * healthy one, except that closing wins over closed (one still closing) and blocked means the publish side is
+ * blocked while consuming goes on.
+ */
+export function combineDriverStates(publish: DriverState, consume: DriverState): DriverState {
+  const publishRank = SEVERITY.indexOf(publish);
+  const consumeRank = SEVERITY.indexOf(consume);
+  return publishRank <= consumeRank ? publish : consume;
+}

@@ -9,6 +9,8 @@ import { redialDelayMs } from './redial-schedule.js';
 export class RedialTracker {
   #redials = 0;
   #consecutiveFailures = 0;
+  /** 1 while the first redial of this outage went out at once and so used no schedule step. */
+  #immediateRedials = 0;
   readonly #redial: AmqpSection['redial'];
   readonly #random: () => number;
 
@@ -40,6 +42,15 @@ export class RedialTracker {
   /** A connection became ready: the schedule starts over. */
   recordReady(): void {
     this.#consecutiveFailures = 0;
+    this.#immediateRedials = 0;
+  }
+
+  /**
+   * A ready connection was lost. `isImmediate`: the broker is most likely still there (it forced the close, or the
+   * socket broke), so the first redial goes out at once and the schedule applies from the second attempt.
+   */
+  recordLost(isImmediate: boolean): void {
+    this.#immediateRedials = isImmediate ? 1 : 0;
   }
 
   /** A redial is about to be made. */
@@ -47,9 +58,11 @@ export class RedialTracker {
     this.#redials++;
   }
 
-  /** The delay before the next attempt: schedule step `consecutiveFailures + 1`, with jitter. */
+  /** The delay before the next attempt: 0 for an immediate first redial, else schedule step `consecutiveFailures + 1` (less the immediate one), with jitter. */
   nextDelayMs(): number {
-    return redialDelayMs(this.#redial.scheduleMs, this.#consecutiveFailures + 1, this.#redial.jitter, this.#random);
+    const step = this.#consecutiveFailures + 1 - this.#immediateRedials;
+    if (step <= 0) return 0;
+    return redialDelayMs(this.#redial.scheduleMs, step, this.#redial.jitter, this.#random);
   }
 
   /** True at `alert_after` consecutive failures and again at every multiple: log the alert now. */

@@ -1,7 +1,8 @@
 /*
  * AckBatcher: the acks of ONE consumer channel generation. ack() records the delivery and schedules one flush per
  * event-loop turn (AckWindow decides the frames); requeue() sends its nack at once. Once retired (channel lost or
- * closed by us) it sends nothing more: the broker redelivers what was not acked, never on another channel.
+ * closed by us) it sends nothing more: the broker redelivers what was not acked, never on another channel, and
+ * `lost` aborts so that the runtime drops or aborts the deliveries of this channel it still holds.
  */
 import type { Channel, Message } from 'amqplib';
 import { AckWindow } from './ack-window.js';
@@ -23,6 +24,7 @@ function frameFor(deliveryTag: number): Message {
 export class AckBatcher {
   #state: AckBatcherState = 'live';
   readonly #window = new AckWindow();
+  readonly #lost = new AbortController();
   readonly #channel: AckSink;
   #flushHandle: NodeJS.Immediate | undefined;
   readonly #onTurnEnd = (): void => {
@@ -36,6 +38,11 @@ export class AckBatcher {
 
   get state(): AckBatcherState {
     return this.#state;
+  }
+
+  /** Aborted when this generation ends: a delivery of it not settled by then can no longer be (Delivery.lost). */
+  get lost(): AbortSignal {
+    return this.#lost.signal;
   }
 
   /** The broker delivered `tag` on this generation's channel. */
@@ -82,6 +89,7 @@ export class AckBatcher {
     this.#cancelScheduledFlush();
     this.#window.clear();
     this.#state = 'retired';
+    this.#lost.abort('delivery-lost');
   }
 
   #cancelScheduledFlush(): void {

@@ -36,6 +36,11 @@ export class AmqpDelivery implements Delivery {
     return this.#properties;
   }
 
+  /** Aborted once the channel that delivered this message is gone: it can no longer be settled (the broker redelivers). */
+  get lost(): AbortSignal {
+    return this.#acks.lost;
+  }
+
   ack(): void {
     if (this.#isSettled) return;
     this.#isSettled = true;

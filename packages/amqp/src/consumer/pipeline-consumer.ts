@@ -1,15 +1,17 @@
 /*
- * PipelineConsumer: one pipeline's subscription on its own channel with prefetch. Re-subscribes after
- * every reconnect (attach), after a channel-level error (406/404/consumer_timeout: that channel alone)
- * and after a broker basic.cancel (queue deleted: re-declare first). Implements core's Consumer. Acks go
- * through one AckBatcher per channel generation. Does not dial: the driver calls attach/detach.
+ * PipelineConsumer: one pipeline's subscription on its own channel with prefetch, on the consume session it was
+ * given. #subscribe is the one place that opens a channel and calls basic.consume; it runs for a fresh session
+ * (attach), after a channel-level error (406/404/consumer_timeout: that channel alone), after a broker basic.cancel
+ * (queue deleted: re-declare first) and when the watchdog (verify) finds the consumer gone. Acks go through one
+ * AckBatcher per channel; retiring it tells the runtime those deliveries are lost. Does not dial.
  */
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { TypedEmitter, type Consumer, type Logger, TimerSet } from '@warren/core';
 import { amqpError } from '../errors.js';
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
 import { ChannelRetry } from '../connection/channel-retry.js';
+import { unlessSessionEnded, type ConnectionSession } from '../connection/connection-session.js';
 import { AckBatcher } from './ack-batcher.js';
 import { AmqpDelivery } from './amqp-delivery.js';
 import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
@@ -18,6 +20,7 @@ export interface PipelineConsumerOptions {
   readonly pipeline: ResolvedPipelineOptions;
   readonly prefetch: number;
   readonly onDelivery: (delivery: AmqpDelivery) => void;
+  /** Declares on the consume session (re-declares Q after a broker cancel; counts consumers for the watchdog). */
   readonly declarer: TopologyDeclarer;
   readonly logger: Logger;
   /** Called when the consumer is cancelled, so the driver forgets it. */
@@ -33,13 +36,13 @@ export class PipelineConsumer implements Consumer {
   readonly pipeline: string;
   readonly events = new TypedEmitter<PipelineConsumerEventMap>();
   #state: ConsumerState = 'waiting';
-  #model: ChannelModel | undefined;
+  #session: ConnectionSession | undefined;
   #channel: Channel | undefined;
   /** The acks of #channel's generation; retired (flushed or discarded) whenever #channel is let go. */
   #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
-  /** The subscribe in progress and the connection it is for: a second attach on that connection joins it. */
-  #inFlight: { readonly model: ChannelModel; readonly done: Promise<void> } | undefined;
+  /** The subscribe in progress and the session it is for: a second attach on that session joins it. */
+  #inFlight: { readonly session: ConnectionSession; readonly done: Promise<void> } | undefined;
   #cancelling: Promise<void> | undefined;
   readonly #timers = new TimerSet();
   /** Re-subscribes on the channel retry schedule after a failed subscribe or a channel error. */
@@ -68,36 +71,30 @@ export class PipelineConsumer implements Consumer {
   }
 
   /**
-   * A fresh connection (topology already declared): subscribe on it. Idempotent per connection: when
-   * already consuming or subscribing on `model`, nothing new is opened (a second consumer on another
-   * channel would receive messages whose acks are then dropped as stale, holding them unacked forever).
+   * A fresh consume session (topology already declared): subscribe on it. Idempotent per session: when already
+   * consuming or subscribing on `session`, nothing new is opened (a second consumer on another channel would
+   * receive messages whose acks are then dropped as stale, holding them unacked forever).
    */
-  attach(model: ChannelModel): Promise<void> {
-    if (this.#model === model && this.#state === 'consuming') return Promise.resolve();
-    if (this.#inFlight?.model === model) return this.#inFlight.done;
-    this.#model = model;
-    this.#retry.cancel(); // a retry for an older connection has nothing left to do
-    this.#retry.succeeded(); // a fresh connection starts the schedule over
-    return this.#subscribe(model, false);
-  }
-
-  /** The connection is gone; in-flight deliveries of the old channel will be dropped on settle. */
-  detach(): void {
-    this.#model = undefined;
-    this.#releaseChannel('discard');
-    this.#consumerTag = undefined;
-    if (this.#state === 'subscribing' || this.#state === 'consuming') this.#transition('waiting', 'connection lost');
+  attach(session: ConnectionSession): Promise<void> {
+    if (this.#session === session && this.#state === 'consuming') return Promise.resolve();
+    if (this.#inFlight?.session === session) return this.#inFlight.done;
+    if (this.#state === 'cancelled' || !session.isActive) return Promise.resolve();
+    this.#session = session;
+    session.signal.addEventListener('abort', () => this.#onSessionEnded(session), { once: true });
+    this.#retry.cancel(); // a retry for an older session has nothing left to do
+    this.#retry.succeeded(); // a fresh session starts the schedule over
+    return this.#subscribe(session, false);
   }
 
   /**
-   * Watchdog, given the live connection: subscribes when this consumer missed it, and re-subscribes when
-   * our channel or consumer is gone or the broker counts no consumer on Q.
+   * Watchdog, given the live session: subscribes when this consumer missed it, and re-subscribes when our channel
+   * or consumer is gone or the broker counts no consumer on Q.
    */
-  async verify(model: ChannelModel): Promise<void> {
+  async verify(session: ConnectionSession): Promise<void> {
     if (this.#state === 'cancelled' || this.#inFlight) return;
-    if (this.#model !== model) {
-      this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason: 'not attached to the live connection' }, 'watchdog: subscribing consumer');
-      await this.attach(model);
+    if (this.#session !== session) {
+      this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason: 'not attached to the live session' }, 'watchdog: subscribing consumer');
+      await this.attach(session);
       return;
     }
     const channel = this.#channel;
@@ -111,11 +108,14 @@ export class PipelineConsumer implements Consumer {
       if (!counts) reason = 'queue missing';
       else if (counts.consumerCount === 0) reason = 'broker reports no consumer on the queue';
     }
-    if (reason === undefined || this.#model !== model || this.state === 'cancelled' || this.#inFlight) return;
+    // What was checked must still be what we have: while the check awaited, a broker cancel or channel error may
+    // have re-subscribed on a new channel; replacing THAT one would orphan it (its batcher retired, its consumer
+    // left holding a prefetch of unacked messages — the stall of issue #18).
+    if (reason === undefined || this.#session !== session || this.#channel !== channel || this.state === 'cancelled' || this.#inFlight) return;
     this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason }, 'watchdog: re-subscribing consumer');
     this.#releaseChannel('flush');
     if (channel) channel.close().catch(() => undefined); // a fresh channel is opened below; the old one is useless
-    await this.#subscribe(model, true);
+    await this.#subscribe(session, true);
   }
 
   /** Stops new deliveries; in-flight ones can still be acked on the channel. Idempotent. */
@@ -143,48 +143,53 @@ export class PipelineConsumer implements Consumer {
     if (channel && tag) await channel.cancel(tag).catch(() => undefined); // a dead channel delivers nothing anyway
   }
 
-  #subscribe(model: ChannelModel, redeclare: boolean): Promise<void> {
-    if (this.#inFlight?.model === model) return this.#inFlight.done;
-    const done: Promise<void> = this.#subscribeOnce(model, redeclare).finally(() => {
+  #subscribe(session: ConnectionSession, redeclare: boolean): Promise<void> {
+    if (this.#inFlight?.session === session) return this.#inFlight.done;
+    const done: Promise<void> = this.#subscribeOnce(session, redeclare).finally(() => {
       if (this.#inFlight?.done === done) this.#inFlight = undefined;
     });
-    this.#inFlight = { model, done };
+    this.#inFlight = { session, done };
     return done;
   }
 
-  async #subscribeOnce(model: ChannelModel, redeclare: boolean): Promise<void> {
+  async #subscribeOnce(session: ConnectionSession, redeclare: boolean): Promise<void> {
     if (this.#state === 'cancelled') return;
     if (this.#state !== 'subscribing') this.#transition('subscribing', redeclare ? 'recovering' : 'connected');
     const { queue } = this.#options.pipeline;
+    const isCurrent = (): boolean => this.#session === session && session.isActive && this.state === 'subscribing';
     let channel: Channel | undefined;
     try {
       if (redeclare) await this.#options.declarer.declarePipeline(this.#options.pipeline);
-      channel = await model.createChannel();
+      channel = await session.connection.createChannel();
       const opened = channel;
       opened.on('error', (error: unknown) => this.#log.warn({ err: error, event: 'amqp.consumer.channel_error' }, 'consumer channel error'));
       opened.on('close', () => this.#onChannelClosed(opened));
       await opened.prefetch(this.#options.prefetch);
-      if (this.#model !== model || this.#state !== 'subscribing') {
+      if (!isCurrent()) {
         opened.close().catch(() => undefined); // superseded while opening
         return;
       }
-      this.#releaseChannel('discard'); // a channel of an older generation still set: its acks end here
+      this.#releaseChannel('discard'); // a channel of an older session still set: its acks end here
       this.#channel = opened;
       const acks = new AckBatcher(opened);
       this.#acks = acks;
       const ok = await opened.consume(queue, (message) => this.#onMessage(opened, acks, message));
-      if (this.#channel !== opened || (this.#state as ConsumerState) !== 'subscribing') return;
+      if (this.#channel !== opened || !isCurrent()) {
+        // Cancelled or superseded while basic.consume was on its way: this subscription must not outlive us.
+        if (this.#channel === opened) this.#releaseChannel('flush');
+        opened.close().catch(() => undefined);
+        return;
+      }
       this.#consumerTag = ok.consumerTag;
       this.#retry.succeeded();
       this.#transition('consuming', 'basic.consume ok');
     } catch (error) {
-      this.#log.warn({ err: error, event: 'amqp.consumer.subscribe_failed' }, 'subscribing failed; retrying');
       if (this.#channel === channel) this.#releaseChannel('discard');
       channel?.close().catch(() => undefined); // may be closed by the error already
-      if (this.#model === model && this.#state === 'subscribing') {
-        this.#transition('waiting', error);
-        this.#scheduleRetry(model);
-      }
+      if (!isCurrent()) return; // the session ended or we were cancelled: nothing to retry here
+      this.#log.warn({ err: error, event: 'amqp.consumer.subscribe_failed' }, 'subscribing failed; retrying');
+      this.#transition('waiting', error);
+      this.#scheduleRetry(session);
       throw amqpError('WARREN_ERR_AMQP_CONSUME_UNAVAILABLE', `subscribing to "${queue}" failed`, { cause: error, details: { queue } });
     }
   }
@@ -192,13 +197,14 @@ export class PipelineConsumer implements Consumer {
   #onMessage(channel: Channel, acks: AckBatcher, message: ConsumeMessage | null): void {
     if (message === null) {
       // basic.cancel from the broker (queue deleted or failed over): re-declare and subscribe again.
-      if (channel !== this.#channel || this.#state !== 'consuming' || !this.#model) return;
+      const session = this.#session;
+      if (channel !== this.#channel || this.#state !== 'consuming' || !session) return;
       this.#log.warn({ event: 'amqp.consumer.cancelled_by_broker' }, 'broker cancelled the consumer; re-declaring and re-subscribing');
       this.#consumerTag = undefined;
       this.#releaseChannel('flush');
       channel.close().catch(() => undefined); // a fresh channel is opened by the re-subscribe
       this.#transition('waiting', 'basic.cancel from broker');
-      this.#scheduleRetry(this.#model);
+      this.#scheduleRetry(session);
       return;
     }
     acks.delivered(message.fields.deliveryTag);
@@ -216,11 +222,22 @@ export class PipelineConsumer implements Consumer {
     if (channel !== this.#channel) return;
     this.#releaseChannel('discard'); // the broker requeues what was not acked; pending acks would fail anyway
     this.#consumerTag = undefined;
-    const model = this.#model;
-    if (this.#state === 'cancelled' || !model) return;
+    const session = this.#session;
+    if (this.#state === 'cancelled' || !session?.isActive) return;
     if (this.#state === 'consuming') this.#transition('waiting', 'channel closed');
-    // On a lost connection detach() follows and the retry finds #model changed; on a channel error it recovers alone.
-    this.#scheduleRetry(model);
+    // amqplib closes channels before their connection: when the whole connection went, the session ends first
+    // and #onSessionEnded handles it once; only a channel-level error of a live session retries here.
+    unlessSessionEnded(session, () => this.#scheduleRetry(session));
+  }
+
+  /** The session ended (its signal aborted): deliveries of its channel are lost; the next attach subscribes again. */
+  #onSessionEnded(session: ConnectionSession): void {
+    if (this.#session !== session) return;
+    this.#session = undefined;
+    this.#retry.cancel();
+    this.#releaseChannel('discard');
+    this.#consumerTag = undefined;
+    if (this.#state === 'subscribing' || this.#state === 'consuming') this.#transition('waiting', 'connection lost');
   }
 
   /** Lets go of #channel: its acks are flushed (we close or replace a working channel) or discarded (it died). */
@@ -230,10 +247,10 @@ export class PipelineConsumer implements Consumer {
     this.#channel = undefined;
   }
 
-  #scheduleRetry(model: ChannelModel): void {
+  #scheduleRetry(session: ConnectionSession): void {
     this.#retry.schedule(() => {
-      if (this.#model !== model || this.#state !== 'waiting') return;
-      this.#subscribe(model, true).catch(() => undefined); // failure is logged and rescheduled inside
+      if (this.#session !== session || !session.isActive || this.#state !== 'waiting') return;
+      this.#subscribe(session, true).catch(() => undefined); // failure is logged and rescheduled inside
     });
   }
 

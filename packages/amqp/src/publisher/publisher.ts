@@ -1,12 +1,14 @@
 /*
- * Publisher: the confirm channel of the current connection and its state machine (publisher-state.ts): confirmed
- * publishes, the bounded outbox flushed in order, channel reopen on the retry schedule. Does not dial or declare
- * queues itself (connection manager, TopologyDeclarer).
+ * Publisher: the confirm channel of the current publish session and its state machine (publisher-state.ts):
+ * confirmed publishes, the bounded outbox flushed in order, channel reopen on the retry schedule. Keeps only the
+ * session it was attached to and lets go of it when the session's signal aborts. Does not dial or declare queues
+ * itself (connection manager, TopologyDeclarer).
  */
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import { BrokerUnavailable, TypedEmitter, type Logger, type WireMessage, TimerSet } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { ChannelRetry } from '../connection/channel-retry.js';
+import { unlessSessionEnded, type ConnectionSession } from '../connection/connection-session.js';
 import { settleWithin } from '../settle-within.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { Outbox } from './outbox.js';
@@ -26,7 +28,7 @@ export class Publisher {
   readonly #handlers: ConfirmChannelHandlers;
   #state: PublisherState = 'detached';
   #channel: ConfirmChannel | undefined;
-  #model: ChannelModel | undefined;
+  #session: ConnectionSession | undefined;
   #tracker = new ConfirmTracker();
   #writer: PublishWriter | undefined;
   readonly #reopen = new ChannelRetry(this.#timers);
@@ -67,21 +69,16 @@ export class Publisher {
     return this.#tracker.size;
   }
 
-  /** Opens the confirm channel on a fresh connection, then flushes the outbox in order. Rejects when the channel cannot open. */
-  async attach(model: ChannelModel): Promise<void> {
-    if (this.#state === 'closed') return;
-    this.detach(); // a channel of an older connection, if any, is gone with it
-    this.#model = model;
-    await this.#open(model, 'attached to a fresh connection');
-  }
-
-  /** The connection is gone: unconfirmed sends go back to the front of the outbox. */
-  detach(): void {
-    this.#model = undefined;
-    this.#reopen.cancel();
-    const channel = this.#channel;
-    if (channel) this.#onChannelClosed(channel, this.#tracker);
-    else if (this.#state !== 'closed') this.#transition('detached', 'connection lost');
+  /**
+   * Opens the confirm channel on a fresh session, then flushes the outbox in order; lets go of the session when its
+   * signal aborts. Rejects when the channel cannot open (the session is then dropped by the connection manager).
+   */
+  async attach(session: ConnectionSession): Promise<void> {
+    if (this.#state === 'closed' || !session.isActive) return;
+    if (this.#session) this.#onSessionEnded(this.#session); // an older session's channel is gone with it
+    this.#session = session;
+    session.signal.addEventListener('abort', () => this.#onSessionEnded(session), { once: true });
+    await this.#open(session, 'attached to a fresh session');
   }
 
   /** The broker lifted connection.blocked: what waited is sent, and the time spent blocked does not count against publish_timeout. */
@@ -150,16 +147,16 @@ export class Publisher {
     return !this.#options.isBrokerBlocked() && !this.#options.breaker.isOpen;
   }
 
-  async #open(model: ChannelModel, cause: string): Promise<void> {
+  async #open(session: ConnectionSession, cause: string): Promise<void> {
     this.#transition('opening', cause);
     let opened: OpenedConfirmChannel;
     try {
-      opened = await openConfirmChannel(model, this.#handlers, this.#options.isFastPath);
+      opened = await openConfirmChannel(session.connection, this.#handlers, this.#options.isFastPath);
     } catch (error) {
-      if (this.#model === model && this.#state === 'opening') this.#reopenLater(model, error);
+      if (this.#session === session && session.isActive && this.#state === 'opening') this.#reopenLater(session, error);
       throw amqpError('WARREN_ERR_AMQP_PUBLISH_UNAVAILABLE', 'opening the publish channel failed', { cause: error });
     }
-    if (this.#model !== model || this.#state !== 'opening') {
+    if (this.#session !== session || !session.isActive || this.#state !== 'opening') {
       opened.channel.close().catch(() => undefined); // detached or closed while opening: not wanted
       return;
     }
@@ -243,18 +240,34 @@ export class Publisher {
     if (this.#channel !== channel || this.#state === 'closed') return;
     this.#channel = undefined;
     this.#writer = undefined;
-    // A channel-level error leaves the connection up: reopen on it. When the whole connection went, detach()
-    // has cleared #model (or does so next and cancels the reopen).
-    const model = this.#model;
-    if (model) this.#reopenLater(model, 'publish channel closed');
-    else this.#transition('detached', 'publish channel closed with its connection');
+    const session = this.#session;
+    if (!session?.isActive) {
+      this.#transition('detached', 'publish channel closed with its connection');
+      return;
+    }
+    // Wait for the reopen; amqplib closes channels before their connection, so when the whole connection went,
+    // the session ends first and its abort moves us to detached instead (handled once, not as a channel error).
+    this.#transition('reopening', 'publish channel closed');
+    unlessSessionEnded(session, () => this.#reopenLater(session, 'publish channel closed'));
   }
 
-  #reopenLater(model: ChannelModel, cause: unknown): void {
+  /** The session ended (its signal aborted): unconfirmed sends go back to the front of the outbox. */
+  #onSessionEnded(session: ConnectionSession): void {
+    if (this.#session !== session) return;
+    this.#session = undefined;
+    this.#reopen.cancel();
+    this.#outbox.requeueFront(this.#tracker.takeUnconfirmed());
+    this.#channel = undefined;
+    this.#writer = undefined;
+    if (this.#state !== 'closed') this.#transition('detached', 'session ended');
+  }
+
+  #reopenLater(session: ConnectionSession, cause: unknown): void {
+    if (this.#session !== session || this.#state === 'closed') return;
     this.#transition('reopening', cause);
     this.#reopen.schedule(() => {
-      if (this.#model !== model || this.#state !== 'reopening') return;
-      this.#open(model, 'reopening after a channel error').catch((error: unknown) => {
+      if (this.#session !== session || !session.isActive || this.#state !== 'reopening') return;
+      this.#open(session, 'reopening after a channel error').catch((error: unknown) => {
         this.#options.logger.warn({ err: error, event: 'amqp.publisher.reopen_failed' }, 'reopening the publish channel failed; retrying');
       });
     });

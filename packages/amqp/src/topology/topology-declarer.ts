@@ -1,9 +1,10 @@
 /*
  * TopologyDeclarer: declares a pipeline's queues (Q, Q.dlq) and its delay queues on a dedicated channel
- * of the current connection, and turns PRECONDITION_FAILED (406) into WARREN_ERR_AMQP_TOPOLOGY_MISMATCH.
+ * of the session it is attached to, and turns PRECONDITION_FAILED (406) into WARREN_ERR_AMQP_TOPOLOGY_MISMATCH.
  * A 406 closes the channel, so the channel is reopened on demand. Knows nothing about redialing.
  */
-import type { Channel, ChannelModel } from 'amqplib';
+import type { Channel } from 'amqplib';
+import type { ConnectionSession } from '../connection/connection-session.js';
 import { amqpError } from '../errors.js';
 import { REPLY_NOT_FOUND, REPLY_PRECONDITION_FAILED, replyCodeOf } from '../amqp-reply-codes.js';
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
@@ -34,23 +35,18 @@ export function declareError(queue: string, error: unknown): Error {
 }
 
 export class TopologyDeclarer {
-  #model: ChannelModel | undefined;
+  #session: ConnectionSession | undefined;
   #channel: Promise<Channel> | undefined;
   /** Delay queue name → when it was last declared (ms), for this connection only. */
   readonly #delayQueues = new Map<string, number>();
   /** Every delay queue declared by this process, for inspect(). */
   readonly #knownDelayQueues = new Map<string, Set<string>>();
 
-  /** Binds to a fresh connection; forgets what the previous one declared. */
-  attach(model: ChannelModel): void {
-    this.#model = model;
+  /** Binds to a fresh session; forgets what the previous one declared. Nothing is declared once the session ended. */
+  attach(session: ConnectionSession): void {
+    this.#session = session;
     this.#channel = undefined;
     this.#delayQueues.clear();
-  }
-
-  detach(): void {
-    this.#model = undefined;
-    this.#channel = undefined;
   }
 
   /** Declares Q and Q.dlq (durable). Rejects with a coded topology error. */
@@ -109,12 +105,12 @@ export class TopologyDeclarer {
   }
 
   #openChannel(): Promise<Channel> {
-    const model = this.#model;
-    if (!model) {
+    const session = this.#session;
+    if (!session?.isActive) {
       return Promise.reject(amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', 'not connected to RabbitMQ'));
     }
     if (this.#channel) return this.#channel;
-    const opening = model.createChannel().then((channel) => {
+    const opening = session.connection.createChannel().then((channel) => {
       channel.on('error', () => undefined); // reported to the caller of the failed operation (declareError)
       channel.on('close', () => {
         if (this.#channel === opening) this.#channel = undefined;

@@ -10,6 +10,7 @@ import { parseAmqpSection } from '../../src/amqp-options.js';
 import { BrokerBreaker } from '../../src/breaker/broker-breaker.js';
 import { ConnectionManager } from '../../src/connection/connection-manager.js';
 import type { ConnectionState } from '../../src/connection/connection-state.js';
+import type { ConnectionSession } from '../../src/connection/connection-session.js';
 import { amqpError } from '../../src/errors.js';
 
 /** Like amqplib's ChannelModel.connection.stream: a socket that closes when the peer closes or when destroyed. */
@@ -87,7 +88,7 @@ export class FakePort {
 }
 
 export function harness(
-  rawSection: Record<string, unknown>, outcomes: DialOutcome[], setup: (generation: number) => Promise<void> = async () => undefined,
+  rawSection: Record<string, unknown>, outcomes: DialOutcome[], setup: (generation: number, session: ConnectionSession) => Promise<void> = async () => undefined,
   port = new FakePort(),
 ) {
   const lines: Array<Record<string, unknown>> = [];
@@ -99,8 +100,8 @@ export function harness(
   const breaker = new BrokerBreaker({ failureThreshold: 1_000, resetTimeoutMs: 10_000 });
   breakers.push(breaker);
   const manager = new ConnectionManager({
-    section, logger, breaker,
-    setup: (_model, generation) => setup(generation),
+    section, logger, breaker, role: 'consume',
+    setup: (session) => setup(session.generation, session),
     probeCheck: port.check,
     dial: async (url) => {
       dialedUrls.push(url);

@@ -5,6 +5,8 @@
  * acks like the broker (unknown tag = protocolErrors, what each delivery ended as = settledAs); it does not route.
  */
 import { EventEmitter } from 'node:events';
+import type { ConnectionSession } from '../../src/connection/connection-session.js';
+import { fakeSession } from './fake-session.js';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 
 type ConsumeCallback = (message: ConsumeMessage | null) => void;
@@ -171,9 +173,16 @@ export class FakeModel extends EventEmitter {
   consumeGate: Promise<void> | undefined;
   /** How many of the next channel.open calls the broker refuses. */
   #channelsToRefuse = 0;
+  #session: ConnectionSession | undefined;
 
   get asModel(): ChannelModel {
     return this as unknown as ChannelModel;
+  }
+
+  /** This connection's session, as a connection manager would make it; it ends when the connection closes. */
+  get session(): ConnectionSession {
+    this.#session ??= fakeSession(this);
+    return this.#session;
   }
 
   /** Open channels that have a consumer on `queue`. */
@@ -228,5 +237,6 @@ export class FakeModel extends EventEmitter {
     this.isPeerDead = false;
     for (const channel of this.channels) void channel.close(); // FakeChannel.close never rejects
     this.emit('close', error);
+    this.#session?.end('lost', error ?? 'connection closed'); // what the manager does on 'close'
   }
 }

@@ -6,17 +6,22 @@ import { FakeModel, type FakeChannel } from '../fakes/fake-broker.js';
 
 const drivers: AmqpDriver[] = [];
 
-/** A driver on pipeline `emails` whose dials return the next FakeModel (a fresh one when none is queued). */
+/**
+ * A driver on pipeline `emails`. Its consume connection's dials return the next queued FakeModel (a fresh one when
+ * none is queued), recorded in `models`; its publish connection's, a fresh one each, recorded in `publishModels`.
+ */
 function harness(queued: FakeModel[] = []) {
   const models: FakeModel[] = [];
+  const publishModels: FakeModel[] = [];
   const driver = new AmqpDriver({
     section: parseAmqpSection({ redial: { schedule: [100], jitter: 0 }, watchdog_interval: '1s', publish_timeout: '5s' }),
     pipelines: [{ name: 'emails', concurrency: 4, options: parseAmqpPipelineOptions({}) }],
     logger: createSilentLogger(),
   }, {
-    dial: async () => {
-      const model = queued.shift() ?? new FakeModel();
-      models.push(model);
+    dial: async (_url, { connectionName }) => {
+      const isPublish = connectionName.endsWith('/publish');
+      const model = isPublish ? new FakeModel() : (queued.shift() ?? new FakeModel());
+      (isPublish ? publishModels : models).push(model);
       return model.asModel;
     },
     probeCheck: async () => false, // the broker port is never probed here: redials follow the schedule alone
@@ -26,7 +31,7 @@ function harness(queued: FakeModel[] = []) {
   const consume = () => driver.consume('emails', { prefetch: 4, onDelivery: (delivery) => deliveries.push(delivery) });
   /** The channel of `model` that holds our consumer. */
   const consumerChannel = (model: FakeModel | undefined) => model?.channels.find((channel) => !channel.isClosed && channel.consumers.size > 0);
-  return { driver, models, deliveries, consume, consumerChannel };
+  return { driver, models, publishModels, deliveries, consume, consumerChannel };
 }
 
 function message(id: string): WireMessage {
@@ -58,7 +63,7 @@ describe('AmqpDriver (fake broker)', () => {
   it('reopens the publish channel after a channel error without dropping the connection; publishes wait and are confirmed', async () => {
     const h = harness();
     await h.driver.start();
-    const model = h.models[0] as FakeModel;
+    const model = h.publishModels[0] as FakeModel;
     const first = h.driver.publish('emails', message('a'));
     const publishChannel = model.channels.find((channel) => channel.published.length > 0) as FakeChannel;
     model.refuseChannels(1);
@@ -66,12 +71,12 @@ describe('AmqpDriver (fake broker)', () => {
     expect(h.driver.status().gauges.publisher).toBe('reopening');
     const second = h.driver.publish('emails', message('b'));
     await vi.advanceTimersByTimeAsync(100 * 1.2 + 500 * 1.2); // the first reopen is refused, the second opens
-    expect(h.driver.status().gauges).toMatchObject({ publisher: 'open', connectionState: 'ready', generation: 1 });
+    expect(h.driver.status().gauges).toMatchObject({ publisher: 'open', connectionState: 'ready', 'generation.publish': 1 });
     const reopened = model.channels.filter((channel) => !channel.isClosed && channel.published.length > 0).at(-1) as FakeChannel;
     expect(reopened.published.map((published) => published.messageId)).toEqual(['a', 'b']);
     reopened.confirmPublishes();
     await Promise.all([first, second]);
-    expect(h.models).toHaveLength(1);
+    expect(h.publishModels).toHaveLength(1);
   });
 
   it('subscribes a consumer created while setup was already subscribing the others', async () => {
@@ -82,7 +87,7 @@ describe('AmqpDriver (fake broker)', () => {
     const early = await h.consume();
     const starting = h.driver.start();
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.driver.connectionState).toBe('connected'); // setup is waiting for basic.consume-ok of `early`
+    expect(h.driver.connections.consume.state).toBe('connected'); // setup is waiting for basic.consume-ok of `early`
     const late = await h.consume();
     open();
     await starting;
@@ -114,6 +119,7 @@ describe('AmqpDriver (fake broker)', () => {
     await h.consume();
     const pending = h.driver.publish('emails', message('a')).catch((error: { code?: string }) => error.code);
     (h.models[0] as FakeModel).isPeerDead = true;
+    (h.publishModels[0] as FakeModel).isPeerDead = true;
     let isClosed = false;
     const closing = h.driver.close({ timeoutMs: 2_000 }).then(() => (isClosed = true));
     await vi.advanceTimersByTimeAsync(2_000 + 3 * 1_000);

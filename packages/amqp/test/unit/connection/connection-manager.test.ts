@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { amqpError } from '../../../src/errors.js';
+import type { ConnectionSession } from '../../../src/connection/connection-session.js';
 import { harness, mismatch, refused, shutdownBreakers, unavailable, type FakeConnection } from '../../fakes/connection-harness.js';
 
 describe('ConnectionManager', () => {
@@ -86,15 +87,19 @@ describe('ConnectionManager', () => {
     await h.manager.close(async () => undefined);
   });
 
-  it('starts a new generation on every reconnect and ignores events of the old connection', async () => {
-    const generations: number[] = [];
-    const h = harness({}, ['ok', 'ok'], async (generation) => void generations.push(generation));
+  it('starts a new session on every reconnect, ends the old one once, and ignores events of the old connection', async () => {
+    const sessions: ConnectionSession[] = [];
+    const h = harness({}, ['ok', 'ok'], async (_generation, session) => void sessions.push(session));
     await h.manager.start();
     const old = h.connections[0] as FakeConnection;
+    const aborts: unknown[] = [];
+    sessions[0]?.signal.addEventListener('abort', () => aborts.push(sessions[0]?.signal.reason));
     old.dropConnection(new Error('gone'));
+    old.emit('close', new Error('a second close of the same connection'));
     await vi.advanceTimersByTimeAsync(100);
-    expect(generations).toEqual([1, 2]);
-    expect(h.manager.isCurrent(1)).toBe(false);
+    expect(sessions.map((session) => [session.generation, session.state])).toEqual([[1, 'lost'], [2, 'live']]);
+    expect(aborts).toHaveLength(1);
+    expect(h.manager.session).toBe(sessions[1]);
     old.block('late event from a dead connection');
     expect(h.manager.state).toBe('ready');
     await h.manager.close(async () => undefined);

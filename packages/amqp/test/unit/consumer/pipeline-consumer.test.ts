@@ -17,7 +17,7 @@ function endTurn(): void {
 function harness(onDelivery?: (delivery: AmqpDelivery) => void) {
   const model = new FakeModel();
   const declarer = new TopologyDeclarer();
-  declarer.attach(model.asModel);
+  declarer.attach(model.session);
   const deliveries: AmqpDelivery[] = [];
   const consumer = new PipelineConsumer({
     pipeline: PIPELINE, prefetch: 4, declarer, logger: createSilentLogger(),
@@ -38,7 +38,7 @@ describe('PipelineConsumer', () => {
 
   it('subscribes once when attached twice to the same connection (no second consumer whose acks would be dropped)', async () => {
     const h = harness();
-    await Promise.all([h.consumer.attach(h.model.asModel), h.consumer.attach(h.model.asModel)]);
+    await Promise.all([h.consumer.attach(h.model.session), h.consumer.attach(h.model.session)]);
     expect(h.consumer.state).toBe('consuming');
     expect(h.consuming()).toHaveLength(1);
   });
@@ -47,7 +47,7 @@ describe('PipelineConsumer', () => {
     const h = harness();
     const moves: string[] = [];
     h.consumer.events.on('consumer:state', ({ from, to }) => moves.push(`${from}→${to}`));
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     h.consuming()[0]?.closeChannel(406);
     await h.consumer.cancel();
     expect(moves).toEqual(['waiting→subscribing', 'subscribing→consuming', 'consuming→waiting', 'waiting→cancelled']);
@@ -55,7 +55,7 @@ describe('PipelineConsumer', () => {
 
   it('drops the ack of a delivery whose channel died instead of sending it on the new channel (no 406)', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [first] = h.consuming() as [FakeChannel];
     first.deliver('a');
     first.closeChannel(406); // e.g. consumer_timeout: the broker closes the channel
@@ -75,7 +75,7 @@ describe('PipelineConsumer', () => {
 
   it('acks settled in one turn leave as one multiple ack; a requeue leaves at once', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [channel] = h.consuming() as [FakeChannel];
     for (const body of ['a', 'b', 'c', 'd']) channel.deliver(body);
     h.deliveries[2]?.ack();
@@ -92,7 +92,7 @@ describe('PipelineConsumer', () => {
     { name: 'close()', end: (h: Harness) => h.consumer.close(), frames: ['ack 2 multiple', 'basic.cancel', 'channel.close'] },
   ])('$name sends the acks settled this turn before it tells the broker', async ({ end, frames }) => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [channel] = h.consuming() as [FakeChannel];
     channel.deliver('a');
     channel.deliver('b');
@@ -104,7 +104,7 @@ describe('PipelineConsumer', () => {
 
   it('after cancel() in-flight deliveries are still acked on their channel', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [channel] = h.consuming() as [FakeChannel];
     channel.deliver('a');
     await h.consumer.cancel();
@@ -115,7 +115,7 @@ describe('PipelineConsumer', () => {
 
   it('a broker basic.cancel sends the settled acks before our channel.close', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [channel] = h.consuming() as [FakeChannel];
     channel.deliver('a');
     h.deliveries[0]?.ack();
@@ -125,7 +125,7 @@ describe('PipelineConsumer', () => {
 
   it('a channel error discards the acks not yet sent; none reach the next channel', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [first] = h.consuming() as [FakeChannel];
     first.deliver('a');
     h.deliveries[0]?.ack();
@@ -140,7 +140,7 @@ describe('PipelineConsumer', () => {
 
   it('re-declares its queues and subscribes again after a basic.cancel from the broker', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     h.model.declaredQueues.length = 0;
     h.consuming()[0]?.cancelConsumer();
     expect(h.consumer.isConsuming).toBe(false);
@@ -152,17 +152,17 @@ describe('PipelineConsumer', () => {
 
   it('watchdog: subscribes a consumer that missed the connection', async () => {
     const h = harness();
-    await h.consumer.verify(h.model.asModel);
+    await h.consumer.verify(h.model.session);
     expect(h.consumer.state).toBe('consuming');
     expect(h.consuming()).toHaveLength(1);
   });
 
   it('watchdog: re-subscribes when the consumer vanished from its channel without a cancel', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const [first] = h.consuming() as [FakeChannel];
     first.consumers.clear();
-    await h.consumer.verify(h.model.asModel);
+    await h.consumer.verify(h.model.session);
     expect(h.consuming()).toHaveLength(1);
     expect(h.consuming()[0]).not.toBe(first);
   });
@@ -171,11 +171,11 @@ describe('PipelineConsumer', () => {
     const h = harness();
     let open!: () => void;
     h.model.channelGate = new Promise((resolve) => (open = resolve));
-    const attaching = h.consumer.attach(h.model.asModel).catch(() => undefined);
-    h.consumer.detach();
+    const attaching = h.consumer.attach(h.model.session).catch(() => undefined);
+    h.model.session.end('lost', 'connection lost');
     const next = new FakeModel();
-    h.declarer.attach(next.asModel);
-    await h.consumer.attach(next.asModel);
+    h.declarer.attach(next.session);
+    await h.consumer.attach(next.session);
     open();
     await attaching;
     expect(h.consuming()).toHaveLength(0);
@@ -186,7 +186,7 @@ describe('PipelineConsumer', () => {
     const h = harness(() => {
       throw new Error('handler bug');
     });
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     const channel = h.consuming()[0] as FakeChannel;
     expect(() => channel.deliver('a')).not.toThrow();
     expect(channel.nacks).toEqual([1]);
@@ -195,8 +195,9 @@ describe('PipelineConsumer', () => {
 
   it('cancel() stops new deliveries and leaves no retry timer behind', async () => {
     const h = harness();
-    await h.consumer.attach(h.model.asModel);
+    await h.consumer.attach(h.model.session);
     h.consuming()[0]?.closeChannel(406);
+    await Promise.resolve(); // the retry is scheduled once it is clear the session did not end with the channel
     const timersBefore = vi.getTimerCount();
     expect(timersBefore).toBeGreaterThan(0);
     await h.consumer.cancel();

@@ -23,7 +23,7 @@ async function attached() {
   const states: PublisherState[] = [];
   publisher.events.on('publisher:state', ({ to }) => states.push(to));
   const broker = new FakeModel();
-  await publisher.attach(broker.asModel);
+  await publisher.attach(broker.session);
   const outcomes: string[] = [];
   const publish = (id: string) => publisher.publish('q', message(id)).then(() => void outcomes.push(`${id}:ok`), (error: { code?: string }) => {
     outcomes.push(`${id}:${error.code ?? 'error'}`);
@@ -68,13 +68,13 @@ describe('Publisher lifecycle (fake broker)', () => {
     const h = await attached();
     h.broker.refuseChannels(100);
     h.channel().closeChannel(406);
-    h.publisher.detach();
+    h.broker.session.end('lost', 'connection lost');
     expect(h.publisher.state).toBe('detached');
     await vi.advanceTimersByTimeAsync(30_000);
     expect(h.broker.channels).toHaveLength(1); // no reopen attempts on a connection that is gone
     const pending = h.publish('x');
     const next = new FakeModel();
-    await h.publisher.attach(next.asModel);
+    await h.publisher.attach(next.session);
     expect(next.channels[0]?.published.map((p) => p.messageId)).toEqual(['x']);
     next.channels[0]?.confirmPublishes();
     await pending;

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { ChannelModel } from 'amqplib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSilentLogger, type WireMessage } from '@warren/core';
 import { BrokerBreaker } from '../../../src/breaker/broker-breaker.js';
 import { Publisher } from '../../../src/publisher/publisher.js';
 import { TopologyDeclarer } from '../../../src/topology/topology-declarer.js';
 import { FakeModel } from '../../fakes/fake-broker.js';
+import { fakeSession } from '../../fakes/fake-session.js';
+import type { ConnectionSession } from '../../../src/connection/connection-session.js';
 
 /** A fake confirm channel: records publishes; the test confirms them like the broker would. */
 class FakeConfirmChannel extends EventEmitter {
@@ -29,8 +30,12 @@ class FakeConfirmChannel extends EventEmitter {
 /** The options each createConfirmChannel call got. */
 const channelOptions: unknown[] = [];
 
-function fakeModel(channel: FakeConfirmChannel): ChannelModel {
-  return { createConfirmChannel: async (options?: unknown) => (channelOptions.push(options), channel) } as unknown as ChannelModel;
+/** The session the last fakeModel() made; tests end it where the connection goes. */
+let lastSession: ConnectionSession | undefined;
+
+function fakeModel(channel: FakeConfirmChannel): ConnectionSession {
+  lastSession = fakeSession({ createConfirmChannel: async (options?: unknown) => (channelOptions.push(options), channel) }, 'publish');
+  return lastSession;
 }
 
 function message(id: string): WireMessage {
@@ -90,7 +95,7 @@ describe('Publisher', () => {
 
   it('sends a delayed publish through its delay queue while connected even with outbox.max_messages 0', async () => {
     const declarer = new TopologyDeclarer();
-    declarer.attach(new FakeModel().asModel);
+    declarer.attach(new FakeModel().session);
     const p = publisher(0, 1_000, declarer);
     const channel = new FakeConfirmChannel();
     await p.attach(fakeModel(channel));
@@ -118,7 +123,7 @@ describe('Publisher', () => {
     const first = new FakeConfirmChannel();
     await p.attach(fakeModel(first));
     const early = [p.publish('q', message('a')), p.publish('q', message('b'))];
-    p.detach();
+    lastSession?.end('lost', 'connection lost');
     const late = p.publish('q', message('c'));
     const second = new FakeConfirmChannel();
     await p.attach(fakeModel(second));
@@ -196,7 +201,7 @@ describe('Publisher', () => {
     const first = new FakeConfirmChannel();
     const second = new FakeConfirmChannel();
     const channels = [first, second];
-    await p.attach({ createConfirmChannel: async () => channels.shift() } as unknown as ChannelModel);
+    await p.attach(fakeSession({ createConfirmChannel: async () => channels.shift() }, 'publish'));
     const a = p.publish('q', message('a'));
     first.publish = () => {
       throw Object.assign(new Error('Channel closing'), { name: 'IllegalOperationError' }); // amqplib's error once closing
@@ -216,7 +221,7 @@ describe('Publisher', () => {
       const first = hasFastPath ? new FastPathChannel() : new FakeConfirmChannel();
       const second = new FakeConfirmChannel();
       const channels = [first, second];
-      await p.attach({ createConfirmChannel: async () => channels.shift() } as unknown as ChannelModel);
+      await p.attach(fakeSession({ createConfirmChannel: async () => channels.shift() }, 'publish'));
       const closing = (): never => {
         throw Object.assign(new Error('Channel closing'), { name: 'IllegalOperationError' });
       };
