@@ -167,6 +167,29 @@ describe('PipelineConsumer', () => {
     expect(h.consuming()[0]).not.toBe(first);
   });
 
+  it('watchdog: a check that outlived a re-subscribe leaves the new channel alone (no orphaned consumer holding a prefetch unacked)', async () => {
+    // The stall of issue #18: the watchdog read channel A, awaited checkQueue; meanwhile the broker cancelled A and the
+    // consumer re-subscribed on B. The late check then retired B's acks and subscribed C: B kept its consumer, and
+    // every delivery to it stayed unacked until the prefetch was full — a queue "with a consumer" that handled nothing.
+    const h = harness();
+    await h.consumer.attach(h.model.session);
+    const [first] = h.consuming() as [FakeChannel];
+    let answer!: () => void;
+    vi.spyOn(h.declarer, 'checkQueue').mockImplementationOnce(() => new Promise((resolve) => (answer = () => resolve({ messageCount: 0, consumerCount: 0 }))));
+    const verifying = h.consumer.verify(h.model.session);
+    first.cancelConsumer();
+    await vi.advanceTimersByTimeAsync(200);
+    const [second] = h.consuming() as [FakeChannel];
+    expect(second).not.toBe(first);
+    answer();
+    await verifying;
+    expect(h.consuming()).toEqual([second]);
+    second.deliver('a');
+    h.deliveries.at(-1)?.ack();
+    endTurn();
+    expect(second.acks).toEqual([1]);
+  });
+
   it('a connection lost while subscribing leaves no consumer on the old connection and subscribes on the new one', async () => {
     const h = harness();
     let open!: () => void;
