@@ -34,6 +34,7 @@ describe('warren status and dlq', () => {
     await deadLetter('b');
     const status = await runWarren(['status'], dir);
     expect(status.stdout.split('\n')[1]).toMatch(/^work +amqp +0 +.* 2$/);
+    expect(status.stdout, 'status names both connections').toContain('amqp connections: publish ready, consume ready');
 
     const list = await runWarren(['dlq', 'list', 'work'], dir);
     expect(list.code).toBe(0);

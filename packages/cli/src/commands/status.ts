@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
+import { formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
 import { configOption } from '../runtime/config-path.js';
 import { assertReachablePipeline, isReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
@@ -24,7 +24,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .option('--pipelines <names>', 'only these pipelines (comma-separated)')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: StatusOptions) => {
-      const rows = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
+      const { rows, drivers } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
         const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
         const result: StatusRow[] = [];
         for (const name of names) {
@@ -36,9 +36,9 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
           const stats = await warren.inspect(name);
           result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
         }
-        return result;
+        return { rows: result, drivers: warren.health().drivers };
       });
-      const lines = options.json ? [formatStatusJson(rows)] : formatStatus(rows);
+      const lines = options.json ? [formatStatusJson(rows, drivers)] : [...formatStatus(rows), ...formatConnections(drivers)];
       for (const line of lines) context.io.out(line);
     });
 }

@@ -1,8 +1,9 @@
 /*
  * The `warren status` output: one row per pipeline (ready, unacked, consumers, delayed, dead-lettered),
- * or the same data as JSON. Counts a driver cannot tell show as "-" (null in JSON).
+ * or the same data as JSON, plus the state of each connection a driver keeps (the AMQP driver: publish and
+ * consume, as this command reached the broker). Counts a driver cannot tell show as "-" (null in JSON).
  */
-import type { PipelineStats } from '@warren/core';
+import type { DriverStatus, PipelineStats } from '@warren/core';
 import { formatTable } from './format-table.js';
 
 export interface StatusRow extends PipelineStats {
@@ -18,8 +19,16 @@ export function formatStatus(rows: readonly StatusRow[]): string[] {
   );
 }
 
+/** One line per driver with connections, e.g. `amqp connections: publish ready, consume ready`. */
+export function formatConnections(drivers: readonly DriverStatus[]): string[] {
+  return drivers.filter((driver) => driver.connections !== undefined).map((driver) => {
+    const states = Object.entries(driver.connections ?? {}).map(([role, state]) => `${role} ${state}`);
+    return `${driver.driver} connections: ${states.join(', ')}`;
+  });
+}
+
 /** The JSON document of `warren status --json` (stable keys, null for unknown counts). */
-export function formatStatusJson(rows: readonly StatusRow[]): string {
+export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly DriverStatus[] = []): string {
   const pipelines = rows.map((r) => ({
     pipeline: r.pipeline,
     driver: r.driver,
@@ -29,5 +38,6 @@ export function formatStatusJson(rows: readonly StatusRow[]): string {
     delayed: r.delayed ?? null,
     deadLettered: r.deadLettered ?? null,
   }));
-  return JSON.stringify({ pipelines }, null, 2);
+  const connections = Object.fromEntries(drivers.filter((d) => d.connections !== undefined).map((d) => [d.driver, d.connections]));
+  return JSON.stringify({ pipelines, connections }, null, 2);
 }

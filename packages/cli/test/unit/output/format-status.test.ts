@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, formatStatusJson, type StatusRow } from '../../../src/output/format-status.js';
+import { formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../../../src/output/format-status.js';
 
 const rows: StatusRow[] = [
   { pipeline: 'emails', driver: 'amqp', ready: 12, unacked: 3, consumers: 2, delayed: 1, deadLettered: 0 },
@@ -25,6 +25,16 @@ describe('formatStatus', () => {
         { pipeline: 'emails', driver: 'amqp', ready: 12, unacked: 3, consumers: 2, delayed: 1, deadLettered: 0 },
         { pipeline: 'reports', driver: 'memory', ready: 0, unacked: null, consumers: null, delayed: 0, deadLettered: 4 },
       ],
+      connections: {},
     });
+  });
+
+  it('names each connection a driver keeps, in the table footer and the JSON', () => {
+    const drivers = [
+      { driver: 'amqp', state: 'blocked' as const, gauges: {}, connections: { publish: 'blocked' as const, consume: 'ready' as const } },
+      { driver: 'memory', state: 'ready' as const, gauges: {} },
+    ];
+    expect(formatConnections(drivers)).toEqual(['amqp connections: publish blocked, consume ready']);
+    expect(JSON.parse(formatStatusJson(rows, drivers)).connections).toEqual({ amqp: { publish: 'blocked', consume: 'ready' } });
   });
 });
