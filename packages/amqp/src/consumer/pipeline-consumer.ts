@@ -224,10 +224,13 @@ export class PipelineConsumer implements Consumer {
     this.#consumerTag = undefined;
     const session = this.#session;
     if (this.#state === 'cancelled' || !session?.isActive) return;
-    if (this.#state === 'consuming') this.#transition('waiting', 'channel closed');
-    // amqplib closes channels before their connection: when the whole connection went, the session ends first
-    // and #onSessionEnded handles it once; only a channel-level error of a live session retries here.
-    unlessSessionEnded(session, () => this.#scheduleRetry(session));
+    // amqplib closes channels before their connection: when the whole connection went, the session ends before this
+    // runs and #onSessionEnded handles it, once; only a channel-level error of a live session is handled here.
+    unlessSessionEnded(session, () => {
+      if (this.#session !== session || this.#channel !== undefined) return; // re-subscribed or let go meanwhile
+      if (this.#state === 'consuming') this.#transition('waiting', 'channel closed');
+      if (this.#state === 'waiting') this.#scheduleRetry(session);
+    });
   }
 
   /** The session ended (its signal aborted): deliveries of its channel are lost; the next attach subscribes again. */

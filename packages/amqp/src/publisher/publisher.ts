@@ -245,10 +245,11 @@ export class Publisher {
       this.#transition('detached', 'publish channel closed with its connection');
       return;
     }
-    // Wait for the reopen; amqplib closes channels before their connection, so when the whole connection went,
-    // the session ends first and its abort moves us to detached instead (handled once, not as a channel error).
-    this.#transition('reopening', 'publish channel closed');
-    unlessSessionEnded(session, () => this.#reopenLater(session, 'publish channel closed'));
+    // amqplib closes channels before their connection: when the whole connection went, the session ends before the
+    // check below runs and its abort moves us to detached, once. Meanwhile nothing is sent (no writer).
+    unlessSessionEnded(session, () => {
+      if (this.#channel === undefined) this.#reopenLater(session, 'publish channel closed');
+    });
   }
 
   /** The session ended (its signal aborted): unconfirmed sends go back to the front of the outbox. */

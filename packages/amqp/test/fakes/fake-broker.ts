@@ -181,7 +181,10 @@ export class FakeModel extends EventEmitter {
 
   /** This connection's session, as a connection manager would make it; it ends when the connection closes. */
   get session(): ConnectionSession {
-    this.#session ??= fakeSession(this);
+    if (!this.#session) {
+      this.#session = fakeSession(this);
+      this.on('error', () => undefined); // the manager listens for it too: a connection error is reported by 'close'
+    }
     return this.#session;
   }
 

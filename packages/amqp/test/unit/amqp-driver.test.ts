@@ -68,6 +68,7 @@ describe('AmqpDriver (fake broker)', () => {
     const publishChannel = model.channels.find((channel) => channel.published.length > 0) as FakeChannel;
     model.refuseChannels(1);
     publishChannel.closeChannel(406);
+    await Promise.resolve(); // a channel error is told from a connection loss on the next microtask
     expect(h.driver.status().gauges.publisher).toBe('reopening');
     const second = h.driver.publish('emails', message('b'));
     await vi.advanceTimersByTimeAsync(100 * 1.2 + 500 * 1.2); // the first reopen is refused, the second opens

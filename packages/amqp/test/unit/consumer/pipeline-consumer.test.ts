@@ -49,6 +49,7 @@ describe('PipelineConsumer', () => {
     h.consumer.events.on('consumer:state', ({ from, to }) => moves.push(`${from}→${to}`));
     await h.consumer.attach(h.model.session);
     h.consuming()[0]?.closeChannel(406);
+    await Promise.resolve(); // a channel error is told from a connection loss on the next microtask
     await h.consumer.cancel();
     expect(moves).toEqual(['waiting→subscribing', 'subscribing→consuming', 'consuming→waiting', 'waiting→cancelled']);
   });
@@ -59,6 +60,7 @@ describe('PipelineConsumer', () => {
     const [first] = h.consuming() as [FakeChannel];
     first.deliver('a');
     first.closeChannel(406); // e.g. consumer_timeout: the broker closes the channel
+    await Promise.resolve(); // a channel error is told from a connection loss on the next microtask
     expect(h.consumer.isConsuming).toBe(false);
     await vi.advanceTimersByTimeAsync(200);
     expect(h.consumer.state).toBe('consuming');
@@ -188,6 +190,19 @@ describe('PipelineConsumer', () => {
     h.deliveries.at(-1)?.ack();
     endTurn();
     expect(second.acks).toEqual([1]);
+  });
+
+  it('handles a lost connection once, by its session: its channel closing first is not taken for a channel error', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.session);
+    const moves: string[] = [];
+    h.consumer.events.on('consumer:state', ({ to, cause }) => moves.push(`${to}: ${String(cause)}`));
+    h.model.dropConnection(new Error('CONNECTION_FORCED')); // amqplib order: every channel's close, then the connection's
+    await Promise.resolve();
+    expect(moves).toEqual(['waiting: connection lost']);
+    expect(vi.getTimerCount(), 'no channel retry on a connection that is gone').toBe(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(h.model.channels.filter((channel) => !channel.isClosed)).toEqual([]);
   });
 
   it('a connection lost while subscribing leaves no consumer on the old connection and subscribes on the new one', async () => {

@@ -46,6 +46,7 @@ describe('Publisher lifecycle (fake broker)', () => {
     const sentBefore = h.publish('a');
     h.broker.refuseChannels(3); // the broker refuses the next three channel.open calls
     first.closeChannel(406);
+    await Promise.resolve(); // a channel error is told from a connection loss on the next microtask
     expect(h.publisher.state).toBe('reopening');
     const sentDuring = [h.publish('b'), h.publish('c')];
     expect(h.publisher.outboxDepth).toBe(3); // 'a' was unconfirmed on the dead channel: it goes first again
@@ -62,6 +63,16 @@ describe('Publisher lifecycle (fake broker)', () => {
     expect(h.outcomes).toEqual(['a:ok', 'b:ok', 'c:ok']);
     const refusedOpen = ['opening', 'reopening'];
     expect(h.states).toEqual(['opening', 'open', 'reopening', ...refusedOpen, ...refusedOpen, ...refusedOpen, 'opening', 'open', 'flushing', 'open']);
+  });
+
+  it('handles a lost connection once, by its session: no reopen is scheduled for its closing channel', async () => {
+    const h = await attached();
+    const statesBefore = h.states.length;
+    h.broker.dropConnection(new Error('CONNECTION_FORCED')); // amqplib order: every channel's close, then the connection's
+    await Promise.resolve();
+    expect(h.states.slice(statesBefore), 'straight to detached, never reopening').toEqual(['detached']);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(h.broker.channels).toHaveLength(1); // nothing reopened on the dead connection
   });
 
   it('stops reopening when the connection goes, and opens afresh on the next one', async () => {
