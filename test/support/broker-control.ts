@@ -260,7 +260,12 @@ export async function deleteQueuesWithPrefix(prefix: string, timeoutMs = 20_000)
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`queues with prefix ${prefix} keep reappearing`);
+    if (Date.now() > deadline) {
+      const left = (await listQueues().catch(() => [])).filter((q) => q.name.startsWith(prefix));
+      const connections = (await listConnections().catch(() => [])).map((c) => c.connectionName ?? c.name);
+      throw new Error(`queues with prefix ${prefix} keep reappearing: ${left.map((q) => `${q.name} (${q.consumers} consumers)`).join(', ')}; `
+        + `connections open: ${connections.join(', ') || 'none'}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
