@@ -66,6 +66,7 @@ export class AmqpDriver implements Driver {
     });
     this.#publisher = new Publisher({
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
+      maxPayloadBytes: this.section.maxPayloadBytes,
       breaker: this.#breaker, declarer: this.#publishDeclarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
       isBrokerBlocked: () => this.#connections.publish.state === 'blocked',
     });

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
-import { durationMs, flag, integer } from '@warren/core';
+import { byteSize, durationMs, flag, integer } from '@warren/core';
 
 /** A fraction in [0, 1]; a numeric string (from `${VAR}`) is accepted and converted. */
 function fraction(): z.ZodType<number, number | string> {
@@ -61,6 +61,8 @@ export const amqpSectionSchema = z
     publish_timeout: durationMs().prefault('10s').describe('Duration a sent publish may wait for the broker confirm before it is rejected (not counted while the broker blocks us).'),
     connect_timeout: durationMs().prefault('10s').describe('Duration one connection attempt (TCP + AMQP handshake) may take.'),
     watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),
+    max_payload: byteSize().prefault('16MiB')
+      .describe('Largest message body (bytes, or 512KiB, 16MiB...). A larger dispatch is refused at once (WARREN_ERR_AMQP_PUBLISH_TOO_LARGE); a larger delivery is dead-lettered as too-large without being parsed. 16MiB is RabbitMQ 4\'s default max_message_size.'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
       .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes.'),
@@ -76,6 +78,7 @@ export const amqpSectionSchema = z
     watchdogIntervalMs: raw.watchdog_interval,
     connectionName: raw.connection_name ?? `warren@${os.hostname()}:${process.pid}`,
     isPublishFastPath: raw.publish_fast_path,
+    maxPayloadBytes: raw.max_payload,
   }))
   .describe('RabbitMQ connection settings of the amqp driver.');
 

@@ -71,6 +71,16 @@ export const AMQP_ERROR_CODES = {
     hint: 'Usually transient; if it persists, check the broker logs (channel_max, resource limits).',
     retryable: true,
   },
+  WARREN_ERR_AMQP_PUBLISH_TOO_LARGE: {
+    meaning: 'The message body is larger than amqp.max_payload (refused before sending) or than the broker\'s max_message_size (RabbitMQ closed the channel with 406); only this dispatch is rejected.',
+    hint: 'Send less (store large data elsewhere and pass a reference), or raise amqp.max_payload together with RabbitMQ\'s max_message_size.',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_PUBLISH_REJECTED: {
+    meaning: 'RabbitMQ refused this publish by closing the channel: 403 (the user may not write to the vhost), or the same message was unconfirmed on three channels that died of errors.',
+    hint: 'Grant the user write permission (rabbitmqctl set_permissions); otherwise see the reply text in the error details.',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_PUBLISH_INVALID: {
     meaning: 'A message could not be encoded as an AMQP publish (e.g. a property over 255 bytes, a header value AMQP cannot carry); nothing was sent.',
     hint: 'Shorten the job name, id or header names (at most 255 bytes) and pass header values as strings, numbers or booleans.',

@@ -81,7 +81,7 @@ export type { WarrenConfig, JobsConfig, PipelineConfig } from './config/config-t
 export type { Diagnostic, DiagnosticSeverity } from './doctor/diagnostic.js';
 export { buildConfigSchema, LOG_LEVELS, DEFAULT_DRIVER } from './config/config-schema.js';
 export type { ConfigSchema } from './config/config-schema.js';
-export { durationMs, integer, flag } from './config/schema-primitives.js';
+export { durationMs, byteSize, integer, flag } from './config/schema-primitives.js';
 export type { WarrenSchemaMeta } from './config/schema-primitives.js';
 export { interpolateEnv } from './config/env-interpolation.js';
 export type { Env, InterpolationResult } from './config/env-interpolation.js';
@@ -97,6 +97,7 @@ export type { CoreWarningCode } from './doctor/warning-codes.js';
 
 // utilities
 export { parseDurationMs, tryParseDurationMs, formatDurationMs } from './util/duration.js';
+export { tryParseByteSize } from './util/byte-size.js';
 export type { Duration, DurationUnit } from './util/duration.js';
 export { redactSecrets, redactUrl } from './util/redact.js';
 export { createLogger, createSilentLogger } from './logging/logger.js';

@@ -19,7 +19,8 @@ export interface ConfirmChannelHandlers {
   readonly onDrain: (channel: ConfirmChannel) => void;
   /** A batched write found the channel's buffer full ('drain' follows). */
   readonly onWriteBlocked: (channel: ConfirmChannel) => void;
-  readonly onClose: (channel: ConfirmChannel, tracker: ConfirmTracker) => void;
+  /** The channel closed; `error` is the broker's channel error when it closed it (406, 403...), else undefined. */
+  readonly onClose: (channel: ConfirmChannel, tracker: ConfirmTracker, error: unknown) => void;
 }
 
 export interface OpenedConfirmChannel {
@@ -36,8 +37,12 @@ export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmC
   // The fast path writes chunks of up to 16 KB, so it bounds the buffer by fewer chunks; amqplib writes one per publish.
   const channel = await model.createConfirmChannel(isFastPath ? { highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK } : undefined);
   const tracker = new ConfirmTracker(handlers.onReturned);
-  channel.on('error', (error: unknown) => handlers.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error'));
-  channel.on('close', () => handlers.onClose(channel, tracker));
+  let channelError: unknown; // amqplib emits a broker's channel.close as 'error', then 'close'
+  channel.on('error', (error: unknown) => {
+    channelError = error;
+    handlers.logger.warn({ err: error, event: 'amqp.publisher.channel_error' }, 'publish channel error');
+  });
+  channel.on('close', () => handlers.onClose(channel, tracker, channelError));
   channel.on('ack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, false));
   channel.on('nack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, true));
   channel.on('return', (message: Message) => tracker.markReturned(message.properties.messageId as string | undefined));

@@ -21,6 +21,8 @@ export interface PublishEntry {
   isReturned: boolean;
   /** How many times the broker returned it; each time the queue is re-declared and the publish re-sent. */
   returnCount: number;
+  /** How many publish channels died of a channel error while it was unconfirmed on them (publish-refusal.ts). */
+  channelErrors: number;
   isSettled: boolean;
 }
 
@@ -38,7 +40,7 @@ export function createPublishEntry(
 ): PublishEntry {
   return {
     queue, message, delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
-    resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, isSettled: false,
+    resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, channelErrors: 0, isSettled: false,
   };
 }
 

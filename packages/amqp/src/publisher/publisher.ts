@@ -13,6 +13,7 @@ import { settleWithin } from '../settle-within.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { Outbox } from './outbox.js';
 import { createPublishEntry, rejectAsClosed, settleEntry, type PublishEntry } from './publish-entry.js';
+import { judgeChannelError } from './publish-refusal.js';
 import { canPublisherTransition, isSendingState, type PublisherState } from './publisher-state.js';
 import type { PublisherEventMap, PublisherOptions } from './publisher-options.js';
 import { createReturnHandler } from './return-handler.js';
@@ -49,7 +50,7 @@ export class Publisher {
       onWriteBlocked: (channel) => {
         if (this.#channel === channel && (this.#state === 'open' || this.#state === 'flushing')) this.#transition('writeBlocked', 'channel buffer full');
       },
-      onClose: (channel, tracker) => this.#onChannelClosed(channel, tracker),
+      onClose: (channel, tracker, error) => this.#onChannelClosed(channel, tracker, error),
     };
     this.#timers.every(Math.max(50, Math.min(1_000, Math.floor(options.publishTimeoutMs / 4))), () => this.#expire());
     options.breaker.events.on('breaker:state', ({ to }) => {
@@ -90,6 +91,12 @@ export class Publisher {
   /** Publishes to `queue` (or its delay queue); resolves on the broker confirm. */
   publish(queue: string, message: WireMessage, delayMs = 0): Promise<void> {
     if (this.#state === 'closed') return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_CLOSED', 'the amqp driver is closed'));
+    const sizeBytes = message.body.length;
+    if (sizeBytes > this.#options.maxPayloadBytes) {
+      return Promise.reject(amqpError('WARREN_ERR_AMQP_PUBLISH_TOO_LARGE', `the ${sizeBytes}-byte message to "${queue}" is larger than amqp.max_payload (${this.#options.maxPayloadBytes} bytes)`, {
+        details: { queue, messageId: message.properties.messageId, type: message.properties.type, sizeBytes, maxBytes: this.#options.maxPayloadBytes },
+      }));
+    }
     return new Promise<void>((resolve, reject) => {
       const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
       if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend() && this.#writer?.isSendable === true) {
@@ -177,8 +184,14 @@ export class Publisher {
         try {
           routingKey = await this.#options.declarer.ensureDelayQueue(entry.queue, entry.delayMs);
         } catch (error) {
-          this.#options.logger.warn({ err: error, event: 'amqp.publisher.delay_declare_failed' }, 'declaring a delay queue failed; will retry');
-          return;
+          // Lost with the session: it waits in the outbox for the next one. Refused by a live broker (no configure
+          // permission, the vhost's max-queues...): only this publish is rejected, coded; retrying it would spin.
+          if (!this.#session?.isActive) return;
+          this.#options.logger.warn({ err: error, event: 'amqp.publisher.delay_declare_failed', queue: entry.queue, delayMs: entry.delayMs },
+            'declaring a delay queue failed; rejecting the delayed publish');
+          if (this.#outbox.peek() === entry) this.#outbox.shift();
+          settleEntry(entry, error instanceof Error ? error : new Error(String(error)));
+          continue;
         }
         if (!isCurrent()) return;
         if (this.#outbox.peek() !== entry) continue; // settled or moved while the declare ran
@@ -234,9 +247,17 @@ export class Publisher {
     this.#drain.check();
   }
 
-  #onChannelClosed(channel: ConfirmChannel, tracker: ConfirmTracker): void {
-    // Unconfirmed sends may or may not be stored: send them again (at-least-once), ahead of later ones.
-    this.#outbox.requeueFront(tracker.takeUnconfirmed());
+  #onChannelClosed(channel: ConfirmChannel, tracker: ConfirmTracker, error: unknown): void {
+    // Unconfirmed sends may or may not be stored: send them again (at-least-once), ahead of later ones — except those
+    // the broker's channel error says it refused (publish-refusal.ts): they are rejected, so none can loop forever.
+    const unconfirmed = tracker.takeUnconfirmed();
+    if (error === undefined) {
+      this.#outbox.requeueFront(unconfirmed);
+    } else {
+      const { refused, resend } = judgeChannelError(error, unconfirmed);
+      for (const { entry, error: refusal } of refused) settleEntry(entry, refusal);
+      this.#outbox.requeueFront(resend);
+    }
     if (this.#channel !== channel || this.#state === 'closed') return;
     this.#channel = undefined;
     this.#writer = undefined;

@@ -134,9 +134,10 @@ export class FakeChannel extends EventEmitter {
   }
 
   /** The broker closes this channel with a channel error (e.g. 406 PRECONDITION_FAILED). */
-  closeChannel(code: number): void {
+  /** The broker closes this channel with a channel error (`text` as RabbitMQ words it, e.g. a 406's reason). */
+  closeChannel(code: number, text = ''): void {
     if (this.isClosed) return;
-    this.emit('error', Object.assign(new Error(`Channel closed by server: ${code}`), { code }));
+    this.emit('error', Object.assign(new Error(`Channel closed by server: ${code}${text ? ` with message "${text}"` : ''}`), { code }));
     this.#toClosed();
   }
 
