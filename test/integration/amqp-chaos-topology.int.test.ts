@@ -21,6 +21,14 @@ async function fixture(label: string, extraPipelines: string[] = []): Promise<Ch
   return f;
 }
 
+/** The broker's view of the fixture's queues and connections, for failure messages. */
+async function describeQueues(f: ChaosFixture): Promise<string> {
+  const queues = (await listQueues()).filter((q) => q.name.startsWith(f.queuePrefix));
+  const connections = await connectionsOf(f.connectionName);
+  return `queues: ${queues.map((q) => `${q.name} ready=${q.messagesReady} unacked=${q.messagesUnacknowledged} consumers=${q.consumers}`).join('; ')}; `
+    + `connections: ${connections.map((c) => `${c.connectionName} channels=${c.channels}`).join('; ')}`;
+}
+
 /** Polls rabbitmqctl until `queue` exists with at least one consumer (a wait, not an assertion). */
 async function untilQueueConsumed(queue: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -46,7 +54,9 @@ describe('amqp chaos: topology and channels', () => {
     // The broker cancels our consumer (basic.cancel); the driver must notice, re-declare and re-subscribe,
     // and publishes returned as unroutable meanwhile must be sent again, not confirmed into the void.
     await untilQueueConsumed(f.queueOf(f.pipeline), 15_000);
-    await f.ledger.waitUntilHandled(f.ledger.handledDistinct + 100, { timeoutMs: 15_000 });
+    await f.ledger.waitUntilHandled(f.ledger.handledDistinct + 100, { timeoutMs: 15_000 }).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${await describeQueues(f)}\n${f.describe()}`, { cause: error });
+    });
     producer.stop();
     await producer.settled();
 

@@ -4,6 +4,8 @@
  * the node back. Does not judge results: tests assert on what these return.
  */
 import { execFile } from 'node:child_process';
+import amqplib from 'amqplib';
+import { DEFAULT_TEST_AMQP_URL } from './require-broker.js';
 
 export const RABBITMQCTL = process.env.WARREN_TEST_RABBITMQCTL ?? 'rabbitmqctl';
 export const RABBITMQ_SERVER = process.env.WARREN_TEST_RABBITMQ_SERVER ?? 'rabbitmq-server';
@@ -246,17 +248,15 @@ export async function listConnections(): Promise<ConnectionInfo[]> {
  * Lists again after deleting, because a closing client may still re-declare one, and retries while
  * the broker is briefly unavailable (another test restarting it); gives up after `timeoutMs`.
  */
-export async function deleteQueuesWithPrefix(prefix: string, timeoutMs = 20_000): Promise<string[]> {
+export async function deleteQueuesWithPrefix(prefix: string, timeoutMs = 30_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   const deleted = new Set<string>();
   for (;;) {
     try {
       const names = (await listQueues()).map((q) => q.name).filter((name) => name.startsWith(prefix));
       if (names.length === 0) return [...deleted];
-      for (const name of names) {
-        await deleteQueue(name);
-        deleted.add(name);
-      }
+      await deleteQueuesNamed(names);
+      for (const name of names) deleted.add(name);
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
@@ -267,6 +267,27 @@ export async function deleteQueuesWithPrefix(prefix: string, timeoutMs = 20_000)
         + `connections open: ${connections.join(', ') || 'none'}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Deletes `names` over one AMQP connection (one rabbitmqctl call per queue takes seconds on a busy machine: a
+ * cleanup then ran out of time), or with rabbitmqctl when the broker does not take AMQP connections.
+ */
+async function deleteQueuesNamed(names: readonly string[]): Promise<void> {
+  let connection: amqplib.ChannelModel | undefined;
+  try {
+    connection = await amqplib.connect(process.env.WARREN_TEST_AMQP_URL ?? DEFAULT_TEST_AMQP_URL);
+  } catch {
+    for (const name of names) await deleteQueue(name);
+    return;
+  }
+  try {
+    connection.on('error', () => undefined);
+    const channel = await connection.createChannel();
+    for (const name of names) await channel.deleteQueue(name);
+  } finally {
+    await connection.close().catch(() => undefined);
   }
 }
 

@@ -127,7 +127,7 @@ export class ChaosFixture {
   describe(): string {
     const states = this.states.map((s) => `${s.from}->${s.to}`).join(', ');
     return `states: [${states}] now=${this.driver.status().state} gauges=${JSON.stringify(this.driver.status().gauges)}; ` +
-      `errors: ${this.errors.map(String).join(' | ') || 'none'}; ${this.ledger.summary()}\n--- last driver logs ---\n${this.logs.tail(25)}`;
+      `errors: ${this.errors.map(String).join(' | ') || 'none'}; ${this.ledger.summary()}\n--- last driver logs ---\n${this.logs.lines.filter((line) => !line.includes('amqp publisher state')).slice(-40).join('\n')}`;
   }
 
   /** Stops producers, closes the driver and deletes this fixture's queues. Idempotent. */
