@@ -18,7 +18,8 @@ import type { ConnectionManagerEventMap, ConnectionManagerOptions } from './conn
 import { toDriverState, type ConnectionState } from './connection/connection-state.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
-import { TopologyDeclarer } from './topology/topology-declarer.js';
+import { TopologyDeclarer, delayTooLong } from './topology/topology-declarer.js';
+import { DELAY_LADDER_TOP_MS } from './topology/delay-ladder.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
 import { verifyPipelineTopology } from './topology/topology-verifier.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
@@ -148,7 +149,10 @@ export class AmqpDriver implements Driver {
   publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void> {
     const resolved = this.#pipelines.get(pipeline);
     if (!resolved) return Promise.reject(unknownPipeline(pipeline));
-    return this.#publisher.publish(resolved.queue, message, options?.delayMs ?? 0);
+    const delayMs = options?.delayMs ?? 0;
+    // Refused here, not in the outbox: a publish no delay queue can take would block the ones behind it.
+    if (delayMs > DELAY_LADDER_TOP_MS) return Promise.reject(delayTooLong(resolved.queue, delayMs));
+    return this.#publisher.publish(resolved.queue, message, delayMs);
   }
 
   deadLetter(pipeline: string, message: WireMessage): Promise<void> {

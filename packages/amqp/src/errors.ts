@@ -76,6 +76,11 @@ export const AMQP_ERROR_CODES = {
     hint: 'Shorten the job name, id or header names (at most 255 bytes) and pass header values as strings, numbers or booleans.',
     retryable: false,
   },
+  WARREN_ERR_AMQP_PUBLISH_DELAY_TOO_LONG: {
+    meaning: 'A publish asked for a delay longer than 7 days, the top step of the delay ladder (dispatch and @Job already refuse such delays); nothing was sent.',
+    hint: 'Keep work due later than 7 days in your database and dispatch it when it is due within 7 days.',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_PUBLISH_ILLEGAL_STATE: {
     meaning: 'The publisher was asked for a state change its state machine does not allow.',
     hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',

@@ -43,7 +43,7 @@ export const CORE_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_JOB_INVALID: {
-    meaning: 'A @Job declaration is invalid (empty name, bad options, no handle method).',
+    meaning: 'A @Job declaration is invalid (empty name, bad options, no handle method, a backoff over 7 days), or a dispatch delay is not a duration or is over 7 days.',
     hint: 'Check the @Job name and options against the handler API in the README.',
     retryable: false,
   },
