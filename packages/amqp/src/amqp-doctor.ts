@@ -1,7 +1,7 @@
 /*
  * The amqp driver's own doctor checks: what only it can judge from config alone. A job timeout beyond
  * RabbitMQ's consumer_timeout (the broker closes the channel when an ack is that late) is a warning;
- * max_priority on a quorum queue is an error. Never throws, never connects.
+ * max_priority on a quorum queue and delivery_limit on a classic one are errors. Never throws, never connects.
  */
 import { formatDurationMs, type Diagnostic, type DriverDoctorInput, type ErrorCodeSpec } from '@warren/core';
 import { resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection } from './amqp-options.js';
@@ -30,6 +30,13 @@ export function amqpDoctor(input: DriverDoctorInput<AmqpPipelineOptions, AmqpSec
         severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: `${path}.max_priority`, ...file,
         message: `pipeline "${pipeline.name}" sets max_priority on a quorum queue; x-max-priority is for classic queues only`,
         hint: 'Remove max_priority, or use queue_type: classic for this pipeline.',
+      });
+    }
+    if (options.queueType === 'classic' && options.deliveryLimit !== undefined) {
+      diagnostics.push({
+        severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: `${path}.delivery_limit`, ...file,
+        message: `pipeline "${pipeline.name}" sets delivery_limit on a classic queue; x-delivery-limit is for quorum queues only`,
+        hint: 'Remove delivery_limit, or use queue_type: quorum for this pipeline.',
       });
     }
     if (pipeline.maxJobTimeoutMs !== undefined && pipeline.maxJobTimeoutMs > RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS) {

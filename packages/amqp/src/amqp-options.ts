@@ -90,8 +90,10 @@ export const amqpPipelineOptionsSchema = z
     queue_type: z.enum(['classic', 'quorum']).default('classic')
       .describe('RabbitMQ queue type of Q and Q.dlq. Changing it on an existing queue is a mismatch (WARREN_ERR_AMQP_TOPOLOGY_MISMATCH).'),
     max_priority: integer(1, 255).optional().describe('Enables message priorities 0..max_priority on Q (classic queues only).'),
+    delivery_limit: integer(0).optional()
+      .describe('Quorum queues only: x-delivery-limit of Q, how often RabbitMQ may redeliver a message that was returned unacked (a crashed worker, consumer_timeout) before it dead-letters it to Q.dlq (broker:delivery_limit). Unset: the broker\'s default (none on RabbitMQ 3.x, 20 on 4.x).'),
   })
-  .transform((raw) => ({ queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority }))
+  .transform((raw) => ({ queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority, deliveryLimit: raw.delivery_limit }))
   .describe('Options of a pipeline with driver: amqp.');
 
 /** Parsed pipeline options, before pipeline defaults. */
@@ -104,6 +106,8 @@ export interface ResolvedPipelineOptions {
   readonly prefetch: number;
   readonly queueType: 'classic' | 'quorum';
   readonly maxPriority: number | undefined;
+  /** x-delivery-limit of a quorum Q; undefined: the broker's default. */
+  readonly deliveryLimit?: number | undefined;
 }
 
 /** Applies the defaults that depend on the pipeline: queue = pipeline name, prefetch = concurrency. */
@@ -114,6 +118,7 @@ export function resolvePipelineOptions(pipeline: string, concurrency: number, op
     prefetch: options.prefetch ?? Math.max(1, concurrency),
     queueType: options.queueType,
     maxPriority: options.maxPriority,
+    deliveryLimit: options.deliveryLimit,
   };
 }
 

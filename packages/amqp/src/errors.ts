@@ -32,8 +32,8 @@ export const AMQP_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_AMQP_TOPOLOGY_MISMATCH: {
-    meaning: 'A queue exists with arguments that differ from the config (RabbitMQ PRECONDITION_FAILED 406 on declare).',
-    hint: 'Delete the queue (rabbitmqctl delete_queue <name>; its messages are lost) or change the pipeline options to match it.',
+    meaning: 'A queue exists with arguments that differ from the config (RabbitMQ PRECONDITION_FAILED 406 on declare), e.g. a Q declared before Warren made Q dead-letter to Q.dlq.',
+    hint: 'Delete the queue (rabbitmqctl delete_queue <name>; move its messages to another queue first, they are lost otherwise) and let warren run declare it, or change the pipeline options to match it.',
     retryable: false,
   },
   WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND: {

@@ -24,7 +24,8 @@ export function declareError(queue: string, error: unknown): Error {
     const argument = match ? `${match[1]} (config: ${match[2]}, broker: ${match[3]})` : 'unknown argument';
     return amqpError('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH', `queue "${queue}" exists with different arguments: ${argument}`, {
       cause: error,
-      hint: `Delete the queue (rabbitmqctl delete_queue ${queue}; its messages are lost) or change the pipeline options to match it.`,
+      hint: match?.[1]?.startsWith('x-dead-letter-') ? deadLetterArgumentsHint(queue)
+        : `Delete the queue (rabbitmqctl delete_queue ${queue}; its messages are lost) or change the pipeline options to match it.`,
       details: { queue, argument: match?.[1], configured: match?.[2], existing: match?.[3], replyText: text },
     });
   }
@@ -32,6 +33,17 @@ export function declareError(queue: string, error: unknown): Error {
     return amqpError('WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND', `queue "${queue}" does not exist: ${text}`, { cause: error, details: { queue } });
   }
   return amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', `declaring queue "${queue}" failed: ${text}`, { cause: error, details: { queue } });
+}
+
+/**
+ * The fix for a Q declared without (or with other) dead-letter arguments, typically by a Warren from before Q dead-lettered
+ * to Q.dlq. RabbitMQ cannot change the arguments of an existing queue, and a policy does not satisfy a declare.
+ */
+function deadLetterArgumentsHint(queue: string): string {
+  return `"${queue}" must dead-letter to "${deadLetterQueueName(queue)}" (x-dead-letter-exchange "" and x-dead-letter-routing-key ${deadLetterQueueName(queue)}) `
+    + 'so that what RabbitMQ drops from it is kept, and an existing queue\'s arguments cannot be changed. Stop the workers; if the queue is empty, '
+    + `delete it (rabbitmqctl delete_queue ${queue}); otherwise move its messages to a temporary queue first (e.g. with a shovel), delete it, `
+    + 'start warren run (it declares the queue as it must be) and move the messages back.';
 }
 
 /** A delay the ladder cannot carry (above 7 days, or not positive): WARREN_ERR_AMQP_PUBLISH_DELAY_TOO_LONG. */

@@ -17,6 +17,9 @@ describe('amqpDoctor', () => {
     ['max_priority on a quorum queue', { queue_type: 'quorum', max_priority: 5 }, undefined,
       [{ severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: 'jobs.pipelines.emails.options.max_priority' }]],
     ['max_priority on a classic queue', { max_priority: 5 }, undefined, []],
+    ['delivery_limit on a classic queue', { delivery_limit: 20 }, undefined,
+      [{ severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: 'jobs.pipelines.emails.options.delivery_limit' }]],
+    ['delivery_limit on a quorum queue', { queue_type: 'quorum', delivery_limit: 20 }, undefined, []],
   ])('reports %s', (_label, options, maxJobTimeoutMs, expected) => {
     const diagnostics = run(options, maxJobTimeoutMs);
     expect(diagnostics).toEqual(expected.map((e) => expect.objectContaining({ ...e, file: 'warren.yaml' })));

@@ -10,11 +10,15 @@ describe('queue names and arguments', () => {
     expect(delayQueueName('emails', 1500)).toBe('emails.delay.1500');
   });
 
+  const toDlq = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'emails.dlq' };
   it.each([
-    [{ ...base, queueType: 'classic' as const }, { 'x-queue-type': 'classic' }],
-    [{ ...base, queueType: 'classic' as const, maxPriority: 10 }, { 'x-queue-type': 'classic', 'x-max-priority': 10 }],
-    [{ ...base, queueType: 'quorum' as const, maxPriority: 10 }, { 'x-queue-type': 'quorum' }],
-  ])('declares Q with %j → %j', (options, args) => {
+    [{ ...base, queueType: 'classic' as const }, { 'x-queue-type': 'classic', ...toDlq }],
+    [{ ...base, queueType: 'classic' as const, maxPriority: 10 }, { 'x-queue-type': 'classic', ...toDlq, 'x-max-priority': 10 }],
+    [{ ...base, queueType: 'classic' as const, deliveryLimit: 20 }, { 'x-queue-type': 'classic', ...toDlq }],
+    [{ ...base, queueType: 'quorum' as const, maxPriority: 10 }, { 'x-queue-type': 'quorum', ...toDlq }],
+    [{ ...base, queueType: 'quorum' as const, deliveryLimit: 20 }, { 'x-queue-type': 'quorum', ...toDlq, 'x-delivery-limit': 20 }],
+    [{ ...base, queueType: 'quorum' as const, deliveryLimit: 0 }, { 'x-queue-type': 'quorum', ...toDlq, 'x-delivery-limit': 0 }],
+  ])('declares Q with %j → %j (dead-lettering to Q.dlq, classic or quorum)', (options, args) => {
     expect(mainQueueArguments(options)).toEqual(args);
   });
 
