@@ -10,7 +10,7 @@ import {
   type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
-import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
+import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
 import { closeOrDestroy, dialBroker } from './connection/broker-dialer.js';
 import { ConnectionManager } from './connection/connection-manager.js';
@@ -84,6 +84,11 @@ export class AmqpDriver implements Driver {
   /** Finer-grained events of the connection (state with all internal states, ready, lost, retry, fatal). */
   get connectionEvents(): TypedEmitter<ConnectionManagerEventMap> {
     return this.#manager.events;
+  }
+
+  /** Half of amqp.consumer_timeout (none when it is 0): the worker logs a job running that long as stuck. */
+  get stuckJobAfterMs(): number | undefined {
+    return stuckJobAfterMs(this.section);
   }
 
   /** The internal connection state (finer than `status().state`). */

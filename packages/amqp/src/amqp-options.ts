@@ -61,6 +61,8 @@ export const amqpSectionSchema = z
     publish_timeout: durationMs().prefault('10s').describe('Duration a sent publish may wait for the broker confirm before it is rejected (not counted while the broker blocks us).'),
     connect_timeout: durationMs().prefault('10s').describe('Duration one connection attempt (TCP + AMQP handshake) may take.'),
     watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),
+    consumer_timeout: durationMs().prefault('30m')
+      .describe('RabbitMQ\'s consumer_timeout as the broker has it (rabbitmq.conf; 30m by default), which Warren cannot read over AMQP: set it here when you change it there. A delivery unacked that long makes the broker close the channel and redeliver it. warren run logs a job running past half of it as stuck (event job.stuck), and doctor warns about job timeouts above it. 0: the broker has it disabled (no stuck log).'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
       .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes.'),
@@ -74,6 +76,7 @@ export const amqpSectionSchema = z
     publishTimeoutMs: raw.publish_timeout,
     connectTimeoutMs: raw.connect_timeout,
     watchdogIntervalMs: raw.watchdog_interval,
+    consumerTimeoutMs: raw.consumer_timeout,
     connectionName: raw.connection_name ?? `warren@${os.hostname()}:${process.pid}`,
     isPublishFastPath: raw.publish_fast_path,
   }))
@@ -120,6 +123,11 @@ export function resolvePipelineOptions(pipeline: string, concurrency: number, op
     maxPriority: options.maxPriority,
     deliveryLimit: options.deliveryLimit,
   };
+}
+
+/** When the worker calls a running job stuck: half of consumer_timeout, so there is time to look before the broker acts. */
+export function stuckJobAfterMs(section: Pick<AmqpSection, 'consumerTimeoutMs'>): number | undefined {
+  return section.consumerTimeoutMs > 0 ? Math.floor(section.consumerTimeoutMs / 2) : undefined;
 }
 
 /** Parses a raw `amqp:` section (as written in warren.yaml; undefined = all defaults). Throws zod's error when invalid. */
