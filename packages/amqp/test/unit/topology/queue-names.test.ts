@@ -43,6 +43,18 @@ describe('declareError', () => {
     expect(error.cause).toBe(cause);
   });
 
+  it('tells how to re-create a Q declared without dead-lettering to Q.dlq (an older Warren)', () => {
+    const cause = Object.assign(new Error(
+      "Operation failed: QueueDeclare; 406 (PRECONDITION-FAILED) with message \"PRECONDITION_FAILED - inequivalent arg 'x-dead-letter-exchange' for queue 'emails' in vhost '/': received the value '' of type 'longstr' but current is none\"",
+    ), { code: 406 });
+    const error = declareError('emails', cause) as Error & { code: string; details: Record<string, unknown>; hint: string };
+    expect(error.code).toBe('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+    expect(error.message).toBe('queue "emails" exists with different arguments: x-dead-letter-exchange (config: the value \'\' of type \'longstr\', broker: none)');
+    expect(error.hint).toContain('"emails" must dead-letter to "emails.dlq"');
+    expect(error.hint).toContain('rabbitmqctl delete_queue emails');
+    expect(error.hint).toContain('move its messages to a temporary queue first');
+  });
+
   it.each([
     [404, 'WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND'],
     [undefined, 'WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE'],
