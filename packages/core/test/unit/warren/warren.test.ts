@@ -131,15 +131,6 @@ describe('Warren', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
-  it('refuses a dispatch delay over 7 days with WARREN_ERR_JOB_INVALID and publishes nothing', async () => {
-    warren = await Warren.fromConfig(baseConfig, isolated(GreetJob));
-    await expect(warren.dispatch(GreetJob, { name: 'too late' }, { delay: '169h' })).rejects.toMatchObject({
-      code: 'WARREN_ERR_JOB_INVALID', message: expect.stringContaining('longer than 7 days'),
-    });
-    await expect(warren.dispatch(GreetJob, { name: 'just in time' }, { delay: '168h' })).resolves.toEqual(expect.any(String));
-    expect(await warren.inspect('main')).toMatchObject({ ready: 0, delayed: 1 });
-  });
-
   it('dead-letters an unrecoverable job and replays it with attempts reset', async () => {
     warren = await Warren.fromConfig(baseConfig, isolated(BrokenJob));
     await warren.run();
