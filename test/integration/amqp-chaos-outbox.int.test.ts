@@ -12,6 +12,7 @@ import { expectNothingLost } from '../support/expect-no-loss.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { withDeadline } from '../support/with-deadline.js';
 import { BrokerUnavailable, WARREN_HEADERS, WarrenError } from '../support/warren-packages.js';
+import { delayQueueName, delayStepMs } from '../../packages/amqp/dist/index.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 beforeAll(() => installBrokerSafetyNet());
@@ -135,7 +136,8 @@ describe('amqp chaos: outbox, delays and dead letters', () => {
     await f.driver.publish(f.pipeline, immediate);
     f.ledger.confirmed(immediate.properties.messageId);
 
-    expect((await listQueues()).some((q) => q.name === `${f.queueOf(f.pipeline)}.delay.${DELAY_MS}`)).toBe(true);
+    const delayQueue = delayQueueName(f.queueOf(f.pipeline), delayStepMs(DELAY_MS) as number); // 1500 ms rides the 1540 ms ladder step
+    expect((await listQueues()).some((q) => q.name === delayQueue)).toBe(true);
     await expectNothingLost(f, { expectedCount: 2, timeoutMs: DELAY_MS + 10_000 });
     const waitedMs = (arrivals.get(delayed.properties.messageId) ?? 0) - sentAtMs;
     console.info(`[chaos h-delay] delay ${DELAY_MS}ms delivered after ${waitedMs}ms`);

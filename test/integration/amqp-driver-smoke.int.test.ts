@@ -148,9 +148,10 @@ describe('amqp driver against RabbitMQ', () => {
   it('routes a delayed publish through Q.delay.<ms> back to Q', async () => {
     const queue = uniqueQueue('delay');
     const driver = createDriver([queue]);
+    const delayQueue = amqp.delayQueueName(queue, amqp.delayStepMs(300) as number); // 300 ms rounds up to the 309 ms step
     cleanups.push(async () => {
       const connection = await amqplib.connect(URL);
-      await (await connection.createChannel()).deleteQueue(`${queue}.delay.300`);
+      await (await connection.createChannel()).deleteQueue(delayQueue);
       await connection.close();
     });
     await driver.start();
@@ -159,7 +160,7 @@ describe('amqp driver against RabbitMQ', () => {
     await driver.publish(queue, message('later', {}), { delayMs: 300 });
     await waitFor(1, 'the delayed message');
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
-    expect(received[0]?.properties.headers['x-first-death-queue']).toBe(`${queue}.delay.300`);
+    expect(received[0]?.properties.headers['x-first-death-queue']).toBe(delayQueue);
   });
 
   it('stores dead letters in Q.dlq, peeks without removing, replays to Q and purges', async () => {

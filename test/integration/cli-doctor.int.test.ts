@@ -81,7 +81,11 @@ jobs:
     const queue = uniqueName('warren.cli.doctor');
     cleanups.push(() => deleteQueues(queue, `${queue}.dlq`));
     await withChannel(async (channel) => {
-      for (const name of [queue, `${queue}.dlq`]) await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+      // Q as warren run declares it: dead-lettering to Q.dlq.
+      await channel.assertQueue(queue, {
+        durable: true, arguments: { 'x-queue-type': 'classic', 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': `${queue}.dlq` },
+      });
+      await channel.assertQueue(`${queue}.dlq`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
     });
     const dir = projectWith(amqpYaml(TEST_AMQP_URL, queue));
     const { code, stdout } = await runWarren(['doctor', '--connect'], dir);
@@ -101,7 +105,8 @@ jobs:
 
   it('exits 1 with --connect when an existing queue does not match, naming the mismatch code', async () => {
     const queue = uniqueName('warren.cli.doctor');
-    await withChannel((channel) => channel.assertQueue(queue, { durable: true }));
+    // A classic Q that dead-letters as Warren declares it; only the queue type differs from the config.
+    await withChannel((channel) => channel.assertQueue(queue, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: `${queue}.dlq` }));
     cleanups.push(() => deleteQueues(queue, `${queue}.dlq`));
     const dir = projectWith(amqpYaml(TEST_AMQP_URL, queue, ', queue_type: quorum'));
     const { code, stdout } = await runWarren(['doctor', '--connect'], dir);

@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEST_AMQP_URL } from '../support/require-broker.js';
+import { deletePipelineQueues } from '../support/pipeline-queues.js';
+
+/** The example's queues (examples/basic/warren.amqp.yaml): deleted before and after its run on RabbitMQ, so that queues
+ * left by an older Warren (declared without dead-lettering to Q.dlq, a topology mismatch now) cannot fail it. */
+const EXAMPLE_QUEUES = ['warren.example.emails', 'warren.example.reports'];
 
 const exampleMain = fileURLToPath(new URL('../../examples/basic/dist/main.js', import.meta.url));
 
@@ -24,7 +29,8 @@ describe('examples/basic', () => {
     ['the in-memory driver', {}, 'memory'],
     ['RabbitMQ when AMQP_URL is set', { AMQP_URL: process.env.WARREN_TEST_AMQP_URL ?? DEFAULT_TEST_AMQP_URL }, 'amqp'],
   ] as const)('runs on %s: a success, a retry and a dead letter, then exits 0', async (_label, env, driver) => {
-    const { code, stdout, stderr } = await runExample(env);
+    if (driver === 'amqp') await deletePipelineQueues(...EXAMPLE_QUEUES);
+    const { code, stdout, stderr } = await runExample(env).finally(() => (driver === 'amqp' ? deletePipelineQueues(...EXAMPLE_QUEUES) : undefined));
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain(`on the ${driver} driver`);

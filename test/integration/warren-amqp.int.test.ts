@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../../packages/amqp/dist/index.js';
+import { delayQueueName, delayStepMs } from '../../packages/amqp/dist/index.js';
 import { Job, JobRegistry, Unrecoverable, Warren, createSilentLogger, type JobContext, type WarrenEventMap } from '../support/warren-packages.js';
 import { DEFAULT_TEST_AMQP_URL } from '../support/require-broker.js';
 
@@ -96,7 +96,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await warren?.close();
-  for (const queue of [QUEUE, `${QUEUE}.dlq`, `${QUEUE}.delay.300`, `${QUEUE}.delay.100`, `${QUEUE}.delay.700`]) {
+  // The retry and dispatch delays of this file (100, 300, 700 ms) on the delay ladder's steps.
+  const delayQueues = [100, 300, 700].map((delayMs) => delayQueueName(QUEUE, delayStepMs(delayMs) as number));
+  for (const queue of [QUEUE, `${QUEUE}.dlq`, ...delayQueues]) {
     await channel.deleteQueue(queue).catch(() => undefined);
   }
   await connection?.close();

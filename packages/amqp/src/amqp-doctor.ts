@@ -1,7 +1,7 @@
 /*
  * The amqp driver's own doctor checks: what only it can judge from config alone. A job timeout beyond
- * RabbitMQ's consumer_timeout (the broker closes the channel when an ack is that late) is a warning;
- * max_priority on a quorum queue is an error. Never throws, never connects.
+ * RabbitMQ's consumer_timeout (amqp.consumer_timeout; the broker closes the channel when an ack is that late) is a warning;
+ * max_priority on a quorum queue and delivery_limit on a classic one are errors. Never throws, never connects.
  */
 import { formatDurationMs, type Diagnostic, type DriverDoctorInput, type ErrorCodeSpec } from '@warren/core';
 import { resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection } from './amqp-options.js';
@@ -12,8 +12,8 @@ export const RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS = 30 * 60_000;
 /** Warning codes of the amqp driver (1xx block, so they never collide with core's). */
 export const AMQP_WARNING_CODES = {
   WARREN_WRN_101: {
-    meaning: 'A job timeout is longer than RabbitMQ\'s consumer_timeout: the broker closes the channel before the job can finish.',
-    hint: 'Lower the job timeout below 30 minutes, or raise consumer_timeout in rabbitmq.conf (and keep them consistent).',
+    meaning: 'A job timeout is longer than RabbitMQ\'s consumer_timeout (amqp.consumer_timeout, 30m by default): the broker closes the channel before the job can finish.',
+    hint: 'Lower the job timeout below consumer_timeout, or raise consumer_timeout in rabbitmq.conf and amqp.consumer_timeout alike.',
     retryable: false,
   },
 } as const satisfies Record<string, ErrorCodeSpec>;
@@ -22,6 +22,7 @@ export const AMQP_WARNING_CODES = {
 export function amqpDoctor(input: DriverDoctorInput<AmqpPipelineOptions, AmqpSection | undefined>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const file = input.file === undefined ? {} : { file: input.file };
+  const consumerTimeoutMs = input.section?.consumerTimeoutMs ?? RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS;
   for (const pipeline of input.pipelines) {
     const options = resolvePipelineOptions(pipeline.name, pipeline.concurrency, pipeline.options);
     const path = `jobs.pipelines.${pipeline.name}.options`;
@@ -32,10 +33,17 @@ export function amqpDoctor(input: DriverDoctorInput<AmqpPipelineOptions, AmqpSec
         hint: 'Remove max_priority, or use queue_type: classic for this pipeline.',
       });
     }
-    if (pipeline.maxJobTimeoutMs !== undefined && pipeline.maxJobTimeoutMs > RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS) {
+    if (options.queueType === 'classic' && options.deliveryLimit !== undefined) {
+      diagnostics.push({
+        severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: `${path}.delivery_limit`, ...file,
+        message: `pipeline "${pipeline.name}" sets delivery_limit on a classic queue; x-delivery-limit is for quorum queues only`,
+        hint: 'Remove delivery_limit, or use queue_type: quorum for this pipeline.',
+      });
+    }
+    if (consumerTimeoutMs > 0 && pipeline.maxJobTimeoutMs !== undefined && pipeline.maxJobTimeoutMs > consumerTimeoutMs) {
       diagnostics.push({
         severity: 'warning', code: 'WARREN_WRN_101', path: `jobs.pipelines.${pipeline.name}`, ...file,
-        message: `a job of pipeline "${pipeline.name}" may run ${formatDurationMs(pipeline.maxJobTimeoutMs)}, longer than RabbitMQ's default consumer_timeout (30m)`,
+        message: `a job of pipeline "${pipeline.name}" may run ${formatDurationMs(pipeline.maxJobTimeoutMs)}, longer than RabbitMQ's consumer_timeout (${formatDurationMs(consumerTimeoutMs)}, amqp.consumer_timeout)`,
         hint: AMQP_WARNING_CODES.WARREN_WRN_101.hint,
       });
     }

@@ -11,7 +11,7 @@ import {
   type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
-import { parseAmqpSection, resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
+import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
 import { closeOrDestroy, dialBroker } from './connection/broker-dialer.js';
 import type { ConnectionManagerOptions } from './connection/connection-manager-options.js';
@@ -19,7 +19,8 @@ import type { ConnectionSession } from './connection/connection-session.js';
 import { DriverConnections } from './connection/driver-connections.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
-import { TopologyDeclarer } from './topology/topology-declarer.js';
+import { TopologyDeclarer, delayTooLong } from './topology/topology-declarer.js';
+import { DELAY_LADDER_TOP_MS } from './topology/delay-ladder.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
 import { verifyPipelineTopology } from './topology/topology-verifier.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
@@ -92,6 +93,11 @@ export class AmqpDriver implements Driver {
     return this.#connections;
   }
 
+  /** Half of amqp.consumer_timeout (none when it is 0): the worker logs a job running that long as stuck. */
+  get stuckJobAfterMs(): number | undefined {
+    return stuckJobAfterMs(this.section);
+  }
+
   /** Per pipeline: whether its consumer is subscribed right now (for /ready). */
   consumingByPipeline(): Record<string, boolean> {
     const result: Record<string, boolean> = {};
@@ -150,7 +156,10 @@ export class AmqpDriver implements Driver {
   publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void> {
     const resolved = this.#pipelines.get(pipeline);
     if (!resolved) return Promise.reject(unknownPipeline(pipeline));
-    return this.#publisher.publish(resolved.queue, message, options?.delayMs ?? 0);
+    const delayMs = options?.delayMs ?? 0;
+    // Refused here, not in the outbox: a publish no delay queue can take would block the ones behind it.
+    if (delayMs > DELAY_LADDER_TOP_MS) return Promise.reject(delayTooLong(resolved.queue, delayMs));
+    return this.#publisher.publish(resolved.queue, message, delayMs);
   }
 
   deadLetter(pipeline: string, message: WireMessage): Promise<void> {

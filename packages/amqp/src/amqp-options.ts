@@ -63,6 +63,8 @@ export const amqpSectionSchema = z
     watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),
     max_payload: byteSize().prefault('16MiB')
       .describe('Largest message body (bytes, or 512KiB, 16MiB...). A larger dispatch is refused at once (WARREN_ERR_AMQP_PUBLISH_TOO_LARGE); a larger delivery is dead-lettered as too-large without being parsed. 16MiB is RabbitMQ 4\'s default max_message_size.'),
+    consumer_timeout: durationMs().prefault('30m')
+      .describe('RabbitMQ\'s consumer_timeout as the broker has it (rabbitmq.conf; 30m by default), which Warren cannot read over AMQP: set it here when you change it there. A delivery unacked that long makes the broker close the channel and redeliver it. warren run logs a job running past half of it as stuck (event job.stuck), and doctor warns about job timeouts above it. 0: the broker has it disabled (no stuck log).'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
       .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes.'),
@@ -76,6 +78,7 @@ export const amqpSectionSchema = z
     publishTimeoutMs: raw.publish_timeout,
     connectTimeoutMs: raw.connect_timeout,
     watchdogIntervalMs: raw.watchdog_interval,
+    consumerTimeoutMs: raw.consumer_timeout,
     connectionName: raw.connection_name ?? `warren@${os.hostname()}:${process.pid}`,
     isPublishFastPath: raw.publish_fast_path,
     maxPayloadBytes: raw.max_payload,
@@ -93,8 +96,10 @@ export const amqpPipelineOptionsSchema = z
     queue_type: z.enum(['classic', 'quorum']).default('classic')
       .describe('RabbitMQ queue type of Q and Q.dlq. Changing it on an existing queue is a mismatch (WARREN_ERR_AMQP_TOPOLOGY_MISMATCH).'),
     max_priority: integer(1, 255).optional().describe('Enables message priorities 0..max_priority on Q (classic queues only).'),
+    delivery_limit: integer(0).optional()
+      .describe('Quorum queues only: x-delivery-limit of Q, how often RabbitMQ may redeliver a message that was returned unacked (a crashed worker, consumer_timeout) before it dead-letters it to Q.dlq (broker:delivery_limit). Unset: the broker\'s default (none on RabbitMQ 3.x, 20 on 4.x).'),
   })
-  .transform((raw) => ({ queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority }))
+  .transform((raw) => ({ queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority, deliveryLimit: raw.delivery_limit }))
   .describe('Options of a pipeline with driver: amqp.');
 
 /** Parsed pipeline options, before pipeline defaults. */
@@ -107,6 +112,8 @@ export interface ResolvedPipelineOptions {
   readonly prefetch: number;
   readonly queueType: 'classic' | 'quorum';
   readonly maxPriority: number | undefined;
+  /** x-delivery-limit of a quorum Q; undefined: the broker's default. */
+  readonly deliveryLimit?: number | undefined;
 }
 
 /** Applies the defaults that depend on the pipeline: queue = pipeline name, prefetch = concurrency. */
@@ -117,7 +124,13 @@ export function resolvePipelineOptions(pipeline: string, concurrency: number, op
     prefetch: options.prefetch ?? Math.max(1, concurrency),
     queueType: options.queueType,
     maxPriority: options.maxPriority,
+    deliveryLimit: options.deliveryLimit,
   };
+}
+
+/** When the worker calls a running job stuck: half of consumer_timeout, so there is time to look before the broker acts. */
+export function stuckJobAfterMs(section: Pick<AmqpSection, 'consumerTimeoutMs'>): number | undefined {
+  return section.consumerTimeoutMs > 0 ? Math.floor(section.consumerTimeoutMs / 2) : undefined;
 }
 
 /** Parses a raw `amqp:` section (as written in warren.yaml; undefined = all defaults). Throws zod's error when invalid. */

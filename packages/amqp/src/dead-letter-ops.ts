@@ -8,6 +8,7 @@ import type { PipelineStats, WireMessage } from '@warren/core';
 import { amqpError } from './errors.js';
 import { declareError } from './topology/topology-declarer.js';
 import { toWireProperties } from './publisher/message-properties.js';
+import { withBrokerDeadReason } from './topology/broker-dead-letter.js';
 
 async function withChannel<T>(model: ChannelModel | undefined, work: (channel: Channel) => Promise<T>): Promise<T> {
   if (!model) throw amqpError('WARREN_ERR_AMQP_CONN_UNAVAILABLE', 'not connected to RabbitMQ');
@@ -38,7 +39,10 @@ export async function inspectQueues(
   return { pipeline, ready: main.messageCount, unacked: undefined, consumers: main.consumerCount, delayed, deadLettered: dead };
 }
 
-/** Up to `limit` dead letters, oldest first; all are returned to the queue (nack requeue) at the end. */
+/**
+ * Up to `limit` dead letters, oldest first; all are returned to the queue (nack requeue) at the end. What the broker
+ * dead-lettered reads as reason `broker:<x-death reason>` (broker-dead-letter.ts).
+ */
 export async function peekDeadLetters(model: ChannelModel | undefined, dlq: string, limit: number): Promise<WireMessage[]> {
   return withChannel(model, async (channel) => {
     const messages: WireMessage[] = [];
@@ -47,7 +51,7 @@ export async function peekDeadLetters(model: ChannelModel | undefined, dlq: stri
       const message = await channel.get(dlq, { noAck: false });
       if (message === false) break;
       last = message;
-      messages.push(toWireMessage(message));
+      messages.push(withBrokerDeadReason(toWireMessage(message)));
     }
     // One multiple-nack puts them all back, in their original order.
     if (last) channel.nack(last, true, true);

@@ -32,8 +32,8 @@ export const AMQP_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_AMQP_TOPOLOGY_MISMATCH: {
-    meaning: 'A queue exists with arguments that differ from the config (RabbitMQ PRECONDITION_FAILED 406 on declare).',
-    hint: 'Delete the queue (rabbitmqctl delete_queue <name>; its messages are lost) or change the pipeline options to match it.',
+    meaning: 'A queue exists with arguments that differ from the config (RabbitMQ PRECONDITION_FAILED 406 on declare), e.g. a Q declared before Warren made Q dead-letter to Q.dlq.',
+    hint: 'Delete the queue (rabbitmqctl delete_queue <name>; move its messages to another queue first, they are lost otherwise) and let warren run declare it, or change the pipeline options to match it.',
     retryable: false,
   },
   WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND: {
@@ -84,6 +84,11 @@ export const AMQP_ERROR_CODES = {
   WARREN_ERR_AMQP_PUBLISH_INVALID: {
     meaning: 'A message could not be encoded as an AMQP publish (e.g. a property over 255 bytes, a header value AMQP cannot carry); nothing was sent.',
     hint: 'Shorten the job name, id or header names (at most 255 bytes) and pass header values as strings, numbers or booleans.',
+    retryable: false,
+  },
+  WARREN_ERR_AMQP_PUBLISH_DELAY_TOO_LONG: {
+    meaning: 'A publish asked for a delay longer than 7 days, the top step of the delay ladder (dispatch and @Job already refuse such delays); nothing was sent.',
+    hint: 'Keep work due later than 7 days in your database and dispatch it when it is due within 7 days.',
     retryable: false,
   },
   WARREN_ERR_AMQP_PUBLISH_ILLEGAL_STATE: {

@@ -42,3 +42,4 @@ export { PROBE_DIAL_MIN_GAP_MS, PROBE_DIALS_PER_OPENING } from './connection/pro
 export type { BreakerState } from './breaker/broker-breaker.js';
 export { redialDelayMs } from './connection/redial-schedule.js';
 export { deadLetterQueueName, delayQueueName, mainQueueArguments, delayQueueArguments } from './topology/queue-names.js';
+export { DELAY_LADDER_MS, DELAY_LADDER_TOP_MS, delayStepMs } from './topology/delay-ladder.js';

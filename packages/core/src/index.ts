@@ -51,7 +51,7 @@ export { getJobMetadata } from './job/job-metadata.js';
 export type { JobMetadata } from './job/job-metadata.js';
 export { JobRegistry, jobRegistry } from './job/job-registry.js';
 export type { JobRef } from './job/job-registry.js';
-export { JOB_DEFAULTS } from './job/job-definition.js';
+export { JOB_DEFAULTS, MAX_DELAY_MS } from './job/job-definition.js';
 export type { JobDefinition, JobInfo, ResolvedBackoff } from './job/job-definition.js';
 export { normalizeJobOptions } from './job/normalize-job-options.js';
 export { JOB_CONTEXT, JobScope } from './di/job-scope.js';

@@ -10,6 +10,7 @@ import { amqpError } from '../errors.js';
 import { REPLY_ACCESS_REFUSED, replyCodeOf } from '../amqp-reply-codes.js';
 import { settleWithin } from '../settle-within.js';
 import { guardAgainstStragglerFrames } from './straggler-frame-guard.js';
+import { guardAgainstDeepHeaders } from './deep-header-guard.js';
 
 export interface DialOptions {
   readonly heartbeatMs: number;
@@ -35,6 +36,7 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
       clientProperties: { connection_name: options.connectionName },
     });
     guardAgainstStragglerFrames(model);
+    guardAgainstDeepHeaders(model);
     return model;
   } catch (error) {
     const code = replyCodeOf(error);

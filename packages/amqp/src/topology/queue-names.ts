@@ -1,6 +1,7 @@
 /*
- * Names and declare arguments of a pipeline's queues: Q, Q.dlq and the per-delay queues Q.delay.<ms>.
- * Pure: the declarer and the doctor both use it. Delays use TTL + dead-lettering back to Q (no plugin).
+ * Names and declare arguments of a pipeline's queues: Q (dead-lettering to Q.dlq), Q.dlq and the per-delay queues
+ * Q.delay.<ms>. Pure: the declarer and the doctor both use it. Delays use TTL + dead-lettering back to Q (no plugin);
+ * which delays exist is the delay ladder's business (delay-ladder.ts).
  */
 import type { ResolvedPipelineOptions } from '../amqp-options.js';
 
@@ -17,10 +18,20 @@ export function delayQueueName(queue: string, delayMs: number): string {
   return `${queue}.delay.${delayMs}`;
 }
 
-/** `x-` arguments of the main queue Q. x-max-priority is sent for classic queues only. */
+/**
+ * `x-` arguments of the main queue Q. Q dead-letters to Q.dlq through the default exchange, so that what the broker
+ * itself drops from Q (a quorum queue's delivery limit, a TTL or length limit set by policy) ends in Q.dlq, where
+ * `warren dlq list` shows it as `broker:<x-death reason>`, instead of being lost. x-max-priority is sent for classic
+ * queues only, x-delivery-limit for quorum queues only (the doctor reports either on the other type).
+ */
 export function mainQueueArguments(options: ResolvedPipelineOptions): Record<string, unknown> {
-  const args: Record<string, unknown> = { 'x-queue-type': options.queueType };
+  const args: Record<string, unknown> = {
+    'x-queue-type': options.queueType,
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': deadLetterQueueName(options.queue),
+  };
   if (options.maxPriority !== undefined && options.queueType === 'classic') args['x-max-priority'] = options.maxPriority;
+  if (options.deliveryLimit !== undefined && options.queueType === 'quorum') args['x-delivery-limit'] = options.deliveryLimit;
   return args;
 }
 

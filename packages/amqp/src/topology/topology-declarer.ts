@@ -11,6 +11,7 @@ import type { ResolvedPipelineOptions } from '../amqp-options.js';
 import {
   DELAY_QUEUE_EXPIRY_MARGIN_MS, deadLetterQueueArguments, deadLetterQueueName, delayQueueArguments, delayQueueName, mainQueueArguments,
 } from './queue-names.js';
+import { DELAY_LADDER_TOP_MS, delayStepMs } from './delay-ladder.js';
 
 // RabbitMQ names the first differing argument in its reply text; it is the only place this detail exists.
 const INEQUIVALENT_ARG = /inequivalent arg '([^']+)'[^:]*: received (.+?) but current is (.+?)(?:"|$)/;
@@ -24,7 +25,8 @@ export function declareError(queue: string, error: unknown): Error {
     const argument = match ? `${match[1]} (config: ${match[2]}, broker: ${match[3]})` : 'unknown argument';
     return amqpError('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH', `queue "${queue}" exists with different arguments: ${argument}`, {
       cause: error,
-      hint: `Delete the queue (rabbitmqctl delete_queue ${queue}; its messages are lost) or change the pipeline options to match it.`,
+      hint: match?.[1]?.startsWith('x-dead-letter-') ? deadLetterArgumentsHint(queue)
+        : `Delete the queue (rabbitmqctl delete_queue ${queue}; its messages are lost) or change the pipeline options to match it.`,
       details: { queue, argument: match?.[1], configured: match?.[2], existing: match?.[3], replyText: text },
     });
   }
@@ -32,6 +34,24 @@ export function declareError(queue: string, error: unknown): Error {
     return amqpError('WARREN_ERR_AMQP_TOPOLOGY_NOT_FOUND', `queue "${queue}" does not exist: ${text}`, { cause: error, details: { queue } });
   }
   return amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', `declaring queue "${queue}" failed: ${text}`, { cause: error, details: { queue } });
+}
+
+/**
+ * The fix for a Q declared without (or with other) dead-letter arguments, typically by a Warren from before Q dead-lettered
+ * to Q.dlq. RabbitMQ cannot change the arguments of an existing queue, and a policy does not satisfy a declare.
+ */
+function deadLetterArgumentsHint(queue: string): string {
+  return `"${queue}" must dead-letter to "${deadLetterQueueName(queue)}" (x-dead-letter-exchange "" and x-dead-letter-routing-key ${deadLetterQueueName(queue)}) `
+    + 'so that what RabbitMQ drops from it is kept, and an existing queue\'s arguments cannot be changed. Stop the workers; if the queue is empty, '
+    + `delete it (rabbitmqctl delete_queue ${queue}); otherwise move its messages to a temporary queue first (e.g. with a shovel), delete it, `
+    + 'start warren run (it declares the queue as it must be) and move the messages back.';
+}
+
+/** A delay the ladder cannot carry (above 7 days, or not positive): WARREN_ERR_AMQP_PUBLISH_DELAY_TOO_LONG. */
+export function delayTooLong(queue: string, delayMs: number): Error {
+  return amqpError('WARREN_ERR_AMQP_PUBLISH_DELAY_TOO_LONG', `a publish to "${queue}" asks for a delay of ${delayMs} ms; the delay ladder takes 1 ms to 7 days (${DELAY_LADDER_TOP_MS} ms)`, {
+    details: { queue, delayMs, maxDelayMs: DELAY_LADDER_TOP_MS },
+  });
 }
 
 export class TopologyDeclarer {
@@ -55,13 +75,18 @@ export class TopologyDeclarer {
     await this.#assert(deadLetterQueueName(options.queue), deadLetterQueueArguments(options));
   }
 
-  /** Declares Q.delay.<ms> unless declared recently on this connection; returns its name. */
+  /**
+   * Declares the delay queue for `delayMs`, rounded up to its step of the delay ladder (Q.delay.<step>), unless declared
+   * recently on this connection; returns its name. Rejects (coded, never retried) for a delay above the ladder's top.
+   */
   async ensureDelayQueue(queue: string, delayMs: number, nowMs = Date.now()): Promise<string> {
-    const name = delayQueueName(queue, delayMs);
+    const stepMs = delayStepMs(delayMs);
+    if (stepMs === undefined) throw delayTooLong(queue, delayMs);
+    const name = delayQueueName(queue, stepMs);
     const declaredAtMs = this.#delayQueues.get(name);
     // Re-declare within half the expiry margin: publishing does not reset x-expires, a declare does.
     if (declaredAtMs !== undefined && nowMs - declaredAtMs < DELAY_QUEUE_EXPIRY_MARGIN_MS / 2) return name;
-    await this.#assert(name, delayQueueArguments(queue, delayMs));
+    await this.#assert(name, delayQueueArguments(queue, stepMs));
     this.#delayQueues.set(name, nowMs);
     let known = this.#knownDelayQueues.get(queue);
     if (!known) this.#knownDelayQueues.set(queue, (known = new Set()));

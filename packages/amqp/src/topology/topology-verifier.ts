@@ -34,7 +34,9 @@ async function verifyQueue(model: ChannelModel, pipeline: string, queue: string,
     return { pipeline, queue, status: 'ok', detail: 'exists as declared' };
   } catch (error) {
     const wrapped = declareError(queue, error);
-    if (isWarrenError(wrapped, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH')) return { pipeline, queue, status: 'mismatch', detail: `${wrapped.message} (${wrapped.code})`, error: wrapped };
+    if (isWarrenError(wrapped, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH')) {
+      return { pipeline, queue, status: 'mismatch', detail: `${wrapped.message} (${wrapped.code}); fix: ${wrapped.hint}`, error: wrapped };
+    }
     return unusableOrThrow(pipeline, queue, error);
   }
 }

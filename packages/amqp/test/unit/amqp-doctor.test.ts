@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { amqpDoctor } from '../../src/amqp-doctor.js';
-import { parseAmqpPipelineOptions } from '../../src/amqp-options.js';
+import { parseAmqpPipelineOptions, parseAmqpSection, stuckJobAfterMs } from '../../src/amqp-options.js';
 
-function run(options: Record<string, unknown>, maxJobTimeoutMs: number | undefined) {
+function run(options: Record<string, unknown>, maxJobTimeoutMs: number | undefined, section?: Record<string, unknown>) {
   return amqpDoctor({
     pipelines: [{ name: 'emails', concurrency: 5, options: parseAmqpPipelineOptions(options), maxJobTimeoutMs }],
-    section: undefined, file: 'warren.yaml',
+    section: section === undefined ? undefined : parseAmqpSection(section), file: 'warren.yaml',
   });
 }
 
@@ -17,8 +17,31 @@ describe('amqpDoctor', () => {
     ['max_priority on a quorum queue', { queue_type: 'quorum', max_priority: 5 }, undefined,
       [{ severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: 'jobs.pipelines.emails.options.max_priority' }]],
     ['max_priority on a classic queue', { max_priority: 5 }, undefined, []],
+    ['delivery_limit on a classic queue', { delivery_limit: 20 }, undefined,
+      [{ severity: 'error', code: 'WARREN_ERR_CONFIG_INVALID', path: 'jobs.pipelines.emails.options.delivery_limit' }]],
+    ['delivery_limit on a quorum queue', { queue_type: 'quorum', delivery_limit: 20 }, undefined, []],
   ])('reports %s', (_label, options, maxJobTimeoutMs, expected) => {
     const diagnostics = run(options, maxJobTimeoutMs);
     expect(diagnostics).toEqual(expected.map((e) => expect.objectContaining({ ...e, file: 'warren.yaml' })));
+  });
+
+  it.each([
+    ['above a lowered consumer_timeout', { consumer_timeout: '10m' }, 11 * 60_000, ['WARREN_WRN_101']],
+    ['below a raised consumer_timeout', { consumer_timeout: '2h' }, 90 * 60_000, []],
+    ['with consumer_timeout disabled on the broker (0)', { consumer_timeout: 0 }, 24 * 3_600_000, []],
+  ])('compares a job timeout with amqp.consumer_timeout: %s', (_label, section, maxJobTimeoutMs, codes) => {
+    const diagnostics = run({}, maxJobTimeoutMs, section);
+    expect(diagnostics.map((d) => d.code)).toEqual(codes);
+    if (codes.length > 0) expect(diagnostics[0]?.message).toContain('(10m, amqp.consumer_timeout)');
+  });
+});
+
+describe('stuckJobAfterMs', () => {
+  it.each([
+    ['the default consumer_timeout (30m)', {}, 15 * 60_000],
+    ['a configured one', { consumer_timeout: '10s' }, 5_000],
+    ['none when the broker has it disabled', { consumer_timeout: 0 }, undefined],
+  ])('is half of %s', (_label, section, expected) => {
+    expect(stuckJobAfterMs(parseAmqpSection(section))).toBe(expected);
   });
 });

@@ -38,8 +38,13 @@ class VerifyBroker extends EventEmitter {
       assertQueue: (queue: string, options: { arguments: Record<string, unknown> }) => answer(() => {
         this.asserted.push(queue);
         const state = this.queues.get(queue);
-        if (typeof state === 'object' && JSON.stringify(state.args) !== JSON.stringify(options.arguments)) {
-          throw fail(406, `PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '${queue}' in vhost '/': received the value '${String(options.arguments['x-queue-type'])}' of type 'longstr' but current is none`);
+        // Like RabbitMQ, name the first argument that differs.
+        const differing = typeof state === 'object'
+          ? [...new Set([...Object.keys(options.arguments), ...Object.keys(state.args)])].find((key) => options.arguments[key] !== state.args[key])
+          : undefined;
+        if (typeof state === 'object' && differing !== undefined) {
+          const described = (value: unknown) => (value === undefined ? 'none' : `the value '${String(value)}' of type 'longstr'`);
+          throw fail(406, `PRECONDITION_FAILED - inequivalent arg '${differing}' for queue '${queue}' in vhost '/': received ${described(options.arguments[differing])} but current is ${described(state.args[differing])}`);
         }
         return { queue };
       }),
@@ -51,6 +56,8 @@ class VerifyBroker extends EventEmitter {
 }
 
 const CLASSIC = { args: { 'x-queue-type': 'classic' } };
+/** Q as warren run declares it: dead-lettering to Q.dlq. */
+const MAIN = (queue: string) => ({ args: { 'x-queue-type': 'classic', 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': `${queue}.dlq` } });
 
 function driverWith(urls: string[], dial: (url: string, options: { connectTimeoutMs: number }) => Promise<ChannelModel>, pipelines = ['emails']) {
   return new AmqpDriver({
@@ -65,7 +72,7 @@ describe('AmqpDriver.verifyTopology (warren doctor --connect)', () => {
 
   it('reports each queue as ok, missing, mismatch or unusable, and declares only queues that exist', async () => {
     const broker = new VerifyBroker(new Map<string, QueueState>([
-      ['emails', CLASSIC], ['emails.dlq', { args: { 'x-queue-type': 'quorum' } }], ['reports', 'locked'], ['reports.dlq', 'forbidden'],
+      ['emails', MAIN('emails')], ['emails.dlq', { args: { 'x-queue-type': 'quorum' } }], ['reports', 'locked'], ['reports.dlq', 'forbidden'],
     ]));
     const driver = driverWith(['amqp://guest:guest@a:5672'], async () => broker.asModel, ['emails', 'reports', 'billing']);
     const findings = await driver.verifyTopology({ timeoutMs: 1_000 });
@@ -78,9 +85,22 @@ describe('AmqpDriver.verifyTopology (warren doctor --connect)', () => {
     await driver.close({ timeoutMs: 0 });
   });
 
+  it('names a Q declared without dead-lettering to Q.dlq (an older Warren) as a mismatch, with the fix', async () => {
+    const broker = new VerifyBroker(new Map([['emails', CLASSIC], ['emails.dlq', CLASSIC]]));
+    const driver = driverWith(['amqp://guest:guest@a:5672'], async () => broker.asModel);
+    const [main, dlq] = await driver.verifyTopology({ timeoutMs: 1_000 });
+    expect(main?.status).toBe('mismatch');
+    expect(main?.detail).toContain('queue "emails" exists with different arguments: x-dead-letter-exchange');
+    expect(main?.detail).toContain('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+    expect(main?.detail).toContain('fix: "emails" must dead-letter to "emails.dlq"');
+    expect(main?.detail).toContain('rabbitmqctl delete_queue emails');
+    expect(dlq?.status).toBe('ok');
+    await driver.close({ timeoutMs: 0 });
+  });
+
   it('tries the next URL when one does not answer, and names every URL when none does', async () => {
     const dialed: string[] = [];
-    const broker = new VerifyBroker(new Map([['emails', CLASSIC], ['emails.dlq', CLASSIC]]));
+    const broker = new VerifyBroker(new Map([['emails', MAIN('emails')], ['emails.dlq', CLASSIC]]));
     const down = (url: string) => amqpError('WARREN_ERR_AMQP_CONN_UNAVAILABLE', `cannot connect to ${url.replace(':guest@', ':***@')}: ECONNREFUSED`);
     const failover = driverWith(['amqp://guest:guest@a:5672', 'amqp://guest:guest@b:5672'], async (url) => {
       dialed.push(url);

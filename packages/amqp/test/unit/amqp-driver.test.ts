@@ -131,6 +131,23 @@ describe('AmqpDriver (fake broker)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('routes delayed publishes through the delay ladder and refuses a delay over 7 days without blocking the ones behind it', async () => {
+    const h = harness();
+    await h.driver.start();
+    const model = h.models[0] as FakeModel;
+    const tooLong = h.driver.publish('emails', message('late'), { delayMs: 7 * 24 * 3_600_000 + 1 }).catch((error: { code?: string }) => error.code);
+    const delayed = [h.driver.publish('emails', message('a'), { delayMs: 1_000 }), h.driver.publish('emails', message('b'), { delayMs: 1_003 })];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await tooLong).toBe('WARREN_ERR_AMQP_PUBLISH_DELAY_TOO_LONG');
+    expect(model.declaredQueues.filter((queue) => queue.includes('.delay.'))).toEqual(['emails.delay.1053']); // one step for both
+    const publishChannel = model.channels.find((channel) => channel.published.length > 0) as FakeChannel;
+    expect(publishChannel.published).toEqual([
+      { routingKey: 'emails.delay.1053', messageId: 'a' }, { routingKey: 'emails.delay.1053', messageId: 'b' },
+    ]);
+    publishChannel.confirmPublishes();
+    await Promise.all(delayed);
+  });
+
   it('close() twice returns the same promise', async () => {
     const h = harness();
     await h.driver.start();

@@ -88,13 +88,13 @@ describe('amqp section schema', () => {
 describe('amqp pipeline options schema', () => {
   it('defaults queue to the pipeline name and prefetch to concurrency', () => {
     expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions(undefined))).toEqual({
-      pipeline: 'emails', queue: 'emails', prefetch: 7, queueType: 'classic', maxPriority: undefined,
+      pipeline: 'emails', queue: 'emails', prefetch: 7, queueType: 'classic', maxPriority: undefined, deliveryLimit: undefined,
     });
   });
 
   it('keeps explicit values', () => {
-    expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions({ queue: 'q1', prefetch: 3, queue_type: 'quorum', max_priority: 10 }))).toEqual({
-      pipeline: 'emails', queue: 'q1', prefetch: 3, queueType: 'quorum', maxPriority: 10,
+    expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions({ queue: 'q1', prefetch: 3, queue_type: 'quorum', max_priority: 10, delivery_limit: 20 }))).toEqual({
+      pipeline: 'emails', queue: 'q1', prefetch: 3, queueType: 'quorum', maxPriority: 10, deliveryLimit: 20,
     });
   });
 
@@ -103,6 +103,7 @@ describe('amqp pipeline options schema', () => {
     ['an unknown queue type', { queue_type: 'stream' }],
     ['priority 0', { max_priority: 0 }],
     ['priority above 255', { max_priority: 256 }],
+    ['a negative delivery limit', { delivery_limit: -1 }],
     ['prefetch 0', { prefetch: 0 }],
     ['a fractional prefetch string', { prefetch: '2.5' }],
   ])('rejects %s', (_label, raw) => {

@@ -8,6 +8,7 @@ import type { Env } from '../config/env-interpolation.js';
 import { driverRegistry as defaultRegistry, type DriverRegistry } from '../driver/driver-registry.js';
 import { driverHooksCheck } from './checks/driver-hooks-check.js';
 import { jobPipelineCheck } from './checks/job-pipeline-check.js';
+import { jobTimeoutCheck } from './checks/job-timeout-check.js';
 import { configView } from './config-view.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { DoctorJobInfo } from './doctor-job-info.js';
@@ -32,7 +33,10 @@ export async function runDoctor(input: DoctorInput): Promise<Diagnostic[]> {
   const { result, raw, parsed } = evaluation;
   if (raw === undefined) return result.diagnostics;
   const extra: Diagnostic[] = [];
-  if (input.jobs) extra.push(...jobPipelineCheck(configView(raw, parsed), input.jobs));
+  if (input.jobs) {
+    const view = configView(raw, parsed);
+    extra.push(...jobPipelineCheck(view, input.jobs), ...jobTimeoutCheck(view, input.jobs));
+  }
   if (parsed) extra.push(...driverHooksCheck(parsed, registry, input.jobs ?? []));
   return finalizeDiagnostics([...result.diagnostics, ...extra], result.file, evaluation.lines);
 }

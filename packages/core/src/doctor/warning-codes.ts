@@ -26,6 +26,11 @@ export const CORE_WARNING_CODES = {
     hint: 'Report it to the driver\'s maintainers; the rest of the checks still ran.',
     retryable: false,
   },
+  WARREN_WRN_005: {
+    meaning: 'A job on a consumed pipeline has no timeout: a handler that never settles holds a worker slot for good and, on RabbitMQ, meets consumer_timeout (the job is redelivered to hang again).',
+    hint: 'Give the job a timeout below consumer_timeout (@Job(name, { timeout: \'5m\' })) and honour ctx.signal in the handler.',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every warning code core emits. */

@@ -125,6 +125,11 @@ export interface Driver {
    * start(), which declares what is missing.
    */
   verifyTopology?(options: { timeoutMs: number }): Promise<readonly TopologyFinding[]>;
+  /**
+   * Optional: how long a job may run before the worker logs it as stuck (once), because the transport will soon take its
+   * delivery back (RabbitMQ: consumer_timeout; the amqp driver says half of it). Undefined: never.
+   */
+  readonly stuckJobAfterMs?: number | undefined;
   /** Flushes buffered publishes (bounded by `timeoutMs`) and closes. Idempotent. */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }

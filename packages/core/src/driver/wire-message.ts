@@ -12,6 +12,11 @@ export const WARREN_HEADERS = {
   error: 'x-warren-error',
   failedAt: 'x-warren-failed-at',
   deadReason: 'x-warren-dead-reason',
+  /**
+   * Set by a driver in place of headers it could not safely decode (e.g. nested thousands of levels deep), with why;
+   * the worker dead-letters such a message as `undecodable`. Its body and other properties are intact.
+   */
+  headersDropped: 'x-warren-headers-dropped',
 } as const;
 
 /** Why a message was dead-lettered (`x-warren-dead-reason`). */

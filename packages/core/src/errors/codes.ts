@@ -43,7 +43,7 @@ export const CORE_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_JOB_INVALID: {
-    meaning: 'A @Job declaration is invalid (empty name, bad options, no handle method).',
+    meaning: 'A @Job declaration is invalid (empty name, bad options, no handle method, a backoff over 7 days), or a dispatch delay is not a duration or is over 7 days.',
     hint: 'Check the @Job name and options against the handler API in the README.',
     retryable: false,
   },
@@ -63,8 +63,8 @@ export const CORE_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_JOB_UNDECODABLE: {
-    meaning: 'A received message body is not UTF-8 JSON (or uses an unsupported content encoding); it was dead-lettered.',
-    hint: 'Fix the producer: the body must be a UTF-8 JSON document. Inspect it with `warren dlq list`.',
+    meaning: 'A received message body is not UTF-8 JSON (or uses an unsupported content encoding), or its headers could not be decoded safely (nested too deep); it was dead-lettered.',
+    hint: 'Fix the producer: the body must be a UTF-8 JSON document and headers may nest at most 100 levels. Inspect it with `warren dlq list`.',
     retryable: false,
   },
   WARREN_ERR_JOB_PAYLOAD_INVALID: {

@@ -25,6 +25,13 @@ export const JOB_DEFAULTS = {
   backoff: { type: 'exponential', delayMs: 1_000, maxMs: 300_000, jitter: 0.2 } satisfies ResolvedBackoff,
 } as const;
 
+/**
+ * The longest delay Warren accepts, on every driver: a dispatch `delay`, a backoff `delay` or `max` (7 days). The
+ * RabbitMQ driver's delay ladder ends here; one limit for all drivers keeps a job that passes its tests on the memory
+ * driver valid on RabbitMQ. Longer waits belong in a database and a schedule, not in a queue.
+ */
+export const MAX_DELAY_MS = 7 * 24 * 3_600_000;
+
 /** A registered job: its class plus normalized options. */
 export interface JobDefinition {
   readonly name: string;

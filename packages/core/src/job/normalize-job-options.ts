@@ -4,7 +4,7 @@
  */
 import { WarrenError } from '../errors/warren-error.js';
 import { tryParseDurationMs } from '../util/duration.js';
-import { JOB_DEFAULTS, type JobDefinition, type ResolvedBackoff } from './job-definition.js';
+import { JOB_DEFAULTS, MAX_DELAY_MS, type JobDefinition, type ResolvedBackoff } from './job-definition.js';
 import type { JobClass, JobOptions } from './job-types.js';
 
 const MAX_PRIORITY = 255;
@@ -26,6 +26,10 @@ function resolveBackoff(options: JobOptions, problems: string[]): ResolvedBackof
   if (delayMs === undefined) problems.push(`backoff.delay ${describe(backoff.delay)} is not a duration (use e.g. 500ms, 30s, 5m)`);
   const maxMs = backoff.max === undefined ? JOB_DEFAULTS.backoff.maxMs : tryParseDurationMs(backoff.max);
   if (maxMs === undefined) problems.push(`backoff.max ${describe(backoff.max)} is not a duration (use e.g. 500ms, 30s, 5m)`);
+  // A retry copy with a longer delay could never be published (the RabbitMQ delay ladder ends at 7 days).
+  for (const [key, ms] of [['delay', delayMs], ['max', maxMs]] as const) {
+    if (ms !== undefined && ms > MAX_DELAY_MS) problems.push(`backoff.${key} ${describe(backoff[key])} is longer than 7 days (168h), the longest delay Warren supports`);
+  }
   const jitter = backoff.jitter ?? JOB_DEFAULTS.backoff.jitter;
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) problems.push(`backoff.jitter must be a number from 0 to 1, got ${describe(jitter)}`);
   return {

@@ -3,7 +3,7 @@
  * has a schema, encodes the wire message and hands it to the pipeline's driver. The hot path of
  * producing: no work here that a plain amqplib publish would not also need.
  */
-import type { JobDefinition } from '../job/job-definition.js';
+import { MAX_DELAY_MS, type JobDefinition } from '../job/job-definition.js';
 import type { JobRegistry } from '../job/job-registry.js';
 import type { DispatchOptions, JobClass } from '../job/job-types.js';
 import { WarrenError } from '../errors/warren-error.js';
@@ -54,11 +54,19 @@ function resolveDefinition(registry: JobRegistry, job: JobClass | string): JobDe
 }
 
 function parseDelay(delay: NonNullable<DispatchOptions['delay']>, job: string): number {
+  let delayMs: number;
   try {
-    return parseDurationMs(delay);
+    delayMs = parseDurationMs(delay);
   } catch (error) {
     throw new WarrenError('WARREN_ERR_JOB_INVALID', `dispatch of "${job}": delay ${String(delay)} is not a duration`, { cause: error });
   }
+  if (delayMs > MAX_DELAY_MS) {
+    throw new WarrenError('WARREN_ERR_JOB_INVALID', `dispatch of "${job}": delay ${String(delay)} is longer than 7 days (168h), the longest delay Warren supports`, {
+      hint: 'Keep work that is due later than 7 days in your database and dispatch it (with a schedule) when it is due within 7 days.',
+      details: { job, delayMs, maxDelayMs: MAX_DELAY_MS },
+    });
+  }
+  return delayMs;
 }
 
 /** Dispatches every item at once; when some fail, says which were published so a retry can skip them. */

@@ -29,8 +29,10 @@ export class WorkerPool {
     for (const pipeline of pipelines) {
       const pipelineConfig = config.jobs.pipelines[pipeline]!;
       const prefetch = (pipelineConfig.options as { prefetch?: unknown } | undefined)?.prefetch;
+      const driver = drivers.forPipeline(pipeline);
       this.#workers.set(pipeline, new PipelineWorker({
-        driver: drivers.forPipeline(pipeline),
+        driver,
+        stuckJobAfterMs: driver.stuckJobAfterMs,
         registry,
         pipeline,
         concurrency: pipelineConfig.concurrency,

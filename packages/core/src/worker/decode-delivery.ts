@@ -78,7 +78,10 @@ export function decodeDeliveryNow(
   const attempt = parseAttemptHeader(properties.headers[WARREN_HEADERS.attempt]) ?? 1;
   const enqueuedAtMs = parseDateHeaderMs(properties.headers[WARREN_HEADERS.enqueuedAt]) ?? properties.timestampMs ?? receivedAtMs ?? Date.now();
   const enqueuedAt = new Date(enqueuedAtMs);
-  const body = parseBody(delivery);
+  const droppedHeaders = properties.headers[WARREN_HEADERS.headersDropped];
+  const body: ReturnType<typeof parseBody> = typeof droppedHeaders === 'string'
+    ? { isParsed: false, message: `its headers could not be decoded and were dropped: ${droppedHeaders}` }
+    : parseBody(delivery);
   if (!body.isParsed) {
     const error = new WarrenError('WARREN_ERR_JOB_UNDECODABLE', `message ${id}: ${body.message}`, { details: { id, job: name } });
     return { isDecoded: false, rejected: { reason: 'undecodable', error, id, name, attempt, enqueuedAt } };

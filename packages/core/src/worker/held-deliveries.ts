@@ -33,6 +33,11 @@ export class HeldDeliveries {
     return this.#runningCount;
   }
 
+  /** The deliveries whose attempt is running now (for the stuck-job watch; not the hot path). */
+  running(): InFlightDelivery[] {
+    return this.#held.filter((entry) => entry.state === 'running');
+  }
+
   /** Holds a new delivery at the back of the local wait line. */
   add(entry: InFlightDelivery): void {
     entry.heldIndex = this.#held.push(entry) - 1;

@@ -30,6 +30,8 @@ export interface PipelineWorkerOptions {
   readonly container?: DependencyContainer;
   /** Random source for backoff jitter (tests pin it). Default Math.random. */
   readonly random?: RandomSource;
+  /** A job running this long is logged as stuck (once); undefined: never. Warren passes the driver's stuckJobAfterMs. */
+  readonly stuckJobAfterMs?: number | undefined;
 }
 
 /** Options of `PipelineWorker.stop`. */

@@ -18,6 +18,7 @@ import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './mess
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
 import { runAttempt } from './run-attempt.js';
+import { StuckJobWatch } from './stuck-job-watch.js';
 import { TimerSet } from './timer-set.js';
 import { canTransition } from './worker-state.js';
 
@@ -34,6 +35,7 @@ export class PipelineWorker {
   #stopped: Promise<void> | undefined;
   /** The `lost` signal this worker listens to last: deliveries of one channel share one, so it is one listener a channel. */
   #watchedLostSignal: AbortSignal | undefined;
+  readonly #stuckJobs: StuckJobWatch | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -42,6 +44,8 @@ export class PipelineWorker {
     this.#options = options;
     this.pipeline = options.pipeline;
     this.#logger = options.logger.child({ pipeline: options.pipeline });
+    const thresholdMs = options.stuckJobAfterMs ?? 0;
+    this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 
   get state(): WorkerState {
@@ -67,6 +71,7 @@ export class PipelineWorker {
   async start(): Promise<void> {
     this.#assertState('start', ['initialized']);
     this.#transition('running', 'start() called');
+    this.#stuckJobs?.start();
     const { driver, concurrency } = this.#options;
     this.#consuming = driver.consume(this.pipeline, {
       prefetch: this.#options.prefetch ?? concurrency,

@@ -12,7 +12,7 @@ import { TypedEmitter } from '../../src/events/typed-emitter.js';
 import type { WarrenEventMap } from '../../src/events/warren-events.js';
 import { JobRegistry } from '../../src/job/job-registry.js';
 import type { JobClass } from '../../src/job/job-types.js';
-import { createSilentLogger } from '../../src/logging/logger.js';
+import { createSilentLogger, type Logger } from '../../src/logging/logger.js';
 import { encodeJob } from '../../src/worker/encode-job.js';
 import { PipelineWorker } from '../../src/worker/pipeline-worker.js';
 
@@ -25,6 +25,9 @@ export interface HarnessOptions {
   readonly concurrency?: number;
   readonly prefetch?: number;
   readonly container?: DependencyContainer;
+  /** Default: a silent logger. */
+  readonly logger?: Logger;
+  readonly stuckJobAfterMs?: number;
 }
 
 /** One event-loop turn; with fake timers it also runs timers that are due now. */
@@ -53,7 +56,7 @@ export async function startWorker(options: HarnessOptions) {
   }
   const worker = new PipelineWorker({
     driver, registry, events, pipeline: PIPELINE, concurrency: options.concurrency ?? 1, prefetch: options.prefetch,
-    logger: createSilentLogger(), container: options.container, random: () => 0.5,
+    logger: options.logger ?? createSilentLogger(), container: options.container, random: () => 0.5, stuckJobAfterMs: options.stuckJobAfterMs,
   });
   await worker.start();
   return {

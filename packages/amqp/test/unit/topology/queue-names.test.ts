@@ -10,11 +10,15 @@ describe('queue names and arguments', () => {
     expect(delayQueueName('emails', 1500)).toBe('emails.delay.1500');
   });
 
+  const toDlq = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'emails.dlq' };
   it.each([
-    [{ ...base, queueType: 'classic' as const }, { 'x-queue-type': 'classic' }],
-    [{ ...base, queueType: 'classic' as const, maxPriority: 10 }, { 'x-queue-type': 'classic', 'x-max-priority': 10 }],
-    [{ ...base, queueType: 'quorum' as const, maxPriority: 10 }, { 'x-queue-type': 'quorum' }],
-  ])('declares Q with %j → %j', (options, args) => {
+    [{ ...base, queueType: 'classic' as const }, { 'x-queue-type': 'classic', ...toDlq }],
+    [{ ...base, queueType: 'classic' as const, maxPriority: 10 }, { 'x-queue-type': 'classic', ...toDlq, 'x-max-priority': 10 }],
+    [{ ...base, queueType: 'classic' as const, deliveryLimit: 20 }, { 'x-queue-type': 'classic', ...toDlq }],
+    [{ ...base, queueType: 'quorum' as const, maxPriority: 10 }, { 'x-queue-type': 'quorum', ...toDlq }],
+    [{ ...base, queueType: 'quorum' as const, deliveryLimit: 20 }, { 'x-queue-type': 'quorum', ...toDlq, 'x-delivery-limit': 20 }],
+    [{ ...base, queueType: 'quorum' as const, deliveryLimit: 0 }, { 'x-queue-type': 'quorum', ...toDlq, 'x-delivery-limit': 0 }],
+  ])('declares Q with %j → %j (dead-lettering to Q.dlq, classic or quorum)', (options, args) => {
     expect(mainQueueArguments(options)).toEqual(args);
   });
 
@@ -37,6 +41,18 @@ describe('declareError', () => {
     expect(error.details.argument).toBe('x-queue-type');
     expect(error.hint).toContain('delete_queue emails');
     expect(error.cause).toBe(cause);
+  });
+
+  it('tells how to re-create a Q declared without dead-lettering to Q.dlq (an older Warren)', () => {
+    const cause = Object.assign(new Error(
+      "Operation failed: QueueDeclare; 406 (PRECONDITION-FAILED) with message \"PRECONDITION_FAILED - inequivalent arg 'x-dead-letter-exchange' for queue 'emails' in vhost '/': received the value '' of type 'longstr' but current is none\"",
+    ), { code: 406 });
+    const error = declareError('emails', cause) as Error & { code: string; details: Record<string, unknown>; hint: string };
+    expect(error.code).toBe('WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+    expect(error.message).toBe('queue "emails" exists with different arguments: x-dead-letter-exchange (config: the value \'\' of type \'longstr\', broker: none)');
+    expect(error.hint).toContain('"emails" must dead-letter to "emails.dlq"');
+    expect(error.hint).toContain('rabbitmqctl delete_queue emails');
+    expect(error.hint).toContain('move its messages to a temporary queue first');
   });
 
   it.each([

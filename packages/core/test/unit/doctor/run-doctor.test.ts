@@ -86,6 +86,11 @@ const cases: Case[] = [
     expected: { severity: 'warning', code: 'WARREN_WRN_001', path: 'jobs.consume[1]', messageIncludes: '`reports` is consumed but no job is bound to it' },
   },
   {
+    title: 'a consumed job without a timeout',
+    source: { version: 1, jobs: { pipelines: { emails: { concurrency: 4 } } } }, jobs: [{ ...job('emails'), name: 'emails.welcome', className: 'SendWelcome' }],
+    expected: { severity: 'warning', code: 'WARREN_WRN_005', path: 'jobs.pipelines.emails', messageIncludes: 'job `emails.welcome` (class SendWelcome) has no timeout', hintIncludes: 'consumer_timeout' },
+  },
+  {
     title: 'prefetch below concurrency',
     source: amqpPipeline({ prefetch: 5 }, 20),
     expected: { severity: 'error', code: 'WARREN_ERR_CONFIG_MISMATCH', path: 'jobs.pipelines.emails.options.prefetch', messageIncludes: 'prefetch 5 is below concurrency 20' },

@@ -43,6 +43,8 @@ describe('normalizeJobOptions', () => {
     ['bad backoff delay', 'a', Valid, { backoff: { type: 'fixed', delay: 'soon' as never } }, 'backoff.delay "soon" is not a duration'],
     ['bad backoff type', 'a', Valid, { backoff: { type: 'linear' as never, delay: '1s' } }, "backoff.type must be 'fixed' or 'exponential'"],
     ['jitter above 1', 'a', Valid, { backoff: { type: 'fixed', delay: '1s', jitter: 2 } }, 'jitter must be a number from 0 to 1'],
+    ['backoff max over 7 days', 'a', Valid, { backoff: { type: 'exponential', delay: '1s', max: '169h' } }, 'backoff.max "169h" is longer than 7 days'],
+    ['backoff delay over 7 days', 'a', Valid, { backoff: { type: 'fixed', delay: 604_800_001 } }, 'backoff.delay 604800001 is longer than 7 days'],
     ['class without handle()', 'a', class NoHandle {} as never, {}, 'no handle(payload, ctx) method'],
     ['schema without ~standard', 'a', Valid, { schema: {} as never }, 'Standard Schema'],
   ])('rejects %s with WARREN_ERR_JOB_INVALID saying what is wrong', (_title, name, cls, options, expected) => {

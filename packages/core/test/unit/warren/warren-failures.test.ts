@@ -73,6 +73,16 @@ describe('Warren when things fail', () => {
     expect(await warren.inspect('main')).toMatchObject({ ready: 2 });
   });
 
+  it('refuses a dispatch delay over 7 days with WARREN_ERR_JOB_INVALID and publishes nothing', async () => {
+    const { config, options } = setup({ main: { driver: 'flaky' } }, EchoJob);
+    warren = await Warren.fromConfig(config, options);
+    await expect(warren.dispatch(EchoJob, { n: 'too late' }, { delay: '169h' })).rejects.toMatchObject({
+      code: 'WARREN_ERR_JOB_INVALID', message: expect.stringContaining('longer than 7 days'),
+    });
+    await expect(warren.dispatch(EchoJob, { n: 'just in time' }, { delay: '168h' })).resolves.toEqual(expect.any(String));
+    expect(await warren.inspect('main')).toMatchObject({ ready: 0, delayed: 1 });
+  });
+
   it('stops the workers that started when another cannot subscribe, and can run again', async () => {
     const { config, options } = setup({ main: { driver: 'flaky' }, broken: { driver: 'flaky' } }, EchoJob);
     warren = await Warren.fromConfig(config, options);

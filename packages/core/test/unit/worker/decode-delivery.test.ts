@@ -53,6 +53,9 @@ describe('decodeDelivery', () => {
     ['a body that is not JSON', received('{nope', { type: 'decode.plain' }), 'undecodable', 'WARREN_ERR_JOB_UNDECODABLE'],
     ['a body that is not UTF-8', received(Buffer.from([0x22, 0xff, 0xfe, 0x22]), { type: 'decode.plain' }), 'undecodable', 'WARREN_ERR_JOB_UNDECODABLE'],
     ['a gzip content encoding', received('{}', { type: 'decode.plain', contentEncoding: 'gzip' }), 'undecodable', 'WARREN_ERR_JOB_UNDECODABLE'],
+    ['headers a driver dropped as undecodable (x-warren-headers-dropped)', received('{"x":1}', {
+      type: 'decode.plain', headers: { 'x-warren-headers-dropped': 'the headers table nests deeper than 100 levels' },
+    }), 'undecodable', 'WARREN_ERR_JOB_UNDECODABLE'],
     ['no type', received('{}'), 'unknown-job', 'WARREN_ERR_JOB_NOT_FOUND'],
     ['an unregistered type', received('{}', { type: 'decode.nobody' }), 'unknown-job', 'WARREN_ERR_JOB_NOT_FOUND'],
     ['a payload failing a zod schema', received('{"n":1}', { type: 'decode.zod' }), 'invalid-payload', 'WARREN_ERR_JOB_PAYLOAD_INVALID'],
@@ -62,6 +65,14 @@ describe('decodeDelivery', () => {
     if (result.isDecoded) throw new Error('expected a rejection');
     expect(result.rejected.reason).toBe(reason);
     expect(result.rejected.error.code).toBe(code);
+  });
+
+  it('says why headers were dropped, and ignores a marker that is not text', async () => {
+    const dropped = await decodeDelivery(received('{}', { type: 'decode.plain', messageId: 'm-deep', headers: { 'x-warren-headers-dropped': 'nested too deep' } }), registry);
+    if (dropped.isDecoded) throw new Error('expected a rejection');
+    expect(dropped.rejected.error.message).toBe('message m-deep: its headers could not be decoded and were dropped: nested too deep');
+    expect(dropped.rejected.name).toBe('decode.plain');
+    expect((await decodeDelivery(received('{}', { type: 'decode.plain', headers: { 'x-warren-headers-dropped': 1 } }), registry)).isDecoded).toBe(true);
   });
 
   it('names the failing fields of an invalid payload', async () => {
