@@ -95,7 +95,7 @@ describe('headers nested 5000 levels deep', () => {
     cleanups.push(() => warren.close());
     await warren.run();
     const losses: unknown[] = [];
-    driver?.connectionEvents.on('connection:lost', (lost) => losses.push(lost));
+    driver?.connections.onEither('connection:lost', (lost) => losses.push(lost));
     const generation = driver?.status().gauges.generation;
 
     const body = Buffer.from('{"n":1,"note":"byte for byte é"}');

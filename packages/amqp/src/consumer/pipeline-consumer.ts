@@ -44,6 +44,7 @@ export class PipelineConsumer implements Consumer {
   /** The subscribe in progress and the session it is for: a second attach on that session joins it. */
   #inFlight: { readonly session: ConnectionSession; readonly done: Promise<void> } | undefined;
   #cancelling: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
   readonly #timers = new TimerSet();
   /** Re-subscribes on the channel retry schedule after a failed subscribe or a channel error. */
   readonly #retry = new ChannelRetry(this.#timers);
@@ -124,8 +125,13 @@ export class PipelineConsumer implements Consumer {
     return this.#cancelling;
   }
 
-  /** Closes the channel (driver close, after in-flight work settled). */
-  async close(): Promise<void> {
+  /** Closes the channel (driver close, after in-flight work settled). Idempotent: every call returns the same promise. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     await this.cancel();
     this.#timers.close();
     const channel = this.#channel;

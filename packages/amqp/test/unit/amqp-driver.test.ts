@@ -134,7 +134,7 @@ describe('AmqpDriver (fake broker)', () => {
   it('routes delayed publishes through the delay ladder and refuses a delay over 7 days without blocking the ones behind it', async () => {
     const h = harness();
     await h.driver.start();
-    const model = h.models[0] as FakeModel;
+    const model = h.publishModels[0] as FakeModel;
     const tooLong = h.driver.publish('emails', message('late'), { delayMs: 7 * 24 * 3_600_000 + 1 }).catch((error: { code?: string }) => error.code);
     const delayed = [h.driver.publish('emails', message('a'), { delayMs: 1_000 }), h.driver.publish('emails', message('b'), { delayMs: 1_003 })];
     await vi.advanceTimersByTimeAsync(0);

@@ -105,6 +105,16 @@ describe('ConnectionManager', () => {
     await h.manager.close(async () => undefined);
   });
 
+  it('close() is memoised: called twice, concurrently, it returns the same promise and closes the connection once', async () => {
+    const h = harness({}, ['ok']);
+    await h.manager.start();
+    const first = h.manager.close();
+    expect(h.manager.close()).toBe(first);
+    await first;
+    expect(h.manager.state).toBe('closed');
+    expect(h.manager.session).toBeUndefined();
+  });
+
   it('goes blocked and back to ready with the broker', async () => {
     const h = harness({}, ['ok']);
     await h.manager.start();

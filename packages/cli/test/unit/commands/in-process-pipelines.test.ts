@@ -33,7 +33,7 @@ describe('commands that run in their own process', () => {
   it('leaves memory pipelines out of a plain `warren status`', async () => {
     const io = memoryIo({ cwd: dir });
     expect(await runCli(argv('status', '--json'), io)).toBe(0);
-    expect(JSON.parse(io.stdout.join('\n'))).toEqual({ pipelines: [] });
+    expect(JSON.parse(io.stdout.join('\n'))).toEqual({ pipelines: [], connections: {} });
     expect(io.stderr).toEqual(['note: pipeline "emails" uses an in-process driver; its queues live inside the worker and cannot be shown here']);
   });
 });
