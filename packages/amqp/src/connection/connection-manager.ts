@@ -129,7 +129,7 @@ export class ConnectionManager {
     try {
       if (this.#options.breaker.isOpen) throw amqpError('WARREN_ERR_BREAKER_OPEN', 'the broker circuit breaker is open; dial skipped');
       const { heartbeatMs, connectTimeoutMs, connectionName } = this.#options.section;
-      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName });
+      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName, logger: this.#log });
     } catch (error) {
       this.#onAttemptFailed(error);
       return;
