@@ -63,7 +63,7 @@ export const amqpSectionSchema = z
     watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
-      .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes.'),
+      .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes. Turns itself off, with warning WARREN_WRN_102, when the installed amqplib is not the exact version @warren/amqp depends on.'),
   })
   .transform((raw) => ({
     urls: raw.urls,
