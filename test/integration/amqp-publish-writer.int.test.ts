@@ -2,13 +2,15 @@
  * The publish fast path on the real broker: publishes encoded by Warren (batched per turn) and publishes left to
  * amqplib (shapes the fast path does not take) interleave on one confirm channel; every one is confirmed under
  * the delivery tag the ConfirmTracker gave it, arrives in order with the properties amqplib reads back, and a
- * batch pending when its channel closes is dropped (the tracker re-sends it) without an error.
+ * batch pending when its channel closes is dropped (the tracker re-sends it) without an error. Also: the pinned
+ * amqplib passes amqplib-internals.ts's check on a live connection and confirm channel (nothing differs).
  */
 import { randomUUID } from 'node:crypto';
 import amqplib, { type ConfirmChannel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HeaderValue, WireMessage } from '../support/warren-packages.js';
+import { createSilentLogger, type HeaderValue, type WireMessage } from '../support/warren-packages.js';
 import { PublishWriter } from '../../packages/amqp/dist/publisher/publish-writer.js';
+import { AmqplibInternals } from '../../packages/amqp/dist/connection/amqplib-internals.js';
 
 const URL = process.env.WARREN_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -56,8 +58,11 @@ function confirmsOf(channel: ConfirmChannel, count: number): Promise<number> {
 describe('PublishWriter on a real broker', () => {
   it('interleaves fast-path and amqplib publishes in tag order, all confirmed, properties intact', async () => {
     const { model, channel, queue } = await openChannel();
-    const writer = new PublishWriter(channel, () => undefined);
-    expect(writer.isFastPath).toBe(true); // amqplib's internals are as this version expects
+    const internals = new AmqplibInternals(); // a judge of its own: this test sees the real version and classes
+    expect(internals.canGuard(model)).toBe(true);
+    expect(internals.judgeConfirmChannel(channel, createSilentLogger())).toEqual({ fastPath: true, guard: true, differences: [] });
+    const writer = new PublishWriter(channel, () => undefined, true);
+    expect(writer.isFastPath).toBe(true);
 
     const total = 600;
     const confirmed = confirmsOf(channel, total);
@@ -89,7 +94,7 @@ describe('PublishWriter on a real broker', () => {
 
   it('drops a batch whose channel closed before it was written, without an error', async () => {
     const { model, channel, queue } = await openChannel();
-    const writer = new PublishWriter(channel, () => undefined);
+    const writer = new PublishWriter(channel, () => undefined, true);
     const errors: unknown[] = [];
     channel.on('error', (error) => errors.push(error));
     const closed = channel.close();
@@ -100,7 +105,7 @@ describe('PublishWriter on a real broker', () => {
 
     const second = await model.createConfirmChannel();
     second.on('error', (error) => errors.push(error));
-    const secondWriter = new PublishWriter(second, () => undefined);
+    const secondWriter = new PublishWriter(second, () => undefined, true);
     secondWriter.publish(queue, message(3)); // pending until the microtask...
     const closing = second.close(); // ...but the channel starts closing first
     await closing;

@@ -3,20 +3,12 @@
  * RabbitMQ's consumer_timeout (amqp.consumer_timeout; the broker closes the channel when an ack is that late) is a warning;
  * max_priority on a quorum queue and delivery_limit on a classic one are errors. Never throws, never connects.
  */
-import { formatDurationMs, type Diagnostic, type DriverDoctorInput, type ErrorCodeSpec } from '@warren/core';
+import { formatDurationMs, type Diagnostic, type DriverDoctorInput } from '@warren/core';
 import { resolvePipelineOptions, type AmqpPipelineOptions, type AmqpSection } from './amqp-options.js';
+import { AMQP_WARNING_CODES } from './amqp-warning-codes.js';
 
 /** RabbitMQ's default consumer_timeout (30 minutes since 3.8.15). */
 export const RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS = 30 * 60_000;
-
-/** Warning codes of the amqp driver (1xx block, so they never collide with core's). */
-export const AMQP_WARNING_CODES = {
-  WARREN_WRN_101: {
-    meaning: 'A job timeout is longer than RabbitMQ\'s consumer_timeout (amqp.consumer_timeout, 30m by default): the broker closes the channel before the job can finish.',
-    hint: 'Lower the job timeout below consumer_timeout, or raise consumer_timeout in rabbitmq.conf and amqp.consumer_timeout alike.',
-    retryable: false,
-  },
-} as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Diagnostics for the pipelines that use the amqp driver. */
 export function amqpDoctor(input: DriverDoctorInput<AmqpPipelineOptions, AmqpSection | undefined>): Diagnostic[] {

@@ -4,7 +4,7 @@
  */
 import { driverRegistry, registerErrorCodes } from '@warren/core';
 import { AMQP_ERROR_CODES } from './errors.js';
-import { AMQP_WARNING_CODES } from './amqp-doctor.js';
+import { AMQP_WARNING_CODES } from './amqp-warning-codes.js';
 import { amqpDriverDefinition } from './amqp-driver-definition.js';
 
 registerErrorCodes(AMQP_ERROR_CODES);
@@ -22,7 +22,9 @@ export {
   amqpSectionSchema, amqpPipelineOptionsSchema, parseAmqpSection, parseAmqpPipelineOptions, resolvePipelineOptions,
 } from './amqp-options.js';
 export type { AmqpSection, AmqpPipelineOptions, ResolvedPipelineOptions } from './amqp-options.js';
-export { amqpDoctor, AMQP_WARNING_CODES, RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS } from './amqp-doctor.js';
+export { amqpDoctor, RABBITMQ_DEFAULT_CONSUMER_TIMEOUT_MS } from './amqp-doctor.js';
+export { AMQP_WARNING_CODES } from './amqp-warning-codes.js';
+export type { AmqpWarningCode } from './amqp-warning-codes.js';
 
 // errors
 export { AMQP_ERROR_CODES, amqpError } from './errors.js';

@@ -1,21 +1,25 @@
 /*
  * dialBroker: one connection attempt to one broker URL, with heartbeat, connect timeout and the
- * connection_name client property. Wraps amqplib's errors in coded WarrenErrors (password redacted).
+ * connection_name client property. Wraps amqplib's errors in coded WarrenErrors (password redacted), and installs
+ * the straggler-frame guard when amqplib-internals.ts allows it.
  * Also closes a connection within a time bound and tears down the socket of one that will not close. Does not retry and does not choose
  * the URL: the connection manager does.
  */
 import { connect, type ChannelModel } from 'amqplib';
-import { redactUrl } from '@warren/core';
+import { redactUrl, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { REPLY_ACCESS_REFUSED, replyCodeOf } from '../amqp-reply-codes.js';
 import { settleWithin } from '../settle-within.js';
 import { guardAgainstStragglerFrames } from './straggler-frame-guard.js';
 import { guardAgainstDeepHeaders } from './deep-header-guard.js';
+import { amqplibInternals } from './amqplib-internals.js';
 
 export interface DialOptions {
   readonly heartbeatMs: number;
   readonly connectTimeoutMs: number;
   readonly connectionName: string;
+  /** For a debug line when the straggler guard drops frames (`amqp.straggler.dropped`). */
+  readonly logger?: Logger;
 }
 
 /** The URL with `heartbeat` set in seconds (AMQP negotiates whole seconds), unless the URL sets it itself. */
@@ -35,7 +39,15 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
       noDelay: true,
       clientProperties: { connection_name: options.connectionName },
     });
-    guardAgainstStragglerFrames(model);
+    if (amqplibInternals.canGuard(model)) {
+      const { logger } = options;
+      guardAgainstStragglerFrames(model, {
+        // One line per closed channel, not per frame: a closed consumer channel can have a prefetch's worth in flight.
+        onDropped: (channel, dropped) => {
+          if (dropped === 1) logger?.debug({ event: 'amqp.straggler.dropped', channel }, 'dropping frames RabbitMQ still sends on a channel it closed');
+        },
+      });
+    }
     guardAgainstDeepHeaders(model);
     return model;
   } catch (error) {

@@ -142,7 +142,7 @@ export class ConnectionManager {
     try {
       if (this.#options.breaker.isOpen) throw amqpError('WARREN_ERR_BREAKER_OPEN', 'the broker circuit breaker is open; dial skipped');
       const { heartbeatMs, connectTimeoutMs, connectionName } = this.#options.section;
-      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName: `${connectionName}/${this.#options.role}` });
+      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName: `${connectionName}/${this.#options.role}`, logger: this.#log });
     } catch (error) {
       this.#onAttemptFailed(error);
       return;

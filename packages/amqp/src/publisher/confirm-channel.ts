@@ -1,13 +1,15 @@
 /*
  * openConfirmChannel: opens one confirm channel on a connection, gives it its own ConfirmTracker, and wires
- * amqplib's channel events (ack, nack, return, drain, close, error) to the publisher's handlers. Keeps no
- * state of its own: the publisher decides what a closed channel or a drain means.
+ * amqplib's channel events (ack, nack, return, drain, close, error) to the publisher's handlers, and asks
+ * amqplib-internals.ts whether its writer may take the fast path. Keeps no state of its own: the publisher
+ * decides what a closed channel or a drain means.
  */
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import type { Logger } from '@warren/core';
 import { ConfirmTracker } from './confirm-tracker.js';
 import type { PublishEntry } from './publish-entry.js';
 import { PUBLISH_CHANNEL_HIGH_WATER_MARK, PublishWriter } from './publish-writer.js';
+import { amqplibInternals } from '../connection/amqplib-internals.js';
 
 type ConfirmFields = { deliveryTag: number; multiple: boolean };
 
@@ -31,11 +33,14 @@ export interface OpenedConfirmChannel {
 
 /**
  * Opens a confirm channel on `model` with its tracker, writer and listeners; rejects with amqplib's error.
- * `isFastPath` false makes the writer send every publish through amqplib's channel.publish.
+ * `isFastPath` false (amqp.publish_fast_path), or amqplib not as proved (WARREN_WRN_102, logged once per process),
+ * makes the writer send every publish through amqplib's ConfirmChannel.publish.
  */
-export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers, isFastPath = true): Promise<OpenedConfirmChannel> {
+export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmChannelHandlers, isFastPath: boolean): Promise<OpenedConfirmChannel> {
   // The fast path writes chunks of up to 16 KB, so it bounds the buffer by fewer chunks; amqplib writes one per publish.
+  // The verdict needs a live channel, so when amqplib is not as proved the channel keeps this bound: 128 publishes.
   const channel = await model.createConfirmChannel(isFastPath ? { highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK } : undefined);
+  const isWritingFrames = amqplibInternals.judgeConfirmChannel(channel, handlers.logger).fastPath && isFastPath;
   const tracker = new ConfirmTracker(handlers.onReturned);
   let channelError: unknown; // amqplib emits a broker's channel.close as 'error', then 'close'
   channel.on('error', (error: unknown) => {
@@ -47,5 +52,5 @@ export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmC
   channel.on('nack', (fields: ConfirmFields) => handlers.onConfirm(tracker, fields.deliveryTag, fields.multiple, true));
   channel.on('return', (message: Message) => tracker.markReturned(message.properties.messageId as string | undefined));
   channel.on('drain', () => handlers.onDrain(channel));
-  return { channel, tracker, writer: new PublishWriter(channel, () => handlers.onWriteBlocked(channel), isFastPath) };
+  return { channel, tracker, writer: new PublishWriter(channel, () => handlers.onWriteBlocked(channel), isWritingFrames) };
 }

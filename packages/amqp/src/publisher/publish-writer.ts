@@ -6,11 +6,12 @@
  * Anything else goes through amqplib's channel.publish, after what is pending, so the broker numbers
  * deliveries in the order the ConfirmTracker recorded them.
  * Relies on amqplib 2.x channel internals (ch, connection.channels[ch].buffer, connection.frameMax,
- * pushConfirmCallback, sends invalidated by an own `sendMessage` property while closing); when they are not
- * as expected, every publish goes through amqplib.
+ * pushConfirmCallback, sends invalidated by an own `sendMessage` property while closing); it does not check them:
+ * it is told (isFastPath) whether amqplib-internals.ts accepted them, and otherwise sends every publish through amqplib.
  */
 import type { ConfirmChannel } from 'amqplib';
 import type { WireMessage } from '@warren/core';
+import type { AmqplibChannelInternals, AmqplibWriteBuffer } from '../connection/amqplib-shapes.js';
 import { encodePublishFrames, publishFramesSize } from './publish-frames.js';
 import { toPublishOptions } from './message-properties.js';
 
@@ -23,22 +24,6 @@ const SLAB_BYTES = 64 * 1024;
  */
 const MAX_CHUNK_BYTES = 16 * 1024;
 export const PUBLISH_CHANNEL_HIGH_WATER_MARK = 128;
-
-interface WriteBuffer {
-  write(chunk: Buffer): boolean;
-}
-
-interface AmqplibConnectionInternals {
-  channels: ({ channel: unknown; buffer: WriteBuffer } | null | undefined)[];
-  frameMax: number;
-  sentSinceLastCheck: boolean;
-}
-
-interface AmqplibChannelInternals {
-  ch: number;
-  connection: AmqplibConnectionInternals;
-  pushConfirmCallback(callback?: unknown): void;
-}
 
 export class PublishWriter {
   readonly #channel: ConfirmChannel;
@@ -56,15 +41,16 @@ export class PublishWriter {
 
   /**
    * `onWriteBlocked` runs when a deferred write finds the channel's buffer full (amqplib emits 'drain' later).
-   * `isFastPath` false (amqp.publish_fast_path) sends every publish through amqplib, as when its internals differ.
+   * `isFastPath` true only when amqp.publish_fast_path is on and amqplib-internals.ts accepted amqplib's internals;
+   * false sends every publish through amqplib's ConfirmChannel.publish.
    */
-  constructor(channel: ConfirmChannel, onWriteBlocked: () => void, isFastPath = true) {
+  constructor(channel: ConfirmChannel, onWriteBlocked: () => void, isFastPath: boolean) {
     this.#channel = channel;
-    this.#internals = isFastPath ? internalsOf(channel) : undefined;
+    this.#internals = isFastPath ? (channel as unknown as AmqplibChannelInternals) : undefined;
     this.#onWriteBlocked = onWriteBlocked;
   }
 
-  /** True when publishes take the fast path on this channel (amqplib's internals are as expected). */
+  /** True when publishes take the fast path on this channel. */
   get isFastPath(): boolean {
     return this.#internals !== undefined;
   }
@@ -112,7 +98,7 @@ export class PublishWriter {
     const chunk = this.#slab.subarray(this.#start, this.#end);
     this.#start = this.#end;
     if (!this.#isSendable(internals)) return true;
-    const slot = internals.connection.channels[internals.ch] as { buffer: WriteBuffer };
+    const slot = internals.connection.channels[internals.ch] as { buffer: AmqplibWriteBuffer };
     internals.connection.sentSinceLastCheck = true;
     return slot.buffer.write(chunk);
   }
@@ -123,13 +109,4 @@ export class PublishWriter {
     return connection.channels[internals.ch]?.channel === this.#channel
       && !Object.hasOwn(this.#channel, 'sendMessage') && !Object.hasOwn(connection, 'sendMessage');
   }
-}
-
-function internalsOf(channel: ConfirmChannel): AmqplibChannelInternals | undefined {
-  const candidate = channel as unknown as Partial<AmqplibChannelInternals>;
-  const connection = candidate.connection;
-  const slot = typeof candidate.ch === 'number' ? connection?.channels?.[candidate.ch] : undefined;
-  const isExpected = typeof candidate.pushConfirmCallback === 'function' && typeof connection?.frameMax === 'number'
-    && slot?.channel === channel && typeof slot.buffer?.write === 'function';
-  return isExpected ? (candidate as AmqplibChannelInternals) : undefined;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AMQP_ERROR_CODES } from '../../src/errors.js';
-import { AMQP_WARNING_CODES } from '../../src/amqp-doctor.js';
+import { AMQP_WARNING_CODES } from '../../src/amqp-warning-codes.js';
 
 const docs = readFileSync(fileURLToPath(new URL('../../../../docs/errors.md', import.meta.url)), 'utf8');
 const AMQP_AREAS = /^WARREN_ERR_(AMQP_CONN|AMQP_TOPOLOGY|AMQP_PUBLISH|AMQP_CONSUME|BREAKER)_/;

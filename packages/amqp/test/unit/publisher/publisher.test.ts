@@ -296,16 +296,25 @@ describe('Publisher', () => {
 });
 
 /** A confirm channel with the amqplib 2.x internals the publish fast path writes through (publish-writer.ts). */
+/** The slice of amqplib's Connection the fast path reads (amqplib-shapes.ts); sendMessage as inherited while open. */
+class FastPathConnection {
+  readonly frameMax = 131_072;
+  sentSinceLastCheck = false;
+  readonly channels: unknown[] = [];
+  sendMessage(): void {}
+}
+
 class FastPathChannel extends FakeConfirmChannel {
   readonly ch = 1;
   readonly chunks: Buffer[] = [];
   isBufferFull = false;
-  readonly connection = { frameMax: 131_072, sentSinceLastCheck: false, channels: [] as unknown[] };
+  readonly connection = new FastPathConnection();
   constructor() {
     super();
     this.connection.channels[1] = { channel: this, buffer: { write: (chunk: Buffer) => (this.chunks.push(Buffer.from(chunk)), !this.isBufferFull) } };
   }
   pushConfirmCallback(): void {}
+  sendMessage(): void {}
   /** How many publishes carrying message id `id` were written. */
   count(id: string): number {
     const all = Buffer.concat(this.chunks);

@@ -1,0 +1,23 @@
+/*
+ * The catalogue of the amqp driver's warning codes (WARREN_WRN_1NN, so they never collide with core's):
+ * findings of its doctor checks and what it finds at runtime about amqplib. Codes are public API: add the
+ * next number, never renumber. docs/errors.md lists them too. Who logs them lives elsewhere.
+ */
+import type { ErrorCodeSpec } from '@warren/core';
+
+/** Warning codes of the amqp driver with meaning and fix; docs/errors.md lists the same. */
+export const AMQP_WARNING_CODES = {
+  WARREN_WRN_101: {
+    meaning: 'A job timeout is longer than RabbitMQ\'s consumer_timeout (amqp.consumer_timeout, 30m by default): the broker closes the channel before the job can finish.',
+    hint: 'Lower the job timeout below consumer_timeout, or raise consumer_timeout in rabbitmq.conf and amqp.consumer_timeout alike.',
+    retryable: false,
+  },
+  WARREN_WRN_102: {
+    meaning: 'The installed amqplib is not the version @warren/amqp was proved against, or its private internals differ: the publish fast path and/or the straggler-frame guard are off (publishes go through ConfirmChannel.publish; a frame RabbitMQ sends on a channel it just closed closes the whole connection). The log line names what differed.',
+    hint: 'Install the exact amqplib version @warren/amqp depends on (look for an override, a resolution or a second copy of amqplib in your lockfile).',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+/** Every warning code the amqp driver emits. */
+export type AmqpWarningCode = keyof typeof AMQP_WARNING_CODES;
