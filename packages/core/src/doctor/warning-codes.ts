@@ -26,6 +26,11 @@ export const CORE_WARNING_CODES = {
     hint: 'Report it to the driver\'s maintainers; the rest of the checks still ran.',
     retryable: false,
   },
+  WARREN_WRN_005: {
+    meaning: 'A received message carried a Warren header or property of the wrong type or out of range (e.g. x-warren-attempt not a positive integer, a date beyond year 9999); it was treated as absent. Logged once per message, with its id and the field names.',
+    hint: 'Fix the producer to follow docs/wire-format.md (x-warren-enqueued-at as ISO 8601 text, timestamp in seconds); the job itself still ran or was dead-lettered as usual.',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every warning code core emits. */

@@ -158,6 +158,8 @@ export class PipelineWorker {
     const decoded = decoding instanceof Promise ? await decoding : decoding;
     // Decoding may await an async schema; a stop that gave up meanwhile has requeued the message.
     if (entry.isSettled) return;
+    const read = decoded.isDecoded ? decoded.job : decoded.rejected;
+    if (read.malformed.length > 0) this.#logger.warn({ code: 'WARREN_WRN_005', jobId: read.id, fields: read.malformed }, 'malformed Warren fields treated as absent');
     if (!decoded.isDecoded) {
       const { rejected } = decoded;
       const job = { id: rejected.id, name: rejected.name, pipeline: this.pipeline, attempt: rejected.attempt };

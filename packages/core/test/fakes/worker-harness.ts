@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { vi } from 'vitest';
+import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import type { WireMessage } from '../../src/driver/wire-message.js';
 import { MemoryDriver } from '../../src/drivers/memory/memory-driver.js';
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   readonly concurrency?: number;
   readonly prefetch?: number;
   readonly container?: DependencyContainer;
+  /** Default: a silent logger. */
+  readonly logger?: Logger;
 }
 
 /** One event-loop turn; with fake timers it also runs timers that are due now. */
@@ -53,7 +56,7 @@ export async function startWorker(options: HarnessOptions) {
   }
   const worker = new PipelineWorker({
     driver, registry, events, pipeline: PIPELINE, concurrency: options.concurrency ?? 1, prefetch: options.prefetch,
-    logger: createSilentLogger(), container: options.container, random: () => 0.5,
+    logger: options.logger ?? createSilentLogger(), container: options.container, random: () => 0.5,
   });
   await worker.start();
   return {
