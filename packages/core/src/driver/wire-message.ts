@@ -21,7 +21,9 @@ export type DeadLetterReason =
   | 'undecodable'
   | 'unknown-job'
   | 'invalid-payload'
-  | 'timeout';
+  | 'timeout'
+  /** An unexpected exception in Warren's own handling of the delivery (WARREN_ERR_WORKER_INTERNAL). */
+  | 'internal-error';
 
 /** `content_type` of every Warren message body. */
 export const CONTENT_TYPE_JSON = 'application/json';

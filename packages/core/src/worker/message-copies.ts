@@ -9,6 +9,7 @@ import type { Delivery } from '../driver/driver.js';
 import {
   CONTENT_ENCODING_UTF8, CONTENT_TYPE_JSON, WARREN_HEADERS, type DeadLetterReason, type HeaderValue, type WireMessage, type WireProperties,
 } from '../driver/wire-message.js';
+import { WarrenError } from '../errors/warren-error.js';
 import { redactSecrets } from '../util/redact.js';
 import { readReceivedFields, type ReceivedFields } from './received-fields.js';
 import { isWireDateMs, safeText, toHeaderValues } from './wire-headers.js';
@@ -25,11 +26,15 @@ export interface CopyIdentity {
 
 type Received = Pick<Delivery, 'body' | 'properties'>;
 
-/** One line for `x-warren-error`: `Name: message`, secrets redacted, at most MAX_ERROR_HEADER_LENGTH chars. Never throws. */
+/**
+ * One line for `x-warren-error`: `Name: message` (`CODE: message` for a plain WarrenError), secrets redacted
+ * before it is cut to at most MAX_ERROR_HEADER_LENGTH chars. Never throws.
+ */
 export function formatErrorHeader(error: unknown): string {
   let text: string;
   try {
-    text = error instanceof Error ? `${error.name}: ${error.message}` : safeText(error);
+    const name = error instanceof WarrenError && error.name === 'WarrenError' ? error.code : error instanceof Error ? error.name : undefined;
+    text = name === undefined ? safeText(error) : `${name}: ${safeText(error instanceof Error ? error.message : error)}`;
   } catch {
     text = safeText(error);
   }

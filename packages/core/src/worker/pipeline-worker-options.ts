@@ -30,6 +30,8 @@ export interface PipelineWorkerOptions {
   readonly container?: DependencyContainer;
   /** Random source for backoff jitter (tests pin it). Default Math.random. */
   readonly random?: RandomSource;
+  /** How long a delivery is held before requeueing when even its internal-error dead letter was refused. Default 1000. */
+  readonly requeueDelayMs?: number;
 }
 
 /** Options of `PipelineWorker.stop`. */

@@ -1,5 +1,7 @@
 /*
- * The worker against hostile input: malformed Warren fields are warned about once and ignored.
+ * The worker against hostile input and its own bugs: malformed Warren fields are warned about once and
+ * ignored; an unexpected exception dead-letters the delivery as internal-error; and when even that copy
+ * is refused, the delivery is requeued after a delay, never in a tight loop.
  */
 import 'reflect-metadata';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -68,5 +70,63 @@ describe('PipelineWorker with hostile input', () => {
     // The retry copy carries valid fields again, so only the first delivery warns.
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ jobId: 'm-1e300', fields: ['timestamp', 'x-warren-attempt', 'x-warren-enqueued-at'] });
+  });
+
+  it('dead-letters an unexpected exception as internal-error with the code and redacted cause, body byte for byte', async () => {
+    const { logger, lines } = capturingLogger();
+    harness = await startWorker({ jobs: [OkJob], logger });
+    breakLookupOf(harness, 'hostile.boom');
+    const sent = foreign('hostile.boom', 'm-boom', { 'x-warren-attempt': 1 });
+    await harness.driver.publish(PIPELINE, sent);
+    await waitFor(() => harness.eventsOf('job:deadLettered').length === 1, 'the dead letter');
+    const [dead] = await harness.driver.peekDeadLetters(PIPELINE, 1);
+    expect(dead!.body.equals(sent.body)).toBe(true);
+    expect(dead!.properties.headers['x-warren-dead-reason']).toBe('internal-error');
+    const error = String(dead!.properties.headers['x-warren-error']);
+    expect(error).toMatch(/^WARREN_ERR_WORKER_INTERNAL: unexpected error while handling message m-boom: RangeError: Invalid time value/);
+    expect(error).not.toContain('hunter2');
+    expect(harness.eventsOf('job:deadLettered')[0]).toMatchObject({ reason: 'internal-error', job: { id: 'm-boom', name: 'hostile.boom' } });
+    expect(lines.some((line) => JSON.stringify(line).includes('hunter2'))).toBe(false);
+    await harness.dispatch('hostile.ok', {}, 'good-after');
+    await waitFor(() => harness.eventsOf('job:succeeded').length === 1, 'the good job after it');
+    expect(runs).toEqual(['good-after']);
+    expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 0, unacked: 0, deadLettered: 1 });
+  });
+
+  it('requeues after a delay, not at once, when the internal-error dead letter is refused', async () => {
+    vi.useFakeTimers();
+    harness = await startWorker({ jobs: [OkJob], requeueDelayMs: 1_000 });
+    breakLookupOf(harness, 'hostile.boom');
+    let refusals = 0;
+    harness.driver.deadLetter = async () => {
+      refusals += 1;
+      throw new Error('the broker refused the dead letter');
+    };
+    await harness.driver.publish(PIPELINE, foreign('hostile.boom', 'm-loop', {}));
+    await waitFor(() => refusals === 1, 'the first refusal');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(refusals).toBe(1);
+    expect(harness.worker.inFlight).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await waitFor(() => refusals === 2, 'the redelivery after the delay');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(refusals).toBe(5);
+    vi.useRealTimers(); // the drain wait of the stop below runs on real time
+    await harness.worker.forceStop();
+    expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 1, unacked: 0 });
+  });
+
+  it('requeues a delivery held for a delayed requeue at once when the worker stops', async () => {
+    harness = await startWorker({ jobs: [OkJob], requeueDelayMs: 60_000 });
+    breakLookupOf(harness, 'hostile.boom');
+    harness.driver.deadLetter = async () => {
+      throw new Error('refused');
+    };
+    await harness.driver.publish(PIPELINE, foreign('hostile.boom', 'm-held', {}));
+    await waitFor(() => harness.worker.inFlight === 1 && harness.worker.activeJobs === 1, 'the held delivery');
+    const started = Date.now();
+    await harness.worker.stop({ timeoutMs: 50 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 1, unacked: 0 });
   });
 });
