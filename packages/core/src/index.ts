@@ -38,7 +38,7 @@ export { memoryPipelineOptionsSchema } from './drivers/memory/memory-driver-opti
 export type { MemoryPipelineOptions, MemoryDriverOptions } from './drivers/memory/memory-driver-options.js';
 export { MEMORY_DRIVER_TRANSITIONS } from './drivers/memory/memory-driver-state.js';
 export type { MemoryDriverState } from './drivers/memory/memory-driver-state.js';
-export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8 } from './driver/wire-message.js';
+export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8, DEAD_LETTER_REASONS } from './driver/wire-message.js';
 export type { WireMessage, WireProperties, ReceivedProperties, DeadLetterReason, HeaderValue } from './driver/wire-message.js';
 
 // jobs

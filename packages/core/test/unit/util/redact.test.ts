@@ -27,6 +27,13 @@ describe('redactSecrets', () => {
     }
   });
 
+  it('takes linear time on long texts without URLs (a base64 blob in an error message)', () => {
+    const blob = 'QUJD'.repeat(100_000);
+    const started = performance.now();
+    expect(redactSecrets(`${blob} amqp://u:pw@h ${blob}`)).toBe(`${blob} amqp://u:***@h ${blob}`);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('redactUrl is the same for one URL', () => {
     expect(redactUrl('amqp://guest:guest@localhost')).toBe('amqp://guest:***@localhost');
   });
