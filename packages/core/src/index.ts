@@ -73,6 +73,7 @@ export type { RandomSource } from './worker/backoff.js';
 export { decideOutcome } from './worker/retry-policy.js';
 export type { Outcome, OutcomeInput, AttemptResult } from './worker/retry-policy.js';
 export { TimerSet } from './worker/timer-set.js';
+export type { TimerSetOptions } from './worker/timer-set.js';
 export type { OwnedTimer } from './worker/timer-set.js';
 
 // config and doctor
