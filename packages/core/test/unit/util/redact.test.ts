@@ -10,6 +10,9 @@ describe('redactSecrets', () => {
     ['amqp://u:a:b@c@host', 'amqp://u:***@host'],
     ['amqp://a@b:pw@host', 'amqp://a@b:***@host'],
     ['amqp://app:p%40ss@host', 'amqp://app:***@host'],
+    // Raw '#' and '?' (a URL that does not parse; config refuses it, but an error message may quote one).
+    ['amqp://app:s3cr#t@host', 'amqp://app:***@host'],
+    ['amqps://app:pa?ss#w@host:5671', 'amqps://app:***@host:5671'],
     ['cannot connect to amqp://x:one@h1 or redis://:two@h2:6379 (ECONNREFUSED)', 'cannot connect to amqp://x:***@h1 or redis://:***@h2:6379 (ECONNREFUSED)'],
   ])('%s', (text, expected) => {
     expect(redactSecrets(text)).toBe(expected);
