@@ -1,6 +1,6 @@
 /*
  * A handler without a timeout that never settles (issue 11, point 11), through the built binary against RabbitMQ:
- * `warren doctor` warns about the job (WARREN_WRN_005, exit 0), and `warren run` logs it as stuck once it has run for
+ * `warren doctor` warns about the job (WARREN_WRN_006, exit 0), and `warren run` logs it as stuck once it has run for
  * half of amqp.consumer_timeout (2s here, so 1s), while a good job beside it is handled; SIGTERM still exits 0 and the
  * stuck job goes back to the queue. The queues are deleted at the end.
  */
@@ -37,7 +37,7 @@ describe('a job that never settles', () => {
 
     const doctor = await runWarren(['doctor'], dir);
     expect(doctor.code, doctor.stdout).toBe(0);
-    expect(doctor.stdout).toMatch(/warn .*job `test\.hang` \(class HangJob\) has no timeout.*\(WARREN_WRN_005\)/);
+    expect(doctor.stdout).toMatch(/warn .*job `test\.hang` \(class HangJob\) has no timeout.*\(WARREN_WRN_006\)/);
     expect(doctor.stdout).not.toMatch(/job `test\.sleep`.*has no timeout/); // it has one (60s)
 
     const worker = startWarren(['run'], dir);

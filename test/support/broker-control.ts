@@ -316,3 +316,14 @@ export async function withMemoryAlarm<T>(fn: () => Promise<T>): Promise<T> {
     memoryAlarmForced = false;
   }
 }
+
+/** Applies a queue policy (e.g. `{ 'max-length': 0, overflow: 'reject-publish' }`) to queues named exactly `queue`. */
+export async function setQueuePolicy(name: string, queue: string, definition: Record<string, unknown>): Promise<void> {
+  const pattern = `^${queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  await rabbitmqctl(['set_policy', '--apply-to', 'queues', '--priority', '100', name, pattern, JSON.stringify(definition)]);
+}
+
+/** Removes a policy set by setQueuePolicy; a missing one is ignored. */
+export async function clearPolicy(name: string): Promise<void> {
+  await rabbitmqctl(['clear_policy', name]).catch(() => undefined);
+}

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { byteSize, durationMs, flag, integer } from '@warren/core';
+import { brokerUrlProblem } from './broker-url.js';
 
 /** A fraction in [0, 1]; a numeric string (from `${VAR}`) is accepted and converted. */
 function fraction(): z.ZodType<number, number | string> {
@@ -13,6 +14,14 @@ function fraction(): z.ZodType<number, number | string> {
     (value) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value),
     z.number().min(0).max(1),
   ) as z.ZodType<number, number | string>;
+}
+
+/** A broker URL that parses as amqplib will parse it; otherwise a config error at `amqp.urls[i]` (password hidden) with the fix. */
+function brokerUrl(): z.ZodType<string> {
+  return z.string().superRefine((url, ctx) => {
+    const problem = brokerUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { warrenHint: problem.hint } });
+  });
 }
 
 // Defaults are written as a user would write them in warren.yaml (`prefault` parses them), so the generated
@@ -51,8 +60,8 @@ const outboxSchema = z
 /** Schema of the top-level `amqp:` section. Keys and defaults as in DESIGN.md; durations come out as `...Ms`. */
 export const amqpSectionSchema = z
   .strictObject({
-    urls: z.array(z.string().regex(/^amqps?:\/\//, 'must start with amqp:// or amqps://')).min(1).prefault(['amqp://guest:guest@127.0.0.1:5672'])
-      .describe('Broker URLs, tried in turn (several = cluster failover). Credentials are never logged.'),
+    urls: z.array(brokerUrl()).min(1).prefault(['amqp://guest:guest@127.0.0.1:5672'])
+      .describe('Broker URLs, tried in turn (several = cluster failover). Credentials are never logged; percent-encode reserved characters in them (# as %23, / as %2F, ? as %3F, @ as %40).'),
     heartbeat: durationMs().prefault('30s')
       .describe('AMQP heartbeat duration; a dead peer is noticed after about two of them (rounded to whole seconds, min 1s; 0 disables).'),
     redial: redialSchema.prefault({}).describe('How the driver redials after losing the broker.'),

@@ -59,13 +59,19 @@ export async function peekDeadLetters(model: ChannelModel | undefined, dlq: stri
   });
 }
 
-/** Moves up to `limit` dead letters through `republish` (which resolves on confirm), acking each after. */
+/**
+ * Moves up to `limit` dead letters through `republish` (which resolves on confirm), acking each after. Takes at most
+ * the messages Q.dlq held when it started: a replayed job that fails again is dead-lettered behind them, and
+ * taking it again would never end while a worker keeps failing it.
+ */
 export async function replayDeadLetters(
   model: ChannelModel | undefined, dlq: string, limit: number, republish: (message: WireMessage) => Promise<void>,
 ): Promise<number> {
   return withChannel(model, async (channel) => {
+    const { messageCount } = await channel.checkQueue(dlq);
+    const bound = Math.min(limit, messageCount);
     let moved = 0;
-    while (moved < limit) {
+    while (moved < bound) {
       const message = await channel.get(dlq, { noAck: false });
       if (message === false) break;
       try {

@@ -26,6 +26,11 @@ export const AMQP_ERROR_CODES = {
     hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',
     retryable: false,
   },
+  WARREN_ERR_AMQP_CONN_INVALID: {
+    meaning: 'A broker URL does not parse (e.g. a raw \'#\', \'/\', \'?\' or \'@\' in its password); config loading refuses it, and a driver built without that check logs this and goes on without the reachability probe.',
+    hint: 'Percent-encode reserved characters in the user name, password and vhost of amqp.urls (# as %23, / as %2F, ? as %3F, @ as %40).',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_CONN_CLOSED: {
     meaning: 'The AMQP driver is closed (or failed) and cannot take this operation.',
     hint: 'Create a new Warren instance; do not use a driver after close().',

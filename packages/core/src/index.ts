@@ -39,7 +39,7 @@ export { memoryPipelineOptionsSchema } from './drivers/memory/memory-driver-opti
 export type { MemoryPipelineOptions, MemoryDriverOptions } from './drivers/memory/memory-driver-options.js';
 export { MEMORY_DRIVER_TRANSITIONS } from './drivers/memory/memory-driver-state.js';
 export type { MemoryDriverState } from './drivers/memory/memory-driver-state.js';
-export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8 } from './driver/wire-message.js';
+export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8, DEAD_LETTER_REASONS } from './driver/wire-message.js';
 export type { WireMessage, WireProperties, ReceivedProperties, DeadLetterReason, HeaderValue } from './driver/wire-message.js';
 
 // jobs
@@ -74,6 +74,7 @@ export type { RandomSource } from './worker/backoff.js';
 export { decideOutcome } from './worker/retry-policy.js';
 export type { Outcome, OutcomeInput, AttemptResult } from './worker/retry-policy.js';
 export { TimerSet } from './worker/timer-set.js';
+export type { TimerSetOptions } from './worker/timer-set.js';
 export type { OwnedTimer } from './worker/timer-set.js';
 
 // config and doctor

@@ -33,7 +33,7 @@ export class RedialScheduler {
   constructor(options: RedialSchedulerOptions) {
     this.#options = options;
     this.#probe = new ReachabilityProbe({
-      intervalMs: options.probeIntervalMs, target: options.target, check: options.check, onReachable: () => this.#redialEarly(),
+      intervalMs: options.probeIntervalMs, target: options.target, check: options.check, onReachable: () => this.#redialEarly(), logger: options.logger,
     });
   }
 

@@ -1,6 +1,6 @@
 /*
  * `warren dlq list|replay|purge <pipeline>`: inspect dead letters, move them back to the pipeline
- * (attempts reset to 1), or delete them. Each prints how many messages it touched.
+ * (attempts reset to 1; at most those there when replay starts), or delete them. Each prints how many it touched.
  */
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
@@ -37,7 +37,7 @@ export function registerDlqCommand(program: Command, context: CliContext): void 
 
   dlq
     .command('replay')
-    .description('move dead letters back to the pipeline with attempts reset to 1')
+    .description('move dead letters back to the pipeline with attempts reset to 1 (at most those there when it starts)')
     .argument('<pipeline>')
     .addOption(configOption())
     .option('--limit <n>', 'replay at most n (default all)')

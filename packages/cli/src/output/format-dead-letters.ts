@@ -1,8 +1,9 @@
 /*
  * The `warren dlq list` output: one row per dead letter with its job, reason, error and a body
- * preview. Bodies are shown as text cut to a short preview and redacted by CliIo on the way out.
+ * preview. Each cell is redacted before it is cut (CliIo redacts the line again on the way out, but a
+ * URL cut before its '@' no longer looks like one).
  */
-import { WARREN_HEADERS, type WireMessage } from '@warren/core';
+import { WARREN_HEADERS, redactSecrets, type WireMessage } from '@warren/core';
 import { formatTable } from './format-table.js';
 
 const BODY_PREVIEW_CHARS = 60;
@@ -28,9 +29,9 @@ function text(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** Newlines flattened and long values cut with an ellipsis, so one message stays on one row. */
+/** Secrets redacted, newlines flattened and long values cut with an ellipsis, so one message stays on one row. */
 function oneLine(value: string | undefined, maxChars: number): string | undefined {
   if (value === undefined) return undefined;
-  const flat = value.replace(/\s+/g, ' ').trim();
+  const flat = redactSecrets(value).replace(/\s+/g, ' ').trim();
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }

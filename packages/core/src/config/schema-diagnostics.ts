@@ -7,19 +7,24 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../doctor/diagnostic.js';
 import { explainUnknownKey } from '../doctor/checks/unknown-key-check.js';
 import { closestMatch } from '../doctor/levenshtein.js';
+import { redactSecrets } from '../util/redact.js';
 import { formatPath, type ConfigPath } from './config-path.js';
 import { valueAt, type SchemaResolver } from './schema-resolver.js';
 import { schemaDescription, schemaKind } from './schema-walker.js';
 
 const INVALID = 'WARREN_ERR_CONFIG_INVALID';
 
-/** `the number 5`, `the text "abc"`, `a list`, ... for messages. Long texts are cut. */
+/** `the number 5`, `the text "abc"`, `a list`, ... for messages. Long texts are cut, after their secrets are redacted. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'empty (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  if (typeof value === 'string') {
+    // Redact first: cut first, a URL loses its '@' and its password no longer looks like one (it was shown).
+    const redacted = redactSecrets(value);
+    return `the text ${JSON.stringify(redacted.length > 40 ? `${redacted.slice(0, 37)}...` : redacted)}`;
+  }
   return `the ${typeof value} ${String(value)}`;
 }
 

@@ -27,6 +27,11 @@ export const CORE_WARNING_CODES = {
     retryable: false,
   },
   WARREN_WRN_005: {
+    meaning: 'A received message carried a Warren header or property of the wrong type or out of range (e.g. x-warren-attempt not a positive integer, a date beyond year 9999); it was treated as absent. Logged once per message, with its id and the field names.',
+    hint: 'Fix the producer to follow docs/wire-format.md (x-warren-enqueued-at as ISO 8601 text, timestamp in seconds); the job itself still ran or was dead-lettered as usual.',
+    retryable: false,
+  },
+  WARREN_WRN_006: {
     meaning: 'A job on a consumed pipeline has no timeout: a handler that never settles holds a worker slot for good and, on RabbitMQ, meets consumer_timeout (the job is redelivered to hang again).',
     hint: 'Give the job a timeout below consumer_timeout (@Job(name, { timeout: \'5m\' })) and honour ctx.signal in the handler.',
     retryable: false,

@@ -115,7 +115,10 @@ export interface Driver {
   inspect(pipeline: string): Promise<PipelineStats>;
   /** Up to `limit` dead letters, oldest first, left in place. */
   peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]>;
-  /** Moves up to `limit` dead letters back to the pipeline through `transform`; returns how many. */
+  /**
+   * Moves up to `limit` dead letters back to the pipeline through `transform`; returns how many. Never more than the
+   * dead-letter queue held when it started, so it ends even while a worker dead-letters the replayed jobs again.
+   */
   replayDeadLetters(pipeline: string, transform: (message: WireMessage) => WireMessage, limit?: number): Promise<number>;
   /** Deletes all dead letters of the pipeline; returns how many. */
   purgeDeadLetters(pipeline: string): Promise<number>;

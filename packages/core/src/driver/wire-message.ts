@@ -19,14 +19,20 @@ export const WARREN_HEADERS = {
   headersDropped: 'x-warren-headers-dropped',
 } as const;
 
+/** Every `x-warren-dead-reason` Warren writes (docs/wire-format.md lists the same, with when each applies). */
+export const DEAD_LETTER_REASONS = [
+  'attempts-exhausted',
+  'unrecoverable',
+  'undecodable',
+  'unknown-job',
+  'invalid-payload',
+  'timeout',
+  // An unexpected exception in Warren's own handling of the delivery (WARREN_ERR_WORKER_INTERNAL).
+  'internal-error',
+] as const;
+
 /** Why a message was dead-lettered (`x-warren-dead-reason`). */
-export type DeadLetterReason =
-  | 'attempts-exhausted'
-  | 'unrecoverable'
-  | 'undecodable'
-  | 'unknown-job'
-  | 'invalid-payload'
-  | 'timeout';
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /** `content_type` of every Warren message body. */
 export const CONTENT_TYPE_JSON = 'application/json';

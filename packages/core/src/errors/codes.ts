@@ -97,6 +97,11 @@ export const CORE_ERROR_CODES = {
     hint: 'Nothing to fix; make handlers idempotent and honour ctx.signal, since the job runs again.',
     retryable: true,
   },
+  WARREN_ERR_WORKER_INTERNAL: {
+    meaning: 'An unexpected exception in Warren\'s own code: while handling a delivery (it was dead-lettered with reason internal-error, or requeued after a delay when even that copy was refused), or in a timer or event callback (logged; the component kept running).',
+    hint: 'This is a bug in Warren or in what it was given; report it with the log line (its cause and stack). Replay the dead letter with `warren dlq replay` once fixed.',
+    retryable: false,
+  },
   WARREN_ERR_WORKER_CLOSED: {
     meaning: 'The Warren instance is closed; it cannot dispatch or run.',
     hint: 'Create a new instance with Warren.fromConfig().',

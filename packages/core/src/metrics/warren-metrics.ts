@@ -1,21 +1,29 @@
 /*
  * WarrenMetrics: the Prometheus metrics of a running Warren, on its own prom-client registry.
  * Job outcomes and durations come from `events`; in-flight counts and driver gauges are read from
- * `health()` at scrape time. Does not serve HTTP (see http/health-server.ts). prom-client (~8 MB
+ * `health()` at scrape time. Label values are bounded: `job` only takes registered job names and `reason`
+ * only documented reasons or registered codes (a foreign producer's `type` must not make a series). Does not serve HTTP (see http/health-server.ts). prom-client (~8 MB
  * RSS) is required when the first WarrenMetrics is built, not when @warren/core is imported.
  */
 import { createRequire } from 'node:module';
 import type { Gauge, Registry } from 'prom-client';
 import type { DriverState, DriverStatus } from '../driver/driver.js';
+import { DEAD_LETTER_REASONS } from '../driver/wire-message.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
-import { isWarrenError } from '../errors/warren-error.js';
+import { isWarrenError, listErrorCodes } from '../errors/warren-error.js';
 
-/** What the metrics read: Warren's events and its health snapshot (structurally, so tests can fake it). */
+/** What the metrics read: Warren's events, its job registry and its health snapshot (structurally, so tests can fake it). */
 export interface MetricsSource {
   readonly events: TypedEmitter<WarrenEventMap>;
+  /** Which job names may be a `job` label; any other name counts as UNKNOWN_LABEL. */
+  readonly registry: { find(name: string): unknown };
   health(): MetricsHealth;
 }
+
+/** The `job` or `reason` label of anything outside the known set (unregistered job names, undocumented reasons). */
+export const UNKNOWN_LABEL = '(unknown)';
+const KNOWN_DEAD_LETTER_REASONS: ReadonlySet<string> = new Set(DEAD_LETTER_REASONS);
 
 /** The part of `Warren.health()` the metrics need. */
 export interface MetricsHealth {
@@ -83,19 +91,23 @@ export class WarrenMetrics {
   attach(source: MetricsSource): () => void {
     this.detach();
     this.#source = source;
-    const { events } = source;
+    const { events, registry } = source;
+    const jobOf = (name: string | undefined): string => (name !== undefined && registry.find(name) !== undefined ? name : UNKNOWN_LABEL);
     this.#detachers.push(
       events.on('job:succeeded', ({ job, durationMs }) => {
-        this.#jobs.inc({ pipeline: job.pipeline, job: job.name, outcome: 'succeeded', reason: '' });
-        this.#duration.observe({ pipeline: job.pipeline, job: job.name, outcome: 'succeeded' }, durationMs / 1000);
+        const name = jobOf(job.name);
+        this.#jobs.inc({ pipeline: job.pipeline, job: name, outcome: 'succeeded', reason: '' });
+        this.#duration.observe({ pipeline: job.pipeline, job: name, outcome: 'succeeded' }, durationMs / 1000);
       }),
       events.on('job:failed', ({ job, durationMs, retryInMs, error }) => {
         const outcome = retryInMs === undefined ? 'failed' : 'retried';
-        this.#jobs.inc({ pipeline: job.pipeline, job: job.name, outcome, reason: reasonOf(error) });
-        this.#duration.observe({ pipeline: job.pipeline, job: job.name, outcome: 'failed' }, durationMs / 1000);
+        const name = jobOf(job.name);
+        this.#jobs.inc({ pipeline: job.pipeline, job: name, outcome, reason: reasonOf(error) });
+        this.#duration.observe({ pipeline: job.pipeline, job: name, outcome: 'failed' }, durationMs / 1000);
       }),
       events.on('job:deadLettered', ({ job, reason }) => {
-        this.#jobs.inc({ pipeline: job.pipeline, job: job.name ?? '', outcome: 'dead_lettered', reason });
+        const label = KNOWN_DEAD_LETTER_REASONS.has(reason) ? reason : UNKNOWN_LABEL;
+        this.#jobs.inc({ pipeline: job.pipeline, job: jobOf(job.name), outcome: 'dead_lettered', reason: label });
       }),
     );
     return () => this.detach();
@@ -195,7 +207,7 @@ function setNumber(gauge: Gauge<'driver'>, status: DriverStatus, key: string): v
   if (typeof value === 'number') gauge.set({ driver: status.driver }, value);
 }
 
-/** A low-cardinality label for a failure: the Warren error code, or "error". Never the message. */
+/** A low-cardinality label for a failure: a catalogued Warren error code, or "error". Never the message. */
 function reasonOf(error: unknown): string {
-  return isWarrenError(error) ? error.code : 'error';
+  return isWarrenError(error) && listErrorCodes().has(error.code) ? error.code : 'error';
 }

@@ -170,7 +170,7 @@ export class Warren {
     return this.#drivers.forPipeline(pipeline).peekDeadLetters(pipeline, limit);
   }
 
-  /** Puts dead letters back on their pipeline with attempts reset to 1; resolves with how many. */
+  /** Puts dead letters back on their pipeline with attempts reset to 1 (at most those there when it started); resolves with how many. */
   replayDeadLetters(pipeline: string, limit?: number): Promise<number> {
     return this.#drivers.forPipeline(pipeline).replayDeadLetters(pipeline, createReplayCopy, limit);
   }

@@ -1,16 +1,18 @@
 /*
  * decodeDelivery: a received message → a job ready to run, or the dead-letter reason why it cannot
  * run (undecodable, unknown-job, invalid-payload). Fills what foreign producers leave out, per
- * DESIGN.md "Wire format". Does not settle the delivery.
+ * DESIGN.md "Wire format"; a Warren field of the wrong type or out of range counts as absent and is
+ * listed in `malformed` (the worker warns). Never throws on what a producer sent. Does not settle the delivery.
  */
 import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../driver/driver.js';
-import { WARREN_HEADERS, type DeadLetterReason } from '../driver/wire-message.js';
+import type { DeadLetterReason } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobDefinition } from '../job/job-definition.js';
 import type { JobRegistry } from '../job/job-registry.js';
 import { validatePayloadNow, type PayloadValidation } from './validate-payload.js';
-import { parseAttemptHeader, parseDateHeaderMs } from './wire-headers.js';
+import { readReceivedFields } from './received-fields.js';
+import { WARREN_HEADERS } from '../driver/wire-message.js';
 
 /** A delivery decoded into a runnable job. */
 export interface DecodedJob {
@@ -24,6 +26,8 @@ export interface DecodedJob {
   readonly attempt: number;
   readonly enqueuedAt: Date;
   readonly headers: Readonly<Record<string, unknown>>;
+  /** Wire names of Warren fields that were malformed and so treated as absent (usually empty). */
+  readonly malformed: readonly string[];
 }
 
 /** What is known of a message that cannot run, for events and its dead-letter copy. */
@@ -34,6 +38,8 @@ export interface RejectedDelivery {
   readonly name: string | undefined;
   readonly attempt: number;
   readonly enqueuedAt: Date;
+  /** As in DecodedJob. */
+  readonly malformed: readonly string[];
 }
 
 /** A decoded job, or the reason the message cannot run. */
@@ -42,13 +48,12 @@ export type DecodeResult = { readonly isDecoded: true; readonly job: DecodedJob 
 const UTF8_LABELS = new Set(['utf-8', 'utf8']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function parseBody(delivery: Pick<Delivery, 'body' | 'properties'>): { isParsed: true; value: unknown } | { isParsed: false; message: string } {
-  const encoding = delivery.properties.contentEncoding;
-  if (encoding !== undefined && encoding !== '' && !UTF8_LABELS.has(encoding.toLowerCase())) {
+function parseBody(body: Buffer, encoding: string | undefined): { isParsed: true; value: unknown } | { isParsed: false; message: string } {
+  if (encoding !== undefined && !UTF8_LABELS.has(encoding.toLowerCase())) {
     return { isParsed: false, message: `content encoding "${encoding}" is not supported (expected utf-8)` };
   }
   try {
-    return { isParsed: true, value: JSON.parse(utf8.decode(delivery.body)) };
+    return { isParsed: true, value: JSON.parse(utf8.decode(body)) };
   } catch (error) {
     return { isParsed: false, message: `the body is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -72,37 +77,37 @@ export function decodeDeliveryNow(
   registry: JobRegistry,
   receivedAtMs?: number,
 ): DecodeResult | Promise<DecodeResult> {
-  const { properties } = delivery;
-  const id = properties.messageId || randomUUID();
-  const name = properties.type || undefined;
-  const attempt = parseAttemptHeader(properties.headers[WARREN_HEADERS.attempt]) ?? 1;
-  const enqueuedAtMs = parseDateHeaderMs(properties.headers[WARREN_HEADERS.enqueuedAt]) ?? properties.timestampMs ?? receivedAtMs ?? Date.now();
-  const enqueuedAt = new Date(enqueuedAtMs);
-  const droppedHeaders = properties.headers[WARREN_HEADERS.headersDropped];
+  const fields = readReceivedFields(delivery.properties);
+  const { headers, malformed } = fields;
+  const id = fields.messageId ?? randomUUID();
+  const name = fields.type;
+  const attempt = fields.attempt ?? 1;
+  const enqueuedAt = new Date(fields.enqueuedAtMs ?? fields.timestampMs ?? receivedAtMs ?? Date.now());
+  const droppedHeaders = headers[WARREN_HEADERS.headersDropped];
   const body: ReturnType<typeof parseBody> = typeof droppedHeaders === 'string'
     ? { isParsed: false, message: `its headers could not be decoded and were dropped: ${droppedHeaders}` }
-    : parseBody(delivery);
+    : parseBody(delivery.body, fields.contentEncoding);
   if (!body.isParsed) {
     const error = new WarrenError('WARREN_ERR_JOB_UNDECODABLE', `message ${id}: ${body.message}`, { details: { id, job: name } });
-    return { isDecoded: false, rejected: { reason: 'undecodable', error, id, name, attempt, enqueuedAt } };
+    return { isDecoded: false, rejected: { reason: 'undecodable', error, id, name, attempt, enqueuedAt, malformed } };
   }
   const definition = name === undefined ? undefined : registry.find(name);
   if (!definition) {
     const what = name === undefined ? 'has no `type` property (the job name)' : `names job "${name}", which is not registered`;
     const error = new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `message ${id} ${what}`, { details: { id, job: name } });
-    return { isDecoded: false, rejected: { reason: 'unknown-job', error, id, name, attempt, enqueuedAt } };
+    return { isDecoded: false, rejected: { reason: 'unknown-job', error, id, name, attempt, enqueuedAt, malformed } };
   }
   if (definition.schema === undefined) {
-    return { isDecoded: true, job: { id, name: definition.name, definition, payload: body.value, attempt, enqueuedAt, headers: properties.headers } };
+    return { isDecoded: true, job: { id, name: definition.name, definition, payload: body.value, attempt, enqueuedAt, headers, malformed } };
   }
   const decodedOf = (validation: PayloadValidation): DecodeResult => {
     if (!validation.isValid) {
       const error = new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `payload of job "${definition.name}" (message ${id}) is invalid: ${validation.message}`, {
         details: { id, job: definition.name },
       });
-      return { isDecoded: false, rejected: { reason: 'invalid-payload', error, id, name, attempt, enqueuedAt } };
+      return { isDecoded: false, rejected: { reason: 'invalid-payload', error, id, name, attempt, enqueuedAt, malformed } };
     }
-    return { isDecoded: true, job: { id, name: definition.name, definition, payload: validation.value, attempt, enqueuedAt, headers: properties.headers } };
+    return { isDecoded: true, job: { id, name: definition.name, definition, payload: validation.value, attempt, enqueuedAt, headers, malformed } };
   };
   const validation = validatePayloadNow(definition.schema, body.value);
   return validation instanceof Promise ? validation.then(decodedOf) : decodedOf(validation);

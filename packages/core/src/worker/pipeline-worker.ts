@@ -1,7 +1,8 @@
 /*
  * PipelineWorker: consumes one pipeline through a Driver and runs its jobs with bounded concurrency,
  * then settles each delivery: ack after success, or ack only after the retry / dead-letter copy was
- * taken by the driver (requeue if that hand-off fails). Lifecycle in worker-state.ts. Does not own
+ * taken by the driver (requeue if that hand-off fails); an unexpected exception dead-letters it as
+ * internal-error (internal-failure.ts). Lifecycle in worker-state.ts. Does not own
  * the driver (Warren starts and closes it) and does not decide outcomes (retry-policy.ts).
  */
 import type { Logger } from 'pino';
@@ -14,6 +15,7 @@ import { decodeDeliveryNow, type DecodedJob } from './decode-delivery.js';
 import { handOff } from './hand-off.js';
 import { HeldDeliveries } from './held-deliveries.js';
 import { InFlightDelivery } from './in-flight-delivery.js';
+import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, settleInternalFailure } from './internal-failure.js';
 import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
@@ -166,8 +168,8 @@ export class PipelineWorker {
     try {
       await this.#handle(entry);
     } catch (error) {
-      this.#logger.error({ err: error }, 'unexpected error while handling a delivery; requeued');
-      entry.requeue();
+      const { driver, events, requeueDelayMs = DEFAULT_INTERNAL_REQUEUE_DELAY_MS } = this.#options;
+      await settleInternalFailure(entry, error, { driver, events, requeueDelayMs, pipeline: this.pipeline, logger: this.#logger, timers: this.#timers });
     } finally {
       this.#held.finish(entry);
       this.#pump();
@@ -180,6 +182,8 @@ export class PipelineWorker {
     const decoded = decoding instanceof Promise ? await decoding : decoding;
     // Decoding may await an async schema; a stop that gave up meanwhile has requeued the message.
     if (entry.isSettled) return;
+    const read = decoded.isDecoded ? decoded.job : decoded.rejected;
+    if (read.malformed.length > 0) this.#logger.warn({ code: 'WARREN_WRN_005', jobId: read.id, fields: read.malformed }, 'malformed Warren fields treated as absent');
     if (!decoded.isDecoded) {
       const { rejected } = decoded;
       const job = { id: rejected.id, name: rejected.name, pipeline: this.pipeline, attempt: rejected.attempt };

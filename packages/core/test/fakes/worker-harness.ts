@@ -28,6 +28,7 @@ export interface HarnessOptions {
   /** Default: a silent logger. */
   readonly logger?: Logger;
   readonly stuckJobAfterMs?: number;
+  readonly requeueDelayMs?: number;
 }
 
 /** One event-loop turn; with fake timers it also runs timers that are due now. */
@@ -57,6 +58,7 @@ export async function startWorker(options: HarnessOptions) {
   const worker = new PipelineWorker({
     driver, registry, events, pipeline: PIPELINE, concurrency: options.concurrency ?? 1, prefetch: options.prefetch,
     logger: options.logger ?? createSilentLogger(), container: options.container, random: () => 0.5, stuckJobAfterMs: options.stuckJobAfterMs,
+    requeueDelayMs: options.requeueDelayMs,
   });
   await worker.start();
   return {

@@ -1,6 +1,7 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { checkPort, probeTarget } from '../../../src/connection/reachability-probe.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '@warren/core';
+import { ReachabilityProbe, checkPort, probeTarget } from '../../../src/connection/reachability-probe.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -54,5 +55,50 @@ describe('checkPort (a plain TCP connect)', () => {
     const pending = checkPort('127.0.0.1', server.port, 60_000, controller.signal);
     controller.abort();
     expect(await pending).toBe(false);
+  });
+});
+
+describe('ReachabilityProbe with a target that does not parse', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('logs once with a code and the password hidden, never throws from its interval, and probes once the target parses', async () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    let target = 'amqp://app:s3cr#t@rabbit.internal';
+    const checked: string[] = [];
+    const probe = new ReachabilityProbe({
+      intervalMs: 100, target: () => target, onReachable: () => undefined, logger,
+      check: async (host, port) => {
+        checked.push(`${host}:${port}`);
+        return false;
+      },
+    });
+    probe.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(checked).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 50, code: 'WARREN_ERR_AMQP_CONN_INVALID', url: 'amqp://app:***@rabbit.internal' });
+    expect(lines.join('\n')).not.toContain('s3cr');
+    target = 'amqp://app:s3cr%23t@rabbit.internal';
+    await vi.advanceTimersByTimeAsync(100);
+    expect(checked).toEqual(['rabbit.internal:5672']);
+    probe.close();
+  });
+
+  it('keeps running when its check throws synchronously', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const probe = new ReachabilityProbe({
+      intervalMs: 100, target: () => 'amqp://127.0.0.1:5672', onReachable: () => undefined,
+      check: () => {
+        calls += 1;
+        throw new Error('a fake that throws');
+      },
+    });
+    probe.start();
+    await vi.advanceTimersByTimeAsync(350);
+    expect(calls).toBe(3);
+    probe.close();
   });
 });

@@ -29,6 +29,14 @@ describe('formatDeadLetters', () => {
     expect(row).not.toContain('x'.repeat(61));
   });
 
+  it('redacts a password before cutting a body or an error, so a cut URL cannot show it', () => {
+    const secret = 'correct-horse-battery-staple-0123456789abcdef';
+    const url = `amqp://app:${secret}@broker.internal:5672/prod`;
+    const [, row] = formatDeadLetters('emails', [deadLetter('m-3', `{"broker":"${url}"}`, { 'x-warren-error': `Error: cannot reach ${url}` })]);
+    expect(row).toContain('amqp://app:***@');
+    expect(row).not.toContain('correct-horse');
+  });
+
   it('says so when the queue is empty', () => {
     expect(formatDeadLetters('emails', [])).toEqual(['no dead letters in pipeline "emails"']);
   });

@@ -88,7 +88,7 @@ const cases: Case[] = [
   {
     title: 'a consumed job without a timeout',
     source: { version: 1, jobs: { pipelines: { emails: { concurrency: 4 } } } }, jobs: [{ ...job('emails'), name: 'emails.welcome', className: 'SendWelcome' }],
-    expected: { severity: 'warning', code: 'WARREN_WRN_005', path: 'jobs.pipelines.emails', messageIncludes: 'job `emails.welcome` (class SendWelcome) has no timeout', hintIncludes: 'consumer_timeout' },
+    expected: { severity: 'warning', code: 'WARREN_WRN_006', path: 'jobs.pipelines.emails', messageIncludes: 'job `emails.welcome` (class SendWelcome) has no timeout', hintIncludes: 'consumer_timeout' },
   },
   {
     title: 'prefetch below concurrency',

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TypedEmitter, WarrenError, WarrenMetrics, type MetricsHealth, type WarrenEventMap } from '../../../src/index.js';
 
 const job = { id: 'j1', name: 'emails.welcome', pipeline: 'emails', attempt: 1, maxAttempts: 3 };
+/** The registered jobs of the fake source. */
+const registry = { find: (name: string) => (name === 'emails.welcome' ? {} : undefined) };
 
 function setup(health: Partial<MetricsHealth> = {}) {
   const events = new TypedEmitter<WarrenEventMap>();
   const snapshot: MetricsHealth = { live: true, ready: true, pipelines: [], drivers: [], ...health };
   const metrics = new WarrenMetrics({ collectProcessMetrics: false });
-  metrics.attach({ events, health: () => snapshot });
+  metrics.attach({ events, registry, health: () => snapshot });
   return { events, metrics };
 }
 
@@ -22,16 +24,32 @@ describe('WarrenMetrics', () => {
     ['job:succeeded', { job, durationMs: 20 }, 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="succeeded",reason=""}'],
     ['job:failed', { job, durationMs: 5, error: new Error('x'), retryInMs: 1000 }, 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="retried",reason="error"}'],
     ['job:failed', { job, durationMs: 5, error: new WarrenError('WARREN_ERR_JOB_TIMEOUT', 't'), retryInMs: undefined }, 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="failed",reason="WARREN_ERR_JOB_TIMEOUT"}'],
-    ['job:deadLettered', { job: { pipeline: 'emails' }, reason: 'undecodable', error: new Error('bad json') }, 'warren_jobs_total{pipeline="emails",job="",outcome="dead_lettered",reason="undecodable"}'],
+    ['job:deadLettered', { job: { pipeline: 'emails' }, reason: 'undecodable', error: new Error('bad json') }, 'warren_jobs_total{pipeline="emails",job="(unknown)",outcome="dead_lettered",reason="undecodable"}'],
+    ['job:deadLettered', { job, reason: 'internal-error', error: new Error('bug') }, 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="dead_lettered",reason="internal-error"}'],
   ] as const)('counts %s as the right outcome', async (event, payload, series) => {
     const { events, metrics } = setup();
     events.emit(event, payload as never);
     expect(sample(await metrics.render(), series)).toBe(1);
   });
 
+  it('labels unregistered job names, undocumented reasons and uncatalogued codes as (unknown) or error', async () => {
+    const { events, metrics } = setup();
+    for (let i = 0; i < 50; i += 1) {
+      events.emit('job:deadLettered', { job: { pipeline: 'emails', name: `foreign.type.${i}` }, reason: 'unknown-job', error: new Error('x') });
+    }
+    events.emit('job:deadLettered', { job, reason: 'made-up' as never, error: new Error('x') });
+    events.emit('job:failed', { job, durationMs: 1, error: new WarrenError(`WARREN_ERR_JOB_${'X'.repeat(8)}`, 'custom'), retryInMs: 10 });
+    const text = await metrics.render();
+    expect(sample(text, 'warren_jobs_total{pipeline="emails",job="(unknown)",outcome="dead_lettered",reason="unknown-job"}')).toBe(50);
+    expect(sample(text, 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="dead_lettered",reason="(unknown)"}')).toBe(1);
+    expect(sample(text, 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="retried",reason="error"}')).toBe(1);
+    expect(text).not.toContain('foreign.type');
+    expect(text.split('\n').filter((line) => line.startsWith('warren_jobs_total{'))).toHaveLength(3);
+  });
+
   it('counts each outcome once when attached twice', async () => {
     const { events, metrics } = setup();
-    metrics.attach({ events, health: () => ({ live: true, ready: true, pipelines: [], drivers: [] }) });
+    metrics.attach({ events, registry, health: () => ({ live: true, ready: true, pipelines: [], drivers: [] }) });
     events.emit('job:succeeded', { job, durationMs: 1 });
     expect(sample(await metrics.render(), 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="succeeded",reason=""}')).toBe(1);
   });

@@ -10,6 +10,9 @@ describe('redactSecrets', () => {
     ['amqp://u:a:b@c@host', 'amqp://u:***@host'],
     ['amqp://a@b:pw@host', 'amqp://a@b:***@host'],
     ['amqp://app:p%40ss@host', 'amqp://app:***@host'],
+    // Raw '#' and '?' (a URL that does not parse; config refuses it, but an error message may quote one).
+    ['amqp://app:s3cr#t@host', 'amqp://app:***@host'],
+    ['amqps://app:pa?ss#w@host:5671', 'amqps://app:***@host:5671'],
     ['cannot connect to amqp://x:one@h1 or redis://:two@h2:6379 (ECONNREFUSED)', 'cannot connect to amqp://x:***@h1 or redis://:***@h2:6379 (ECONNREFUSED)'],
   ])('%s', (text, expected) => {
     expect(redactSecrets(text)).toBe(expected);
@@ -25,6 +28,13 @@ describe('redactSecrets', () => {
     for (const text of ['amqp://user@host:5672/v', 'amqp://host:5672/vhost?x=a@b', 'mail admin@example.com', 'http://host:8080 admin@example.com']) {
       expect(redactSecrets(text)).toBe(text);
     }
+  });
+
+  it('takes linear time on long texts without URLs (a base64 blob in an error message)', () => {
+    const blob = 'QUJD'.repeat(100_000);
+    const started = performance.now();
+    expect(redactSecrets(`${blob} amqp://u:pw@h ${blob}`)).toBe(`${blob} amqp://u:***@h ${blob}`);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('redactUrl is the same for one URL', () => {

@@ -22,7 +22,7 @@ class ScriptedJob {
 
 const registry = new JobRegistry();
 const definition = registry.add(ScriptedJob);
-const job: DecodedJob = { id: 'a-1', name: definition.name, definition, payload: {}, attempt: 1, enqueuedAt: new Date(0), headers: {} };
+const job: DecodedJob = { id: 'a-1', name: definition.name, definition, payload: {}, attempt: 1, enqueuedAt: new Date(0), headers: {}, malformed: [] };
 
 function attempt(timers: TimerSet, base = container, abort = new AttemptAbort()) {
   return runAttempt({ job, pipeline: 'p', container: base, logger: createSilentLogger(), timers, abort });

@@ -84,4 +84,43 @@ describe('TimerSet', () => {
     expect(fired).toHaveBeenCalledTimes(1);
     expect(closed.size).toBe(0);
   });
+
+  it('reports a callback that throws and keeps running (schedule and every)', async () => {
+    vi.useFakeTimers();
+    const errors: unknown[] = [];
+    const timers = new TimerSet({ onError: (error) => errors.push(error) });
+    let ticks = 0;
+    timers.every(100, () => {
+      ticks += 1;
+      throw new TypeError('Invalid URL');
+    });
+    timers.schedule(50, () => {
+      throw new RangeError('Invalid time value');
+    });
+    const after = vi.fn();
+    timers.schedule(400, after);
+    await vi.advanceTimersByTimeAsync(450);
+    expect(ticks).toBe(4);
+    expect(after).toHaveBeenCalledTimes(1);
+    expect(errors.map((error) => (error as Error).name)).toEqual(['RangeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError']);
+    timers.close();
+  });
+
+  it('by default turns a throwing callback into a redacted process warning with a code', async () => {
+    vi.useFakeTimers();
+    const warnings: Array<{ message: string; code: unknown }> = [];
+    const onWarning = (warning: Error & { code?: unknown }) => warnings.push({ message: warning.message, code: warning.code });
+    process.on('warning', onWarning);
+    try {
+      new TimerSet().schedule(10, () => {
+        throw new Error('cannot reach amqp://app:hunter2@mq');
+      });
+      await vi.advanceTimersByTimeAsync(10);
+      vi.useRealTimers();
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([{ message: expect.stringContaining('amqp://app:***@mq'), code: 'WARREN_ERR_WORKER_INTERNAL' }]);
+  });
 });

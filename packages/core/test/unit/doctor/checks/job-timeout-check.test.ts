@@ -21,7 +21,7 @@ describe('jobTimeoutCheck', () => {
     const diagnostics = jobTimeoutCheck(view, jobs);
     expect(diagnostics.map((d) => [d.path, d.message])).toEqual(expected.map(([path, text]) => [path, expect.stringContaining(text)]));
     for (const diagnostic of diagnostics) {
-      expect(diagnostic).toMatchObject({ severity: 'warning', code: 'WARREN_WRN_005' });
+      expect(diagnostic).toMatchObject({ severity: 'warning', code: 'WARREN_WRN_006' });
       expect(diagnostic.message).toContain('consumer_timeout');
       expect(diagnostic.hint).toMatch(/timeout: '5m'/);
     }
