@@ -327,3 +327,24 @@ export async function setQueuePolicy(name: string, queue: string, definition: Re
 export async function clearPolicy(name: string): Promise<void> {
   await rabbitmqctl(['clear_policy', name]).catch(() => undefined);
 }
+
+/** RabbitMQ 3.10's default max_message_size (128 MiB); what every test leaves behind. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 134_217_728;
+
+/** Sets the broker's max_message_size at runtime (new channels use it); restore DEFAULT_MAX_MESSAGE_SIZE in a finally. */
+export async function setMaxMessageSize(bytes: number): Promise<void> {
+  await rabbitmqctl(['eval', `application:set_env(rabbit, max_message_size, ${Math.floor(bytes)}).`]);
+}
+
+/** Creates vhost `vhost` and user `user` (password = user) with the given configure/write/read permission regexes there. */
+export async function createRestrictedUser(vhost: string, user: string, permissions: { configure: string; write: string; read: string }): Promise<void> {
+  await rabbitmqctl(['add_vhost', vhost]);
+  await rabbitmqctl(['add_user', user, user]);
+  await rabbitmqctl(['set_permissions', '-p', vhost, user, permissions.configure, permissions.write, permissions.read]);
+}
+
+/** Deletes what createRestrictedUser made (the vhost with its queues); missing ones are ignored. */
+export async function deleteRestrictedUser(vhost: string, user: string): Promise<void> {
+  await rabbitmqctl(['delete_user', user]).catch(() => undefined);
+  await rabbitmqctl(['delete_vhost', vhost]).catch(() => undefined);
+}

@@ -21,6 +21,9 @@ export interface HostileFixtureOptions {
   readonly concurrency?: number;
   /** Delays (ms) whose Q.delay.<ms> queues the test creates, deleted at dispose (unlisted ones expire by themselves). */
   readonly delayQueuesMs?: readonly number[];
+  /** Extra `amqp:` keys (e.g. max_payload), and the URL Warren uses (default the test broker's). */
+  readonly amqp?: Record<string, unknown>;
+  readonly url?: string;
 }
 
 export class HostileFixture {
@@ -56,7 +59,7 @@ export class HostileFixture {
     fixture.#warren = await Warren.fromConfig(
       {
         version: 1,
-        amqp: { urls: [TEST_AMQP_URL], heartbeat: '2s', redial: { schedule: ['50ms', '200ms'], jitter: 0 } },
+        amqp: { urls: [options.url ?? TEST_AMQP_URL], heartbeat: '2s', redial: { schedule: ['50ms', '200ms'], jitter: 0 }, ...options.amqp },
         jobs: { pipelines: { main: { driver: 'amqp', concurrency: options.concurrency ?? 2, options: { queue: fixture.queue } } } },
         http: { enabled: false },
       },

@@ -19,6 +19,7 @@ import type { ConnectionSession } from './connection/connection-session.js';
 import { DriverConnections } from './connection/driver-connections.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
+import { payloadTooLarge } from './publisher/publish-refusal.js';
 import { TopologyDeclarer, delayTooLong } from './topology/topology-declarer.js';
 import { DELAY_LADDER_TOP_MS } from './topology/delay-ladder.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
@@ -67,7 +68,6 @@ export class AmqpDriver implements Driver {
     });
     this.#publisher = new Publisher({
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
-      maxPayloadBytes: this.section.maxPayloadBytes,
       breaker: this.#breaker, declarer: this.#publishDeclarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
       isBrokerBlocked: () => this.#connections.publish.state === 'blocked',
     });
@@ -159,6 +159,8 @@ export class AmqpDriver implements Driver {
     const delayMs = options?.delayMs ?? 0;
     // Refused here, not in the outbox: a publish no delay queue can take would block the ones behind it.
     if (delayMs > DELAY_LADDER_TOP_MS) return Promise.reject(delayTooLong(resolved.queue, delayMs));
+    const tooLarge = payloadTooLarge(resolved.queue, message, this.section.maxPayloadBytes);
+    if (tooLarge) return Promise.reject(tooLarge);
     return this.#publisher.publish(resolved.queue, message, delayMs);
   }
 
@@ -175,7 +177,7 @@ export class AmqpDriver implements Driver {
       throw amqpError('WARREN_ERR_AMQP_CONSUME_CLOSED', `cannot consume "${pipeline}": the driver is ${this.#closing ? 'closing' : 'failed'}`);
     }
     const consumer = new PipelineConsumer({
-      pipeline: resolved, prefetch: options.prefetch, onDelivery: options.onDelivery, declarer: this.#consumeDeclarer, logger: this.#log,
+      pipeline: resolved, prefetch: options.prefetch, maxPayloadBytes: this.section.maxPayloadBytes, onDelivery: options.onDelivery, declarer: this.#consumeDeclarer, logger: this.#log,
       onCancelled: (cancelled) => this.#consumers.delete(cancelled),
     });
     this.#consumers.add(consumer);

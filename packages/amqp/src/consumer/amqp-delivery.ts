@@ -18,13 +18,17 @@ export class AmqpDelivery implements Delivery {
   /** amqplib's raw properties until mapped; the message itself is not kept, so it dies young (PERF-NOTES). */
   #rawProperties: MessageProperties | undefined;
 
+  /** amqp.max_payload when this body is larger (the runtime dead-letters it as too-large, unparsed); else undefined. */
+  readonly maxBodyBytes: number | undefined;
+
   /** `acks` is the batcher of the channel that delivered `message` (which must already know the delivery). */
-  constructor(acks: AckBatcher, message: ConsumeMessage) {
+  constructor(acks: AckBatcher, message: ConsumeMessage, maxPayloadBytes = Number.POSITIVE_INFINITY) {
     this.#acks = acks;
     this.#deliveryTag = message.fields.deliveryTag;
     this.#rawProperties = message.properties;
     this.body = message.content;
     this.redelivered = message.fields.redelivered;
+    this.maxBodyBytes = message.content.length > maxPayloadBytes ? maxPayloadBytes : undefined;
   }
 
   /** Mapped on first read: most handlers read it once, some never. */

@@ -19,6 +19,8 @@ import { canConsumerTransition, type ConsumerState } from './consumer-state.js';
 export interface PipelineConsumerOptions {
   readonly pipeline: ResolvedPipelineOptions;
   readonly prefetch: number;
+  /** amqp.max_payload: a larger delivery is marked for the runtime to dead-letter as too-large. */
+  readonly maxPayloadBytes?: number;
   readonly onDelivery: (delivery: AmqpDelivery) => void;
   /** Declares on the consume session (re-declares Q after a broker cancel; counts consumers for the watchdog). */
   readonly declarer: TopologyDeclarer;
@@ -214,7 +216,7 @@ export class PipelineConsumer implements Consumer {
       return;
     }
     acks.delivered(message.fields.deliveryTag);
-    const delivery = new AmqpDelivery(acks, message);
+    const delivery = new AmqpDelivery(acks, message, this.#options.maxPayloadBytes);
     try {
       this.#options.onDelivery(delivery);
     } catch (error) {

@@ -8,6 +8,7 @@
  */
 import { amqpError } from '../errors.js';
 import { REPLY_ACCESS_REFUSED, REPLY_PRECONDITION_FAILED, replyCodeOf } from '../amqp-reply-codes.js';
+import type { WireMessage } from '@warren/core';
 import type { PublishEntry } from './publish-entry.js';
 
 /** Channel errors an entry may be caught in before it is refused as their likely cause. */
@@ -20,6 +21,18 @@ const ACCESS_REFUSED = /access to (exchange|queue) '([^']*)' in vhost '([^']*)' 
 export interface RefusalVerdict {
   readonly refused: ReadonlyArray<{ readonly entry: PublishEntry; readonly error: Error }>;
   readonly resend: readonly PublishEntry[];
+}
+
+/**
+ * WARREN_ERR_AMQP_PUBLISH_TOO_LARGE when `message` is larger than amqp.max_payload, else undefined. For dispatches and
+ * retry copies only: a dead-letter copy keeps the body it got, whatever its size, so that it can always end in Q.dlq.
+ */
+export function payloadTooLarge(queue: string, message: WireMessage, maxPayloadBytes: number): Error | undefined {
+  const sizeBytes = message.body.length;
+  if (sizeBytes <= maxPayloadBytes) return undefined;
+  return amqpError('WARREN_ERR_AMQP_PUBLISH_TOO_LARGE', `the ${sizeBytes}-byte message to "${queue}" is larger than amqp.max_payload (${maxPayloadBytes} bytes)`, {
+    details: { queue, messageId: message.properties.messageId, type: message.properties.type, sizeBytes, maxBytes: maxPayloadBytes },
+  });
 }
 
 /** Splits the entries left unconfirmed by a channel that died of `error` into refused ones and ones to send again. */

@@ -10,8 +10,6 @@ import type { PublisherState } from './publisher-state.js';
 export interface PublisherOptions {
   readonly publishTimeoutMs: number;
   readonly maxMessages: number;
-  /** amqp.max_payload: a larger body is refused at once with WARREN_ERR_AMQP_PUBLISH_TOO_LARGE. */
-  readonly maxPayloadBytes: number;
   /** amqp.publish_fast_path: false sends every publish through amqplib's channel.publish. */
   readonly isFastPath: boolean;
   readonly breaker: BrokerBreaker;

@@ -91,12 +91,6 @@ export class Publisher {
   /** Publishes to `queue` (or its delay queue); resolves on the broker confirm. */
   publish(queue: string, message: WireMessage, delayMs = 0): Promise<void> {
     if (this.#state === 'closed') return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_CLOSED', 'the amqp driver is closed'));
-    const sizeBytes = message.body.length;
-    if (sizeBytes > this.#options.maxPayloadBytes) {
-      return Promise.reject(amqpError('WARREN_ERR_AMQP_PUBLISH_TOO_LARGE', `the ${sizeBytes}-byte message to "${queue}" is larger than amqp.max_payload (${this.#options.maxPayloadBytes} bytes)`, {
-        details: { queue, messageId: message.properties.messageId, type: message.properties.type, sizeBytes, maxBytes: this.#options.maxPayloadBytes },
-      }));
-    }
     return new Promise<void>((resolve, reject) => {
       const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
       if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend() && this.#writer?.isSendable === true) {

@@ -29,6 +29,8 @@ export interface Delivery {
    * `ctx.signal` with DeliveryLost without acting on its outcome. Deliveries of one channel may share one signal.
    */
   readonly lost?: AbortSignal;
+  /** Optional: the body's size limit (e.g. amqp.max_payload) when the body is larger; it is dead-lettered as too-large, unparsed. */
+  readonly maxBodyBytes?: number;
   /** Removes the message. Dropped silently when the channel that delivered it is gone (the broker redelivers). */
   ack(): void;
   /** Returns the message to its queue for redelivery, unchanged (shutdown, or a failed retry hand-off). */

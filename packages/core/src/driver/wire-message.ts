@@ -29,6 +29,8 @@ export const DEAD_LETTER_REASONS = [
   'timeout',
   // An unexpected exception in Warren's own handling of the delivery (WARREN_ERR_WORKER_INTERNAL).
   'internal-error',
+  // The body is larger than the transport's limit (amqp.max_payload); it was not parsed.
+  'too-large',
 ] as const;
 
 /** Why a message was dead-lettered (`x-warren-dead-reason`). */

@@ -52,6 +52,11 @@ export const CORE_ERROR_CODES = {
     hint: 'Check the job name, and that the module defining it is listed in jobs.modules.',
     retryable: false,
   },
+  WARREN_ERR_JOB_TOO_LARGE: {
+    meaning: 'A received message body is larger than the transport\'s limit (amqp.max_payload); it was dead-lettered with reason too-large without being parsed.',
+    hint: 'Send smaller bodies (store large data elsewhere and pass a reference), or raise amqp.max_payload (and RabbitMQ\'s max_message_size) on every worker.',
+    retryable: false,
+  },
   WARREN_ERR_JOB_TIMEOUT: {
     meaning: 'A job ran longer than its timeout; its signal was aborted.',
     hint: 'Raise the job\'s timeout, or make the handler honour ctx.signal sooner.',

@@ -64,7 +64,7 @@ function parseBody(body: Buffer, encoding: string | undefined): { isParsed: true
  * nor the `timestamp` property is present.
  */
 export async function decodeDelivery(
-  delivery: Pick<Delivery, 'body' | 'properties'>,
+  delivery: Pick<Delivery, 'body' | 'properties' | 'maxBodyBytes'>,
   registry: JobRegistry,
   receivedAtMs?: number,
 ): Promise<DecodeResult> {
@@ -73,7 +73,7 @@ export async function decodeDelivery(
 
 /** Like decodeDelivery, but synchronous unless the job's schema validates asynchronously (the worker's hot path). */
 export function decodeDeliveryNow(
-  delivery: Pick<Delivery, 'body' | 'properties'>,
+  delivery: Pick<Delivery, 'body' | 'properties' | 'maxBodyBytes'>,
   registry: JobRegistry,
   receivedAtMs?: number,
 ): DecodeResult | Promise<DecodeResult> {
@@ -83,6 +83,12 @@ export function decodeDeliveryNow(
   const name = fields.type;
   const attempt = fields.attempt ?? 1;
   const enqueuedAt = new Date(fields.enqueuedAtMs ?? fields.timestampMs ?? receivedAtMs ?? Date.now());
+  if (delivery.maxBodyBytes !== undefined && delivery.body.length > delivery.maxBodyBytes) {
+    const error = new WarrenError('WARREN_ERR_JOB_TOO_LARGE', `message ${id} has a ${delivery.body.length}-byte body, above the ${delivery.maxBodyBytes}-byte limit; it was not parsed`, {
+      details: { id, job: name, sizeBytes: delivery.body.length, maxBytes: delivery.maxBodyBytes },
+    });
+    return { isDecoded: false, rejected: { reason: 'too-large', error, id, name, attempt, enqueuedAt, malformed } };
+  }
   const droppedHeaders = headers[WARREN_HEADERS.headersDropped];
   const body: ReturnType<typeof parseBody> = typeof droppedHeaders === 'string'
     ? { isParsed: false, message: `its headers could not be decoded and were dropped: ${droppedHeaders}` }

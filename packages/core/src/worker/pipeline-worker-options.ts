@@ -32,7 +32,7 @@ export interface PipelineWorkerOptions {
   readonly random?: RandomSource;
   /** A job running this long is logged as stuck (once); undefined: never. Warren passes the driver's stuckJobAfterMs. */
   readonly stuckJobAfterMs?: number | undefined;
-  /** How long a delivery is held before requeueing when even its internal-error dead letter was refused. Default 1000. */
+  /** How long a delivery is held before it is requeued when the driver refused its retry or dead-letter copy. Default 1000. */
   readonly requeueDelayMs?: number;
 }
 

@@ -15,7 +15,7 @@ import { decodeDeliveryNow, type DecodedJob } from './decode-delivery.js';
 import { handOff } from './hand-off.js';
 import { HeldDeliveries } from './held-deliveries.js';
 import { InFlightDelivery } from './in-flight-delivery.js';
-import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, settleInternalFailure } from './internal-failure.js';
+import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, requeueAfterDelay, settleInternalFailure } from './internal-failure.js';
 import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
@@ -230,7 +230,7 @@ export class PipelineWorker {
     const log = { err: error, jobId: job.id, job: job.name, attempt: job.attempt };
     if (outcome.action === 'retry') {
       const retryCopy = createRetryCopy(entry.delivery, job);
-      const isHandedOff = await handOff(entry, () => this.#options.driver.publish(this.pipeline, retryCopy, { delayMs: outcome.delayMs }), this.#logger);
+      const isHandedOff = await handOff(entry, () => this.#options.driver.publish(this.pipeline, retryCopy, { delayMs: outcome.delayMs }), this.#logger, this.#requeueLater);
       this.#logger.warn({ ...log, retryInMs: isHandedOff ? outcome.delayMs : undefined }, isHandedOff ? 'job failed; retry scheduled' : 'job failed; retry hand-off failed, requeued');
       events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
       return;
@@ -245,8 +245,12 @@ export class PipelineWorker {
 
   #deadLetter(entry: InFlightDelivery, identity: CopyIdentity, reason: DeadLetterReason, error: unknown): Promise<boolean> {
     const copy = createDeadLetterCopy(entry.delivery, identity, { reason, error, failedAtMs: Date.now() });
-    return handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger);
+    return handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger, this.#requeueLater);
   }
+
+  /** Holds a delivery whose copy the driver refused for requeueDelayMs, then requeues it (a stop cuts the wait short). */
+  readonly #requeueLater = (entry: InFlightDelivery): Promise<void> =>
+    requeueAfterDelay(entry, this.#timers, this.#options.requeueDelayMs ?? DEFAULT_INTERNAL_REQUEUE_DELAY_MS);
 
   #assertState(call: string, allowed: readonly WorkerState[]): void {
     if (!allowed.includes(this.#state)) {

@@ -57,7 +57,7 @@ const lines: Array<Record<string, unknown>> = [];
 function publisher(): Publisher {
   const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
   const instance = new Publisher({
-    publishTimeoutMs: 1_000, maxMessages: 100, maxPayloadBytes: 16 * 1024 * 1024, isFastPath: true, breaker, declarer: new TopologyDeclarer(), redeclare: async () => undefined,
+    publishTimeoutMs: 1_000, maxMessages: 100, isFastPath: true, breaker, declarer: new TopologyDeclarer(), redeclare: async () => undefined,
     logger: createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(JSON.parse(line)) } }), isBrokerBlocked: () => false,
   });
   cleanups.push(() => instance.close(0), () => breaker.shutdown());

@@ -16,7 +16,7 @@ const cleanups: Array<() => unknown> = [];
 async function attached() {
   const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
   const publisher = new Publisher({
-    publishTimeoutMs: 60_000, maxMessages: 100, maxPayloadBytes: 16 * 1024 * 1024, isFastPath: true, breaker, declarer: new TopologyDeclarer(), logger: createSilentLogger(),
+    publishTimeoutMs: 60_000, maxMessages: 100, isFastPath: true, breaker, declarer: new TopologyDeclarer(), logger: createSilentLogger(),
     redeclare: async () => undefined, isBrokerBlocked: () => false,
   });
   cleanups.push(() => publisher.close(0), () => breaker.shutdown());

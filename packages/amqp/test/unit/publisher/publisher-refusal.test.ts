@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSilentLogger, type WireMessage } from '@warren/core';
 import { BrokerBreaker } from '../../../src/breaker/broker-breaker.js';
 import { Publisher } from '../../../src/publisher/publisher.js';
-import { MAX_CHANNEL_ERRORS, judgeChannelError } from '../../../src/publisher/publish-refusal.js';
+import { MAX_CHANNEL_ERRORS, judgeChannelError, payloadTooLarge } from '../../../src/publisher/publish-refusal.js';
 import { createPublishEntry } from '../../../src/publisher/publish-entry.js';
 import { TopologyDeclarer } from '../../../src/topology/topology-declarer.js';
 import { FakeModel, type FakeChannel } from '../../fakes/fake-broker.js';
@@ -35,6 +35,12 @@ describe('judgeChannelError', () => {
   });
 });
 
+describe('payloadTooLarge (amqp.max_payload, checked on dispatch and retry copies)', () => {
+  it.each([[1_024, undefined], [1_025, 'WARREN_ERR_AMQP_PUBLISH_TOO_LARGE']] as const)('a %i-byte body under a 1024-byte limit: %s', (size, code) => {
+    expect(payloadTooLarge('q', message('m', size), 1_024)).toEqual(code === undefined ? undefined : expect.objectContaining({ code, details: expect.objectContaining({ sizeBytes: size, maxBytes: 1_024 }) }));
+  });
+});
+
 describe('Publisher: publishes the broker refuses', () => {
   const cleanups: Array<() => unknown> = [];
   beforeEach(() => vi.useFakeTimers());
@@ -43,10 +49,10 @@ describe('Publisher: publishes the broker refuses', () => {
     vi.useRealTimers();
   });
 
-  async function attached(maxPayloadBytes = 16 * 1024 * 1024, declarer = new TopologyDeclarer()) {
+  async function attached(declarer = new TopologyDeclarer()) {
     const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
     const publisher = new Publisher({
-      publishTimeoutMs: 60_000, maxMessages: 100, maxPayloadBytes, isFastPath: true, breaker, declarer, logger: createSilentLogger(),
+      publishTimeoutMs: 60_000, maxMessages: 100, isFastPath: true, breaker, declarer, logger: createSilentLogger(),
       redeclare: async () => undefined, isBrokerBlocked: () => false,
     });
     cleanups.push(() => publisher.close(0), () => breaker.shutdown());
@@ -73,16 +79,9 @@ describe('Publisher: publishes the broker refuses', () => {
     expect(h.outcomes.sort()).toEqual(['a:ok', 'b:WARREN_ERR_AMQP_PUBLISH_TOO_LARGE', 'c:ok']);
   });
 
-  it('refuses a body above amqp.max_payload at once, without sending it', async () => {
-    const h = await attached(1_024);
-    await h.publish('big', 1_025);
-    expect(h.outcomes).toEqual(['big:WARREN_ERR_AMQP_PUBLISH_TOO_LARGE']);
-    expect(h.broker.channels.flatMap((channel) => channel.published)).toEqual([]);
-  });
-
   it('rejects a delayed publish whose delay queue the broker refuses to declare, and sends what follows; no channel per retry', async () => {
     const declarer = new TopologyDeclarer();
-    const h = await attached(undefined, declarer);
+    const h = await attached(declarer);
     vi.spyOn(declarer, 'ensureDelayQueue').mockRejectedValueOnce(Object.assign(new Error('ACCESS_REFUSED - configure access to queue q.delay.1000'), { code: 'WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE' }));
     const channelsBefore = h.broker.channels.length;
     const sent = [h.publish('delayed', 10, 1_000), h.publish('next')];

@@ -49,7 +49,7 @@ let isBrokerBlocked = false;
 function publisher(maxMessages = 100, publishTimeoutMs = 1_000, declarer = new TopologyDeclarer(), isFastPath = true) {
   const breaker = new BrokerBreaker({ failureThreshold: 100, resetTimeoutMs: 1_000 });
   const instance = new Publisher({
-    publishTimeoutMs, maxMessages, maxPayloadBytes: 16 * 1024 * 1024, isFastPath, breaker, declarer, logger: createSilentLogger(), redeclare: async () => undefined,
+    publishTimeoutMs, maxMessages, isFastPath, breaker, declarer, logger: createSilentLogger(), redeclare: async () => undefined,
     isBrokerBlocked: () => isBrokerBlocked,
   });
   cleanups.push(() => instance.close(0), () => breaker.shutdown());

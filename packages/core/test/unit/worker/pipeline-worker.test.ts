@@ -168,27 +168,31 @@ describe('PipelineWorker', () => {
     expect(harness.worker.state).toBe('running');
   });
 
-  it('requeues instead of acking when the driver refuses the dead-letter copy', async () => {
+  it('requeues after requeueDelayMs instead of acking when the driver refuses the dead-letter copy', async () => {
     script = () => {
       throw new Unrecoverable('nope');
     };
-    harness = await startWorker({ jobs: [FlakyJob] });
+    harness = await startWorker({ jobs: [FlakyJob], requeueDelayMs: 20 });
     const realDeadLetter = harness.driver.deadLetter.bind(harness.driver);
     const deadLetter = vi.spyOn(harness.driver, 'deadLetter')
       .mockRejectedValueOnce(new Error('broker gone'))
       .mockImplementation(realDeadLetter);
+    const dispatchedAtMs = Date.now();
     await harness.dispatch('worker.flaky', {}, 'job-h');
+    await waitFor(() => contexts.length === 2, 'the second run', 5_000);
+    // Held for requeueDelayMs before the requeue: never an immediate redelivery loop.
+    expect(Date.now() - dispatchedAtMs).toBeGreaterThanOrEqual(20);
     await waitFor(() => harness.eventsOf('job:deadLettered').length === 1, 'the second, successful hand-off');
     expect(deadLetter).toHaveBeenCalledTimes(2);
     expect(contexts.map((c) => c.id)).toEqual(['job-h', 'job-h']);
     expect((await harness.driver.inspect(PIPELINE)).deadLettered).toBe(1);
   });
 
-  it('requeues instead of acking when the driver refuses the retry copy', async () => {
+  it('requeues after requeueDelayMs instead of acking when the driver refuses the retry copy', async () => {
     script = (_payload, ctx) => {
       if (ctx.attempt === 1) throw new Error('flaky');
     };
-    harness = await startWorker({ jobs: [FlakyJob] });
+    harness = await startWorker({ jobs: [FlakyJob], requeueDelayMs: 20 });
     const realPublish = harness.driver.publish.bind(harness.driver);
     let refused = 0;
     const publish = vi.spyOn(harness.driver, 'publish').mockImplementation(async (pipeline, message, options) => {
@@ -198,7 +202,7 @@ describe('PipelineWorker', () => {
     });
     await harness.dispatch('worker.flaky', {});
     // The original comes back unchanged (attempt 1), fails once more, and this time the retry copy is taken.
-    await waitFor(() => harness.eventsOf('job:failed').length === 2, 'both failures');
+    await waitFor(() => harness.eventsOf('job:failed').length === 2, 'both failures', 5_000);
     expect(harness.eventsOf('job:failed').map((e) => e.retryInMs)).toEqual([undefined, 1_000]);
     expect(contexts.map((c) => c.attempt)).toEqual([1, 1]);
     expect(await harness.driver.inspect(PIPELINE)).toMatchObject({ ready: 0, unacked: 0, delayed: 1 });
