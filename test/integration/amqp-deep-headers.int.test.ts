@@ -108,7 +108,7 @@ describe('headers nested 5000 levels deep', () => {
       'x-warren-headers-dropped': 'the headers table nests deeper than 100 levels',
       'x-warren-attempt': 1,
     });
-    expect(String(letter?.properties.headers['x-warren-error'])).toContain('WarrenError: message deep-1: its headers could not be decoded');
+    expect(String(letter?.properties.headers['x-warren-error'])).toContain('WARREN_ERR_JOB_UNDECODABLE: message deep-1: its headers could not be decoded');
     expect(letter?.body.equals(body)).toBe(true);
     expect(runs.get('deep-1'), 'the handler never ran').toBeUndefined();
     expect(await warren.inspect('deep')).toMatchObject({ ready: 0, deadLettered: 1 });

@@ -99,8 +99,9 @@ describe('amqp: deliveries die with their channel', () => {
     // The closes hit while deliveries were held: without redeliveries this test would prove nothing.
     expect(redelivered, 'jobs the broker redelivered after the forced closes').toBeGreaterThan(20);
     // The point: deliveries held waiting when their channel died were dropped, not run and then run again when
-    // redelivered. Only a job running at a close may run twice: at most `concurrency` (1) per close.
-    expect(totalExecutions - ids.length, `second runs (redelivered: ${redelivered} jobs)`).toBeLessThanOrEqual(3);
+    // redelivered (before: up to a prefetch's worth, ~49, per close). Per close, a job may run twice only when it was
+    // running (aborted, `concurrency` = 1) or had just finished with its ack still on the wire (at-least-once): 2.
+    expect(totalExecutions - ids.length, `second runs (redelivered: ${redelivered} jobs)`).toBeLessThanOrEqual(2 * 3);
     for (const reason of abortReasons) expect(reason).toMatchObject({ code: 'WARREN_ERR_WORKER_DELIVERY_LOST', reason: 'delivery-lost' });
   });
 });

@@ -19,7 +19,7 @@
  */
 import amqplib from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listConnections } from '../support/broker-control.js';
+import { connectionsOf } from '../support/broker-control.js';
 import { ChaosFixture } from '../support/chaos-fixture.js';
 import { chaosMessage } from '../support/chaos-message.js';
 import { expectNothingLost } from '../support/expect-no-loss.js';
@@ -82,8 +82,8 @@ describe('amqp straggler-frame guard', () => {
     await f.consume('other', { onDelivery: () => (handledBy.other += 1) });
     const otherProducer = f.produce({ total: Infinity, intervalMs: 10, pipeline: 'other' });
     await f.ledger.waitUntil(() => handledBy.other >= 20, { timeoutMs: 10_000, what: 'the other pipeline flowing' });
-    const [connectionBefore] = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionBefore, `our connection is listed\n${f.describe()}`).toBeDefined();
+    const connectionsBefore = await connectionsOf(f.connectionName);
+    expect(connectionsBefore, `our two connections are listed\n${f.describe()}`).toHaveLength(2);
     const generationBefore = f.driver.status().gauges['generation'];
     const statesBefore = f.states.length;
 
@@ -120,8 +120,8 @@ describe('amqp straggler-frame guard', () => {
     await expectNothingLost(f, { expectedCount: BACKLOG + otherProducer.sent, timeoutMs: 30_000 });
     expect(f.states.slice(statesBefore).map((s) => s.to), `a channel error is not a connection loss\n${f.describe()}`).not.toContain('reconnecting');
     expect(f.driver.status().gauges['generation']).toBe(generationBefore);
-    const connectionsAfter = (await listConnections()).filter((c) => c.connectionName === f.connectionName);
-    expect(connectionsAfter.map((c) => c.pid), `the same connection is still open\n${f.describe()}`).toEqual([connectionBefore?.pid]);
+    const connectionsAfter = await connectionsOf(f.connectionName);
+    expect(connectionsAfter.map((c) => c.pid), `the same connections are still open\n${f.describe()}`).toEqual(connectionsBefore.map((c) => c.pid));
 
     const dropped = f.logs.matching('amqp.straggler.dropped').map((line) => JSON.parse(line) as { channel: number });
     console.info(`[straggler] 406 on channel ${closedChannel} (${mainAtError} deliveries handed over before it closed); reopened as ${reopenedChannel}; ` +

@@ -33,8 +33,17 @@ export function withHeartbeat(url: string, heartbeatMs: number): string {
 
 /** Opens one AMQP connection; rejects with WARREN_ERR_AMQP_CONN_REJECTED (403) or WARREN_ERR_AMQP_CONN_UNAVAILABLE. */
 export async function dialBroker(url: string, options: DialOptions): Promise<ChannelModel> {
+  let dialUrl: string;
   try {
-    const model = await connect(withHeartbeat(url, options.heartbeatMs), {
+    dialUrl = withHeartbeat(url, options.heartbeatMs);
+  } catch (error) {
+    // Config loading refuses such a URL; a driver built without it must still not crash or print the password.
+    return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_INVALID', `cannot dial ${redactUrl(url)}: it does not parse as a URL (percent-encode special characters in the password)`, {
+      details: { url: redactUrl(url), reason: error instanceof Error ? error.name : typeof error },
+    }));
+  }
+  try {
+    const model = await connect(dialUrl, {
       timeout: options.connectTimeoutMs,
       noDelay: true,
       clientProperties: { connection_name: options.connectionName },

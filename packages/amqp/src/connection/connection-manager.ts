@@ -196,6 +196,7 @@ export class ConnectionManager {
 
   #onAttemptFailed(error: unknown): void {
     if (this.#state !== 'connecting' && this.#state !== 'reconnecting') return;
+    this.#log.debug({ err: error, event: 'amqp.dial.failed', role: this.#options.role }, `amqp ${this.#options.role} dial failed`);
     if (!isWarrenError(error, 'WARREN_ERR_BREAKER_OPEN') && error instanceof Error) this.#options.breaker.recordFailure(error);
     if (!this.#hasBeenReady && isFatal(error)) {
       this.#fail(error);

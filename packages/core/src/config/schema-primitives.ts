@@ -14,22 +14,24 @@ export interface WarrenSchemaMeta {
 
 /** A duration as users write it (`100ms`, `1s`, `5m`, `1h`, or a number of ms); outputs milliseconds. */
 export function durationMs(): z.ZodType<number, number | string> {
+  return parsedNumber(tryParseDurationMs, 'a duration', 'write a number of milliseconds or a string like 100ms, 30s, 5m, 1h', 'duration');
+}
+
+/** A number or a string that `parse` turns into a number; anything else is an issue naming `kind`, with `hint`. */
+function parsedNumber(
+  parse: (value: unknown) => number | undefined, kind: string, hint: string, warrenType: NonNullable<WarrenSchemaMeta['warrenType']>,
+): z.ZodType<number, number | string> {
   return z
     .union([z.number(), z.string()])
     .transform((value, ctx) => {
-      const ms = tryParseDurationMs(value);
-      if (ms === undefined) {
-        ctx.issues.push({
-          code: 'custom',
-          input: value,
-          message: `${JSON.stringify(value)} is not a duration`,
-          params: { warrenHint: 'write a number of milliseconds or a string like 100ms, 30s, 5m, 1h' },
-        });
+      const parsed = parse(value);
+      if (parsed === undefined) {
+        ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(value)} is not ${kind}`, params: { warrenHint: hint } });
         return z.NEVER;
       }
-      return ms;
+      return parsed;
     })
-    .meta({ warrenType: 'duration' } satisfies WarrenSchemaMeta);
+    .meta({ warrenType } satisfies WarrenSchemaMeta) as z.ZodType<number, number | string>;
 }
 
 /** An integer within [min, max]; a string of digits (from `${VAR}`) is accepted and converted. */
@@ -41,22 +43,7 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): z.ZodType<n
 
 /** A byte size as users write it (`16MiB`, `512KB`, or a number of bytes); outputs bytes. */
 export function byteSize(): z.ZodType<number, number | string> {
-  return z
-    .union([z.number(), z.string()])
-    .transform((value, ctx) => {
-      const bytes = tryParseByteSize(value);
-      if (bytes === undefined) {
-        ctx.issues.push({
-          code: 'custom',
-          input: value,
-          message: `${JSON.stringify(value)} is not a byte size`,
-          params: { warrenHint: 'write a number of bytes or a string like 512KiB, 16MiB, 1MB' },
-        });
-        return z.NEVER;
-      }
-      return bytes;
-    })
-    .meta({ warrenType: 'size' } satisfies WarrenSchemaMeta) as z.ZodType<number, number | string>;
+  return parsedNumber(tryParseByteSize, 'a byte size', 'write a number of bytes or a string like 512KiB, 16MiB, 1MB', 'size');
 }
 
 /** A boolean; the strings `true` and `false` (from `${VAR}`) are accepted and converted. */
