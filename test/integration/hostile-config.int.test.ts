@@ -11,6 +11,7 @@ import { amqpPackage } from '../support/amqp-test-driver.js';
 import { TEST_AMQP_URL, sleep } from '../support/hostile-fixture.js';
 import { LogCapture } from '../support/log-capture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { deleteQueuesWithPrefix } from '../support/broker-control.js';
 import { Warren, isWarrenError, type Consumer, type Driver } from '../support/warren-packages.js';
 
 const PASSWORD = 's3cr#t-hostile';
@@ -19,6 +20,8 @@ const BAD_URL = `amqp://guest:${PASSWORD}@127.0.0.1:5672`;
 let cleanup: (() => void) | undefined;
 let driver: Driver | undefined;
 let proxy: TcpProxy | undefined;
+/** Queue prefixes a test created; deleted after it whether it passed or not. */
+const queuePrefixes: string[] = [];
 afterEach(async () => {
   cleanup?.();
   cleanup = undefined;
@@ -26,6 +29,7 @@ afterEach(async () => {
   driver = undefined;
   await proxy?.close();
   proxy = undefined;
+  for (const prefix of queuePrefixes.splice(0)) await deleteQueuesWithPrefix(prefix);
 });
 
 describe('a broker URL that does not parse', () => {
@@ -59,6 +63,7 @@ describe('a broker URL that does not parse', () => {
     const { amqpDriverDefinition, parseAmqpSection, parseAmqpPipelineOptions } = amqpPackage;
     const logs = new LogCapture('debug');
     const queue = `hostile-probe-${randomUUID().slice(0, 8)}`;
+    queuePrefixes.push(queue);
     // The good URL goes through a proxy, so the test can cut the connection without touching the broker.
     proxy = await TcpProxy.start();
     const goodUrl = proxy.amqpUrl();
@@ -99,11 +104,5 @@ describe('a broker URL that does not parse', () => {
     await driver.close();
     driver = undefined;
     expect(logs.lines.join('\n')).not.toContain('s3cr');
-    const { default: amqplib } = await import('amqplib');
-    const connection = await amqplib.connect(TEST_AMQP_URL);
-    const channel = await connection.createChannel();
-    await channel.deleteQueue(queue);
-    await channel.deleteQueue(`${queue}.dlq`);
-    await connection.close();
   });
 });
