@@ -132,8 +132,9 @@ describe('an unexpected exception in Warren', () => {
     try {
       await fixture.publish('{"x":1}', { type: 'hostile.boom', messageId: 'boom-2', persistent: true });
       await fixture.until(() => lookups >= 1, 'the first delivery');
-      await sleep(2_500);
-      // One delivery per ~1 s requeue delay (an immediate requeue loop makes thousands).
+      await sleep(6_000);
+      // One delivery per ~2.75 s: the nacked dead letter is re-sent 3 times (250+500+1000 ms) before the copy is
+      // refused, then the delivery is requeued after ~1 s (an immediate requeue loop makes thousands).
       expect(lookups).toBeGreaterThanOrEqual(2);
       expect(lookups).toBeLessThanOrEqual(4);
       expect(fixture.logs.matching('requeueing after a delay').length).toBeGreaterThanOrEqual(1);

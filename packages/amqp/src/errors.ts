@@ -52,7 +52,7 @@ export const AMQP_ERROR_CODES = {
     retryable: true,
   },
   WARREN_ERR_AMQP_PUBLISH_NACKED: {
-    meaning: 'RabbitMQ nacked a publish: it could not store the message (e.g. a queue limit or an internal error).',
+    meaning: 'RabbitMQ nacked a publish four times: it could not store the message (e.g. a queue limit). A nack is first answered by re-sending on a fresh channel, 3 times over ~1.75 s, because RabbitMQ also nacks publishes in flight while a quorum queue elects a new leader.',
     hint: 'Check the broker logs and queue limits (x-max-length with reject-publish); retry the dispatch.',
     retryable: true,
   },

@@ -15,10 +15,10 @@ export class ChannelRetry {
     this.#timers = timers;
   }
 
-  /** Runs `reopen` after the next step of the schedule (replacing a pending one); returns the delay. */
-  schedule(reopen: () => void): number {
+  /** Runs `reopen` after the next step of the schedule, or `minDelayMs` if longer (replacing a pending one); returns the delay. */
+  schedule(reopen: () => void, minDelayMs = 0): number {
     this.cancel();
-    const delayMs = redialDelayMs(CHANNEL_RETRY_SCHEDULE_MS, ++this.#failures, 0.2);
+    const delayMs = Math.max(minDelayMs, redialDelayMs(CHANNEL_RETRY_SCHEDULE_MS, ++this.#failures, 0.2));
     this.#pending = this.#timers.schedule(delayMs, () => {
       this.#pending = undefined;
       reopen();

@@ -17,6 +17,8 @@ export interface ConfirmChannelHandlers {
   readonly logger: Logger;
   /** A publish came back unroutable: true = it will be re-sent, false = reject it. */
   readonly onReturned: (entry: PublishEntry) => boolean;
+  /** The broker nacked a publish: true = it will be re-sent, false = reject it. */
+  readonly onNacked: (entry: PublishEntry) => boolean;
   readonly onConfirm: (tracker: ConfirmTracker, tag: number, multiple: boolean, isNack: boolean) => void;
   readonly onDrain: (channel: ConfirmChannel) => void;
   /** A batched write found the channel's buffer full ('drain' follows). */
@@ -41,7 +43,7 @@ export async function openConfirmChannel(model: ChannelModel, handlers: ConfirmC
   // The verdict needs a live channel, so when amqplib is not as proved the channel keeps this bound: 128 publishes.
   const channel = await model.createConfirmChannel(isFastPath ? { highWaterMark: PUBLISH_CHANNEL_HIGH_WATER_MARK } : undefined);
   const isWritingFrames = amqplibInternals.judgeConfirmChannel(channel, handlers.logger).fastPath && isFastPath;
-  const tracker = new ConfirmTracker(handlers.onReturned);
+  const tracker = new ConfirmTracker(handlers.onReturned, handlers.onNacked);
   let channelError: unknown; // amqplib emits a broker's channel.close as 'error', then 'close'
   channel.on('error', (error: unknown) => {
     channelError = error;

@@ -22,10 +22,15 @@ export class ConfirmTracker {
   /** Entries held (holes excluded). */
   #size = 0;
   readonly #onReturned: ((entry: PublishEntry) => boolean) | undefined;
+  readonly #onNacked: ((entry: PublishEntry) => boolean) | undefined;
 
-  /** `onReturned` may take over a returned publish (re-declare and re-send); return false to reject it. */
-  constructor(onReturned?: (entry: PublishEntry) => boolean) {
+  /**
+   * `onReturned` may take over a returned publish (re-declare and re-send), `onNacked` a nacked one (re-send); either
+   * returns false to have it rejected.
+   */
+  constructor(onReturned?: (entry: PublishEntry) => boolean, onNacked?: (entry: PublishEntry) => boolean) {
     this.#onReturned = onReturned;
+    this.#onNacked = onNacked;
   }
 
   get size(): number {
@@ -144,8 +149,10 @@ export class ConfirmTracker {
   #settle(entry: PublishEntry, isNack: boolean): boolean {
     if (entry.isSettled) return false;
     if (isNack) {
-      settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_NACKED', `RabbitMQ nacked the publish to "${entry.queue}"`, {
-        details: { queue: entry.queue, messageId: entry.message.properties.messageId },
+      if (this.#onNacked?.(entry)) return false;
+      const times = entry.nacks > 1 ? ` ${entry.nacks} times` : '';
+      settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_NACKED', `RabbitMQ nacked the publish to "${entry.queue}"${times}`, {
+        details: { queue: entry.queue, messageId: entry.message.properties.messageId, nacks: entry.nacks },
       }));
       return false;
     }

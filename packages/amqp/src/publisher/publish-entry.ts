@@ -23,6 +23,8 @@ export interface PublishEntry {
   returnCount: number;
   /** How many publish channels died of a channel error while it was unconfirmed on them (publish-refusal.ts). */
   channelErrors: number;
+  /** How many times the broker nacked it; each time it is re-sent on a fresh channel, up to MAX_NACK_RESENDS. */
+  nacks: number;
   isSettled: boolean;
 }
 
@@ -40,7 +42,7 @@ export function createPublishEntry(
 ): PublishEntry {
   return {
     queue, message, delayMs: delayMs > 0 ? Math.round(delayMs) : 0,
-    resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, channelErrors: 0, isSettled: false,
+    resolve, reject, deadlineMs: 0, isReturned: false, returnCount: 0, channelErrors: 0, nacks: 0, isSettled: false,
   };
 }
 

@@ -18,6 +18,7 @@ import { canPublisherTransition, isSendingState, type PublisherState } from './p
 import type { PublisherEventMap, PublisherOptions } from './publisher-options.js';
 import { createReturnHandler } from './return-handler.js';
 import { DrainGate } from './drain-gate.js';
+import { NackResend } from './nack-resend.js';
 import type { PublishWriter } from './publish-writer.js';
 import { openConfirmChannel, type ConfirmChannelHandlers, type OpenedConfirmChannel } from './confirm-channel.js';
 
@@ -38,6 +39,9 @@ export class Publisher {
   #closing: Promise<void> | undefined;
   /** Which flush loop is current: a loop that awaited a declare while another one started stops. */
   #flushRun = 0;
+  readonly #nacked = new NackResend();
+  /** Set when the channel is recycled after a nack: the reopen waits at least this long (a quorum leader election). */
+  #reopenNotBeforeMs = 0;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
@@ -45,6 +49,7 @@ export class Publisher {
     const isClosed = (): boolean => this.#state === 'closed';
     this.#handlers = {
       logger: options.logger, onReturned: createReturnHandler({ ...options, isClosed, outbox: this.#outbox, flush: () => this.flush() }),
+      onNacked: (entry) => this.#nacked.take(entry),
       onConfirm: (tracker, tag, multiple, isNack) => this.#onConfirm(tracker, tag, multiple, isNack),
       onDrain: (channel) => this.#onDrain(channel),
       onWriteBlocked: (channel) => {
@@ -236,9 +241,27 @@ export class Publisher {
 
   #onConfirm(tracker: ConfirmTracker, tag: number, multiple: boolean, isNack: boolean): void {
     const succeeded = tracker.confirm(tag, multiple, isNack);
-    if (isNack) this.#options.breaker.recordFailure(amqpError('WARREN_ERR_AMQP_PUBLISH_NACKED', 'publish nacked'));
+    if (isNack) this.#resendNacked(tracker);
     else if (succeeded > 0 && this.#options.breaker.state === 'halfOpen') this.#options.breaker.recordSuccess();
     this.#drain.check();
+  }
+
+  /**
+   * Nacked publishes go back to the front of the outbox, and the channel is recycled: a channel that published to a
+   * quorum queue while its leader died may keep nacking, a fresh one reaches the new leader. Only a publish nacked
+   * past MAX_NACK_RESENDS counts as a broker failure (the breaker would otherwise open on every leader election).
+   */
+  #resendNacked(tracker: ConfirmTracker): void {
+    const { resend, delayMs, givenUp } = this.#nacked.takeAll();
+    if (givenUp > 0) this.#options.breaker.recordFailure(amqpError('WARREN_ERR_AMQP_PUBLISH_NACKED', `${givenUp} publishes nacked`));
+    if (resend.length === 0) return;
+    this.#outbox.requeueFront(resend);
+    const channel = this.#channel;
+    if (this.#tracker !== tracker || !channel || (this.#state !== 'open' && this.#state !== 'flushing')) return; // closing or blocked: re-sent on it later
+    this.#options.logger.debug({ event: 'amqp.publisher.nack_resend', count: resend.length, delayMs }, 'RabbitMQ nacked publishes; re-sending them on a fresh channel');
+    this.#reopenNotBeforeMs = Date.now() + delayMs;
+    this.#transition('writeBlocked', 'recycling the channel after a nack');
+    channel.close().catch(() => undefined); // its 'close' requeues what is unconfirmed and reopens
   }
 
   #onChannelClosed(channel: ConfirmChannel, tracker: ConfirmTracker, error: unknown): void {
@@ -281,12 +304,14 @@ export class Publisher {
   #reopenLater(session: ConnectionSession, cause: unknown): void {
     if (this.#session !== session || this.#state === 'closed') return;
     this.#transition('reopening', cause);
+    const notBeforeMs = this.#reopenNotBeforeMs - Date.now();
+    this.#reopenNotBeforeMs = 0;
     this.#reopen.schedule(() => {
       if (this.#session !== session || !session.isActive || this.#state !== 'reopening') return;
       this.#open(session, 'reopening after a channel error').catch((error: unknown) => {
         this.#options.logger.warn({ err: error, event: 'amqp.publisher.reopen_failed' }, 'reopening the publish channel failed; retrying');
       });
-    });
+    }, notBeforeMs);
   }
 
   #expire(): void {

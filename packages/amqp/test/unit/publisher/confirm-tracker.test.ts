@@ -6,7 +6,7 @@ interface Outcome { id: string; result: 'ok' | string }
 
 function entry(id: string, outcomes: Outcome[], deadlineMs = 1_000): PublishEntry {
   return {
-    queue: 'q', message: { body: Buffer.from(id), properties: { messageId: id, type: 't', timestampMs: 0, contentType: '', contentEncoding: '', headers: {} } }, delayMs: 0, deadlineMs, isReturned: false, returnCount: 0, channelErrors: 0, isSettled: false,
+    queue: 'q', message: { body: Buffer.from(id), properties: { messageId: id, type: 't', timestampMs: 0, contentType: '', contentEncoding: '', headers: {} } }, delayMs: 0, deadlineMs, isReturned: false, returnCount: 0, channelErrors: 0, nacks: 0, isSettled: false,
     resolve: () => outcomes.push({ id, result: 'ok' }),
     reject: (error) => outcomes.push({ id, result: (error as { code?: string }).code ?? 'error' }),
   };

@@ -82,15 +82,39 @@ describe('Publisher', () => {
     expect(await outcomes(pending)).toEqual(['ok', 'ok', 'ok']);
   });
 
-  it('resolves only on confirm and rejects a nack with WARREN_ERR_AMQP_PUBLISH_NACKED', async () => {
-    const p = publisher();
+  it('resolves only on confirm; re-sends a nacked publish on a fresh channel, after a pause that doubles, then rejects it', async () => {
+    const p = publisher(100, 60_000);
     const channel = new FakeConfirmChannel();
     await p.attach(fakeModel(channel));
     const first = p.publish('q', message('a'));
     const second = p.publish('q', message('b'));
-    channel.nack(2);
     channel.emit('ack', { deliveryTag: 1, multiple: false });
-    expect(await outcomes([first, second])).toEqual(['ok', 'WARREN_ERR_AMQP_PUBLISH_NACKED']);
+    expect(await outcomes([first])).toEqual(['ok']);
+    // Each nack closes the channel; the publish goes out again on the next one, 250, 500, 1000 ms later.
+    for (const pauseMs of [250, 500, 1_000]) {
+      channel.nack(channel.sent.length === 2 ? 2 : 1);
+      const sentBefore = channel.sent.length;
+      await vi.advanceTimersByTimeAsync(pauseMs - 10);
+      expect(channel.sent.length, `no re-send before ${pauseMs} ms`).toBe(sentBefore);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(channel.sent.map((s) => s.id).slice(sentBefore)).toEqual(['b']);
+    }
+    channel.nack(1);
+    const [outcome] = await outcomes([second]);
+    expect(outcome).toBe('WARREN_ERR_AMQP_PUBLISH_NACKED');
+    expect(await second.catch((e: Error) => e.message)).toContain('nacked the publish to "q" 4 times');
+  });
+
+  it('resolves a publish that the broker nacked once and confirmed on the fresh channel', async () => {
+    const p = publisher(100, 60_000);
+    const channel = new FakeConfirmChannel();
+    await p.attach(fakeModel(channel));
+    const pending = p.publish('q', message('a'));
+    channel.nack(1);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(channel.sent.map((s) => s.id)).toEqual(['a', 'a']);
+    channel.emit('ack', { deliveryTag: 1, multiple: false });
+    expect(await outcomes([pending])).toEqual(['ok']);
   });
 
   it('sends a delayed publish through its delay queue while connected even with outbox.max_messages 0', async () => {
