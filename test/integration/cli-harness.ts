@@ -95,8 +95,10 @@ export function startWarren(args: readonly string[], cwd: string, env: Record<st
 }
 
 /** Runs `warren <args>` to completion. */
-export async function runWarren(args: readonly string[], cwd: string, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const process = startWarren(args, cwd);
+export async function runWarren(
+  args: readonly string[], cwd: string, timeoutMs = 30_000, env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const process = startWarren(args, cwd, env);
   const code = await process.exitCode(timeoutMs);
   return { code, stdout: process.stdout.join('\n'), stderr: process.stderr.join('\n') };
 }

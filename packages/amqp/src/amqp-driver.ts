@@ -118,7 +118,7 @@ export class AmqpDriver implements Driver {
    * none answered.
    */
   async verifyTopology(options: { timeoutMs: number }): Promise<readonly TopologyFinding[]> {
-    const { urls, heartbeatMs, connectTimeoutMs, connectionName } = this.section;
+    const { urls, heartbeatMs, connectTimeoutMs, connectionName, tls } = this.section;
     const deadlineMs = Date.now() + options.timeoutMs;
     const failures: string[] = [];
     for (const [index, url] of urls.entries()) {
@@ -126,9 +126,9 @@ export class AmqpDriver implements Driver {
       if (budgetMs <= 0) break;
       let model: ChannelModel;
       try {
-        model = await this.#dial(url, { heartbeatMs, connectTimeoutMs: Math.min(connectTimeoutMs, budgetMs), connectionName });
+        model = await this.#dial(url, { heartbeatMs, connectTimeoutMs: Math.min(connectTimeoutMs, budgetMs), connectionName, tls });
       } catch (error) {
-        if (isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED')) throw error;
+        if (isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED') || isWarrenError(error, 'WARREN_ERR_AMQP_CONN_TLS')) throw error;
         failures.push(error instanceof Error ? error.message : String(error)); // dial errors carry the redacted URL
         continue;
       }

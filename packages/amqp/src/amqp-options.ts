@@ -7,6 +7,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { byteSize, durationMs, flag, integer } from '@warren/core';
 import { brokerUrlProblem } from './broker-url.js';
+import type { AmqpTlsSettings } from './connection/tls-options.js';
 
 /** A fraction in [0, 1]; a numeric string (from `${VAR}`) is accepted and converted. */
 function fraction(): z.ZodType<number, number | string> {
@@ -57,6 +58,33 @@ const outboxSchema = z
   })
   .transform((raw) => ({ maxMessages: raw.max_messages }));
 
+const pemFile = (what: string) => z.string().min(1).describe(what);
+
+const tlsSchema = z
+  .strictObject({
+    ca: z.union([pemFile('path'), z.array(pemFile('path')).min(1)]).optional()
+      .describe('CA certificate file(s), PEM, that signed the broker\'s certificate (a path or a list; relative to the working directory). Default: Node\'s CA store.'),
+    cert: pemFile('path').optional().describe('Client certificate file, PEM, for a broker that requires one (ssl_options.verify_peer with fail_if_no_peer_cert). Needs key.'),
+    key: pemFile('path').optional().describe('Private key file, PEM, of cert. Needs cert.'),
+    passphrase: z.string().optional().describe('Passphrase of an encrypted key; write it as ${VAR}. Never logged or printed.'),
+    servername: z.string().min(1).optional().describe('Server name for SNI and the certificate host check; default: the URL host.'),
+    reject_unauthorized: flag().prefault(true)
+      .describe('Refuse a broker certificate that does not verify. Turn off only to diagnose; a man in the middle could then read everything.'),
+  })
+  .superRefine((raw, ctx) => {
+    if ((raw.cert === undefined) !== (raw.key === undefined)) {
+      const missing = raw.cert === undefined ? 'cert' : 'key';
+      ctx.addIssue({
+        code: 'custom', path: [missing], message: `amqp.tls.${missing === 'cert' ? 'key' : 'cert'} is set without amqp.tls.${missing}`,
+        params: { warrenHint: 'A client certificate needs both files: set amqp.tls.cert and amqp.tls.key (PEM), or neither.' },
+      });
+    }
+  })
+  .transform((raw): AmqpTlsSettings => ({
+    caFiles: raw.ca === undefined ? undefined : typeof raw.ca === 'string' ? [raw.ca] : raw.ca,
+    certFile: raw.cert, keyFile: raw.key, passphrase: raw.passphrase, servername: raw.servername, rejectUnauthorized: raw.reject_unauthorized,
+  }));
+
 /** Schema of the top-level `amqp:` section. Keys and defaults as in DESIGN.md; durations come out as `...Ms`. */
 export const amqpSectionSchema = z
   .strictObject({
@@ -74,6 +102,7 @@ export const amqpSectionSchema = z
       .describe('Largest message body (bytes, or 512KiB, 16MiB...). A larger dispatch is refused at once (WARREN_ERR_AMQP_PUBLISH_TOO_LARGE); a larger delivery is dead-lettered as too-large without being parsed. 16MiB is RabbitMQ 4\'s default max_message_size.'),
     consumer_timeout: durationMs().prefault('30m')
       .describe('RabbitMQ\'s consumer_timeout as the broker has it (rabbitmq.conf; 30m by default), which Warren cannot read over AMQP: set it here when you change it there. A delivery unacked that long makes the broker close the channel and redeliver it. warren run logs a job running past half of it as stuck (event job.stuck), and doctor warns about job timeouts above it. 0: the broker has it disabled (no stuck log).'),
+    tls: tlsSchema.optional().describe('TLS for amqps:// URLs (also used by `warren doctor --connect`). Without it, amqps:// verifies the broker against Node\'s CA store.'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
       .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes. Turns itself off, with warning WARREN_WRN_102, when the installed amqplib is not the exact version @warren/amqp depends on.'),
@@ -91,6 +120,7 @@ export const amqpSectionSchema = z
     connectionName: raw.connection_name ?? `warren@${os.hostname()}:${process.pid}`,
     isPublishFastPath: raw.publish_fast_path,
     maxPayloadBytes: raw.max_payload,
+    tls: raw.tls,
   }))
   .describe('RabbitMQ connection settings of the amqp driver.');
 

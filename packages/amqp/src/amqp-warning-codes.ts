@@ -17,6 +17,16 @@ export const AMQP_WARNING_CODES = {
     hint: 'Install the exact amqplib version @warren/amqp depends on (look for an override, a resolution or a second copy of amqplib in your lockfile).',
     retryable: false,
   },
+  WARREN_WRN_110: {
+    meaning: 'A pipeline uses a classic queue while amqp.urls lists several nodes (a cluster): a classic queue lives on one node, and while that node is down the pipeline can neither take nor deliver jobs (/ready turns false for it).',
+    hint: 'Use queue_type: quorum for the pipeline: quorum queues are replicated and keep working while a minority of the nodes is down. (An existing classic queue must be drained and deleted first.)',
+    retryable: false,
+  },
+  WARREN_WRN_111: {
+    meaning: 'amqp.tls is set but no URL in amqp.urls is amqps://, so it is never used.',
+    hint: 'Write the URLs as amqps://host:5671 (the broker\'s TLS port), or remove amqp.tls.',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every warning code the amqp driver emits. */

@@ -31,6 +31,11 @@ export const AMQP_ERROR_CODES = {
     hint: 'Percent-encode reserved characters in the user name, password and vhost of amqp.urls (# as %23, / as %2F, ? as %3F, @ as %40).',
     retryable: false,
   },
+  WARREN_ERR_AMQP_CONN_TLS: {
+    meaning: 'The TLS handshake with RabbitMQ failed (amqps:// URL): its certificate is not trusted, does not name the host, or it requires a client certificate; or an amqp.tls file cannot be read or its key decrypted. Before the first successful connection the driver gives up at once; after it, it keeps redialing.',
+    hint: 'Set amqp.tls.ca to the CA that signed the broker certificate; amqp.tls.cert and amqp.tls.key (and passphrase) when the broker requires a client certificate; amqp.tls.servername when the URL host is not in the certificate. `warren doctor --connect` tries it.',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_CONN_CLOSED: {
     meaning: 'The AMQP driver is closed (or failed) and cannot take this operation.',
     hint: 'Create a new Warren instance; do not use a driver after close().',
@@ -57,8 +62,8 @@ export const AMQP_ERROR_CODES = {
     retryable: true,
   },
   WARREN_ERR_AMQP_PUBLISH_UNROUTABLE: {
-    meaning: 'A publish was returned as unroutable: the target queue does not exist.',
-    hint: 'Check that the pipeline queue exists (a worker declares it on start) and was not deleted.',
+    meaning: 'A publish was returned as unroutable: the target queue does not exist, or (on a cluster) the node that holds the classic queue is down; it was re-declared and re-sent up to 3 times first.',
+    hint: 'Check that the pipeline queue exists (a worker declares it on start) and was not deleted; on a cluster, use queue_type: quorum so that a queue survives the loss of a node.',
     retryable: true,
   },
   WARREN_ERR_AMQP_PUBLISH_TIMEOUT: {

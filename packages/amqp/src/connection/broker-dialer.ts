@@ -13,6 +13,7 @@ import { settleWithin } from '../settle-within.js';
 import { guardAgainstStragglerFrames } from './straggler-frame-guard.js';
 import { guardAgainstDeepHeaders } from './deep-header-guard.js';
 import { amqplibInternals } from './amqplib-internals.js';
+import { describeTlsFailure, isTlsFailure, tlsSocketOptions, type AmqpTlsSettings, type TlsSocketOptions } from './tls-options.js';
 
 export interface DialOptions {
   readonly heartbeatMs: number;
@@ -20,6 +21,8 @@ export interface DialOptions {
   readonly connectionName: string;
   /** For a debug line when the straggler guard drops frames (`amqp.straggler.dropped`). */
   readonly logger?: Logger;
+  /** amqp.tls, for amqps:// URLs. */
+  readonly tls?: AmqpTlsSettings | undefined;
 }
 
 /** The URL with `heartbeat` set in seconds (AMQP negotiates whole seconds), unless the URL sets it itself. */
@@ -31,7 +34,7 @@ export function withHeartbeat(url: string, heartbeatMs: number): string {
   return parsed.toString();
 }
 
-/** Opens one AMQP connection; rejects with WARREN_ERR_AMQP_CONN_REJECTED (403) or WARREN_ERR_AMQP_CONN_UNAVAILABLE. */
+/** Opens one AMQP connection; rejects with WARREN_ERR_AMQP_CONN_REJECTED (403), WARREN_ERR_AMQP_CONN_TLS or WARREN_ERR_AMQP_CONN_UNAVAILABLE. */
 export async function dialBroker(url: string, options: DialOptions): Promise<ChannelModel> {
   let dialUrl: string;
   try {
@@ -42,8 +45,15 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
       details: { url: redactUrl(url), reason: error instanceof Error ? error.name : typeof error },
     }));
   }
+  let tls: TlsSocketOptions | undefined;
+  try {
+    tls = options.tls && dialUrl.startsWith('amqps:') ? tlsSocketOptions(options.tls) : undefined;
+  } catch (error) {
+    return Promise.reject(error);
+  }
   try {
     const model = await connect(dialUrl, {
+      ...tls,
       timeout: options.connectTimeoutMs,
       noDelay: true,
       clientProperties: { connection_name: options.connectionName },
@@ -62,6 +72,12 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
   } catch (error) {
     const code = replyCodeOf(error);
     const text = error instanceof Error ? error.message : String(error);
+    if (isTlsFailure(error)) {
+      return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_TLS', `TLS with ${redactUrl(url)} failed: ${describeTlsFailure(error)}`, {
+        cause: error,
+        details: { url: redactUrl(url), tlsCode: (error as { code?: unknown }).code },
+      }));
+    }
     if (code === REPLY_ACCESS_REFUSED) {
       return Promise.reject(amqpError('WARREN_ERR_AMQP_CONN_REJECTED', `RabbitMQ refused the login at ${redactUrl(url)}: ${text}`, {
         cause: error,

@@ -87,5 +87,6 @@ export function isImmediateRedialCause(error: unknown): boolean {
 
 /** What no retry can fix before the first successful connection. */
 export function isFatal(error: unknown): boolean {
-  return isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED') || isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
+  return isWarrenError(error, 'WARREN_ERR_AMQP_CONN_REJECTED') || isWarrenError(error, 'WARREN_ERR_AMQP_CONN_TLS')
+    || isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH');
 }

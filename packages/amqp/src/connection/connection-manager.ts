@@ -141,8 +141,8 @@ export class ConnectionManager {
     let model: ChannelModel;
     try {
       if (this.#options.breaker.isOpen) throw amqpError('WARREN_ERR_BREAKER_OPEN', 'the broker circuit breaker is open; dial skipped');
-      const { heartbeatMs, connectTimeoutMs, connectionName } = this.#options.section;
-      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName: `${connectionName}/${this.#options.role}`, logger: this.#log });
+      const { heartbeatMs, connectTimeoutMs, connectionName, tls } = this.#options.section;
+      model = await dial(url, { heartbeatMs, connectTimeoutMs, connectionName: `${connectionName}/${this.#options.role}`, logger: this.#log, tls });
     } catch (error) {
       this.#onAttemptFailed(error);
       return;

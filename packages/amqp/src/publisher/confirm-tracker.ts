@@ -158,12 +158,20 @@ export class ConfirmTracker {
     }
     if (entry.isReturned) {
       if (this.#onReturned?.(entry)) return false;
-      settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_UNROUTABLE', `the publish to "${entry.queue}" was returned as unroutable (does the queue exist?)`, {
-        details: { queue: entry.queue, messageId: entry.message.properties.messageId },
+      settleEntry(entry, amqpError('WARREN_ERR_AMQP_PUBLISH_UNROUTABLE', unroutableMessage(entry), {
+        details: { queue: entry.queue, messageId: entry.message.properties.messageId, ...(entry.returnCause ? { cause: entry.returnCause } : {}) },
       }));
       return false;
     }
     settleEntry(entry);
     return true;
   }
+}
+
+/** Why a returned publish is rejected: a queue whose node is down (classic queue on a cluster) is named as such. */
+function unroutableMessage(entry: PublishEntry): string {
+  if (entry.returnCause !== undefined && /home node .* is down or inaccessible/.test(entry.returnCause)) {
+    return `the publish to "${entry.queue}" was returned: the queue is unavailable because the cluster node that holds it is down (a classic queue lives on one node; use queue_type: quorum)`;
+  }
+  return `the publish to "${entry.queue}" was returned as unroutable (does the queue exist?)`;
 }

@@ -21,6 +21,8 @@ export interface PublishEntry {
   isReturned: boolean;
   /** How many times the broker returned it; each time the queue is re-declared and the publish re-sent. */
   returnCount: number;
+  /** Why re-declaring its queue after a return failed (e.g. a classic queue whose node is down), for the rejection. */
+  returnCause?: string;
   /** How many publish channels died of a channel error while it was unconfirmed on them (publish-refusal.ts). */
   channelErrors: number;
   /** How many times the broker nacked it; each time it is re-sent on a fresh channel, up to MAX_NACK_RESENDS. */

@@ -29,7 +29,10 @@ export function createReturnHandler(options: ReturnHandlerOptions): (entry: Publ
     options.logger.warn({ event: 'amqp.publisher.returned', queue: entry.queue, delayMs: entry.delayMs },
       'a publish was returned as unroutable; re-declaring its queue and sending it again');
     const redeclared = entry.delayMs > 0 ? Promise.resolve(options.declarer.forgetDelayQueues()) : options.redeclare(entry.queue);
-    redeclared.catch((error: unknown) => options.logger.warn({ err: error, queue: entry.queue }, 're-declaring after a return failed'))
+    redeclared.catch((error: unknown) => {
+      entry.returnCause = error instanceof Error ? error.message : String(error);
+      options.logger.warn({ err: error, queue: entry.queue }, 're-declaring after a return failed');
+    })
       .finally(() => {
         options.outbox.requeueFront([entry]);
         options.flush();

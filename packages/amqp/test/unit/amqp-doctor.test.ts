@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { amqpDoctor } from '../../src/amqp-doctor.js';
 import { parseAmqpPipelineOptions, parseAmqpSection, stuckJobAfterMs } from '../../src/amqp-options.js';
@@ -33,6 +34,31 @@ describe('amqpDoctor', () => {
     const diagnostics = run({}, maxJobTimeoutMs, section);
     expect(diagnostics.map((d) => d.code)).toEqual(codes);
     if (codes.length > 0) expect(diagnostics[0]?.message).toContain('(10m, amqp.consumer_timeout)');
+  });
+});
+
+describe('amqpDoctor on clusters and TLS', () => {
+  const here = fileURLToPath(import.meta.url);
+
+  it('warns (WARREN_WRN_110) about a classic queue when amqp.urls lists several nodes, not about a quorum one', () => {
+    const urls = ['amqp://a:5672', 'amqp://b:5672', 'amqp://c:5672'];
+    expect(run({}, undefined, { urls }).map((d) => [d.code, d.path])).toEqual([['WARREN_WRN_110', 'jobs.pipelines.emails.options.queue_type']]);
+    expect(run({ queue_type: 'quorum' }, undefined, { urls })).toEqual([]);
+    expect(run({}, undefined, { urls: ['amqp://a:5672'] })).toEqual([]);
+  });
+
+  it('reports an unreadable amqp.tls file as a config error with its key path, and tls without amqps:// as WARREN_WRN_111', () => {
+    const missing = run({}, undefined, { urls: ['amqps://a:5671'], tls: { ca: './no-such-ca.pem', cert: here, key: here } });
+    expect(missing.map((d) => [d.severity, d.code, d.path])).toEqual([['error', 'WARREN_ERR_CONFIG_INVALID', 'amqp.tls.ca']]);
+    expect(missing[0]?.message).toContain('no-such-ca.pem');
+    expect(run({}, undefined, { urls: ['amqps://a:5671'], tls: { ca: here } })).toEqual([]);
+    expect(run({}, undefined, { urls: ['amqp://a:5672'], tls: { ca: here } }).map((d) => d.code)).toEqual(['WARREN_WRN_111']);
+  });
+
+  it('refuses amqp.tls.cert without amqp.tls.key (and the reverse) at parse time', () => {
+    expect(() => parseAmqpSection({ tls: { cert: here } })).toThrow(/amqp\.tls\.cert is set without amqp\.tls\.key/);
+    expect(() => parseAmqpSection({ tls: { key: here } })).toThrow(/amqp\.tls\.key is set without amqp\.tls\.cert/);
+    expect(parseAmqpSection({ tls: { ca: [here, here], reject_unauthorized: 'false' } }).tls).toMatchObject({ caFiles: [here, here], rejectUnauthorized: false });
   });
 });
 
