@@ -4,6 +4,7 @@
  * the unconfirmed ones when the channel dies. Pure apart from settling the entries' promises.
  */
 import { amqpError } from '../errors.js';
+import { QUEUE_NODE_DOWN } from '../topology/topology-declarer.js';
 import { settleEntry, type PublishEntry } from './publish-entry.js';
 
 const INITIAL_CAPACITY = 64; // a power of two; doubles when full
@@ -170,7 +171,7 @@ export class ConfirmTracker {
 
 /** Why a returned publish is rejected: a queue whose node is down (classic queue on a cluster) is named as such. */
 function unroutableMessage(entry: PublishEntry): string {
-  if (entry.returnCause !== undefined && /home node .* is down or inaccessible/.test(entry.returnCause)) {
+  if (entry.returnCause !== undefined && QUEUE_NODE_DOWN.test(entry.returnCause)) {
     return `the publish to "${entry.queue}" was returned: the queue is unavailable because the cluster node that holds it is down (a classic queue lives on one node; use queue_type: quorum)`;
   }
   return `the publish to "${entry.queue}" was returned as unroutable (does the queue exist?)`;

@@ -17,6 +17,9 @@ import { DELAY_LADDER_TOP_MS, delayStepMs } from './delay-ladder.js';
 const INEQUIVALENT_ARG = /inequivalent arg '([^']+)'[^:]*: received (.+?) but current is (.+?)(?:"|$)/;
 
 /** Wraps a declare failure: 406 → MISMATCH naming the queue and argument; anything else → UNAVAILABLE. */
+/** RabbitMQ's 404 text for a durable classic queue whose node is down ("home node 'n' of durable queue 'q' ... is down or inaccessible"). */
+export const QUEUE_NODE_DOWN = /home node .* is down or inaccessible/;
+
 export function declareError(queue: string, error: unknown): Error {
   const code = replyCodeOf(error);
   const text = error instanceof Error ? error.message : String(error);
@@ -28,6 +31,13 @@ export function declareError(queue: string, error: unknown): Error {
       hint: match?.[1]?.startsWith('x-dead-letter-') ? deadLetterArgumentsHint(queue)
         : `Delete the queue (rabbitmqctl delete_queue ${queue}; its messages are lost) or change the pipeline options to match it.`,
       details: { queue, argument: match?.[1], configured: match?.[2], existing: match?.[3], replyText: text },
+    });
+  }
+  if (code === REPLY_NOT_FOUND && QUEUE_NODE_DOWN.test(text)) {
+    // A classic queue on a cluster whose node is down: it exists, but nothing can declare, publish to or consume it.
+    return amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', `queue "${queue}" is unavailable: the cluster node that holds it is down (${text})`, {
+      cause: error, details: { queue },
+      hint: 'Wait for the node to come back (Warren resumes by itself), or use queue_type: quorum so that a queue survives the loss of a node.',
     });
   }
   if (code === REPLY_NOT_FOUND) {
