@@ -1,7 +1,7 @@
 /*
  * One vitest run for the whole workspace. Sources go through SWC so that decorator metadata is
  * emitted as tsc would (esbuild does not emit it). Unit tests run in parallel; broker tests run one
- * file at a time because some of them restart RabbitMQ.
+ * file at a time because some of them restart RabbitMQ; tests on nodes of their own run beside them.
  */
 import './test/support/node20-polyfills.mjs';
 import swc from 'unplugin-swc';
@@ -35,11 +35,23 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/**/*.int.test.ts'],
+          include: ['test/integration/**/*.int.test.ts'],
           globalSetup: ['test/support/require-broker.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Tests on RabbitMQ nodes of their own (a 3-node cluster, a TLS listener), never the default broker: they run
+        // beside the integration project, one file at a time (each starts nodes on fixed ports).
+        extends: true,
+        test: {
+          name: 'nodes',
+          include: ['test/nodes/**/*.int.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
         },
       },
     ],

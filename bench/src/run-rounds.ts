@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, Group } from './bench-options.js';
 import { ResultSet } from './report/result-set.js';
+import { measureClusterRecovery } from './scenarios/cluster-recovery.js';
 import { measureRecovery } from './scenarios/recovery.js';
 import { measureRss } from './scenarios/memory-rss.js';
 import { measureStartup } from './scenarios/startup.js';
@@ -114,6 +115,14 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
         results.add('recovery.lost', 'warren', measured.lost);
         results.add('recovery.duplicates', 'warren', measured.duplicates);
         results.add('recovery.sent', 'warren', measured.sent);
+      });
+    },
+    cluster: async (round) => {
+      if (round > 1) return; // one run: it boots a 3-node cluster (about a minute) and its figures vary little
+      await attempt(round, 'recovery on a 3-node cluster (stop_app, then SIGKILL of the connected node)', async () => {
+        const measured = await measureClusterRecovery();
+        results.add('cluster.stopAppMs', 'warren', measured.stopAppMs);
+        results.add('cluster.killMs', 'warren', measured.killMs);
       });
     },
   };

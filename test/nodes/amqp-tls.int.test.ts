@@ -13,7 +13,7 @@ import { RabbitNode } from '../support/rabbit-node.js';
 import { makeTestCertificates, type TestCertificates } from '../support/tls-certificates.js';
 import { LogCapture } from '../support/log-capture.js';
 import { Job, JobRegistry, Warren, type JobContext } from '../support/warren-packages.js';
-import { makeProject, runWarren } from './cli-harness.js';
+import { makeProject, runWarren } from '../integration/cli-harness.js';
 
 /** AMQP (plain, unused) and amqps ports of the TLS node; its distribution port is 20000 above the first. */
 const TLS_NODE_PORT = Number(process.env.WARREN_TEST_TLS_NODE_PORT ?? 5775);

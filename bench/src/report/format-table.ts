@@ -23,6 +23,8 @@ const LABELS: Record<MetricId, { label: string; digits: number }> = {
   'recovery.lost': { label: 'jobs lost', digits: 0 },
   'recovery.duplicates': { label: 'duplicates', digits: 0 },
   'recovery.sent': { label: 'jobs sent during recovery runs', digits: 0 },
+  'cluster.stopAppMs': { label: 'recovery after the connected cluster node stops (stop_app) ms', digits: 0 },
+  'cluster.killMs': { label: 'recovery after the connected cluster node is SIGKILLed ms', digits: 0 },
   'rss.startMb': { label: 'RSS 1 s after start MB', digits: 1 },
   'rss.idleMb': { label: 'RSS idle worker MB', digits: 1 },
   'rss.peakMb': { label: 'RSS peak MB', digits: 1 },

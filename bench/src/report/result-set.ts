@@ -8,7 +8,7 @@ import { summarize, type Summary } from '../support/stats.js';
 export type MetricId =
   | 'e2e.msgPerSec' | 'publish.msgPerSec' | 'consume.msgPerSec' | 'latency.p50Ms' | 'latency.p99Ms'
   | 'recovery.closeMs' | 'recovery.startAppMs' | 'recovery.rejected' | 'recovery.lost' | 'recovery.duplicates' | 'recovery.sent'
-  | 'rss.startMb' | 'rss.idleMb' | 'rss.peakMb' | 'rss.afterMb' | 'startup.readyMs';
+  | 'rss.startMb' | 'rss.idleMb' | 'rss.peakMb' | 'rss.afterMb' | 'startup.readyMs' | 'cluster.stopAppMs' | 'cluster.killMs';
 
 export interface MeasurementError {
   readonly round: number;
