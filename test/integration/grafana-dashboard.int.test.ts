@@ -115,6 +115,19 @@ describe('docs/grafana/warren-dashboard.json', () => {
     }
   });
 
+  it('docs/deploy.md alert rules query only metrics and label values on /metrics', () => {
+    const deploy = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    const rules = /```yaml\n(groups:[\s\S]*?)```/.exec(deploy)?.[1] ?? '';
+    const found = selectors(rules);
+    expect(found.map((selector) => selector.metric)).toEqual(expect.arrayContaining(['warren_driver_gauge', 'warren_ready', 'warren_jobs_total']));
+    for (const { metric, matchers } of found) {
+      expect(scrape.get(metric), `${metric} is not on /metrics`).toBeDefined();
+      for (const { label, value } of matchers) {
+        expect(scrape.get(metric)!.some((labels) => labels[label] === value), `no ${metric} series with ${label}="${value}"`).toBe(true);
+      }
+    }
+  });
+
   it('takes its variables from metrics that exist', () => {
     for (const variable of dashboard.templating.list.filter((v) => typeof v.query === 'object')) {
       const [, metric, label] = /label_values\((\w+), (\w+)\)/.exec((variable.query as { query: string }).query) ?? [];

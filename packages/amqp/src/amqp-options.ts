@@ -76,7 +76,7 @@ export const amqpSectionSchema = z
       .describe('RabbitMQ\'s consumer_timeout as the broker has it (rabbitmq.conf; 30m by default), which Warren cannot read over AMQP: set it here when you change it there. A delivery unacked that long makes the broker close the channel and redeliver it. warren run logs a job running past half of it as stuck (event job.stuck), and doctor warns about job timeouts above it. 0: the broker has it disabled (no stuck log).'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
-      .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes. Turns itself off, with warning WARREN_WRN_102, when the installed amqplib is not the exact version @warren/amqp depends on.'),
+      .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes (Warren\'s own spans, docs/tracing.md, cover both paths). Turns itself off, with warning WARREN_WRN_102, when the installed amqplib is not the exact version @warren/amqp depends on.'),
   })
   .transform((raw) => ({
     urls: raw.urls,

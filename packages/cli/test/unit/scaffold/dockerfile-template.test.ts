@@ -58,6 +58,13 @@ describe('the scaffolded Dockerfile', () => {
     expect(arg(runtime, 'USER')).toEqual(['node']);
   });
 
+  it('is the Dockerfile docs/deploy.md shows, instruction for instruction', () => {
+    const deploy = readFileSync(new URL('../../../../../docs/deploy.md', import.meta.url), 'utf8');
+    const shown = /```dockerfile\n([\s\S]*?)```/.exec(deploy)?.[1] ?? '';
+    const instructions = (dockerfile: string) => dockerfile.split('\n').map((line) => line.trim()).filter((line) => /^[A-Z]+ /.test(line));
+    expect(instructions(shown)).toEqual(instructions(text));
+  });
+
   it('exposes the health port of the project’s warren.yaml', () => {
     const port = /^http: \{ port: (\d+) \}/m.exec(readFileSync(join(app, 'warren.yaml'), 'utf8'))?.[1];
     expect(port).toBe('9400');
