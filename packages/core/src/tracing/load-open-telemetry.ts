@@ -18,8 +18,10 @@ export function loadOpenTelemetryApi(): Promise<OtelApi | undefined> {
 
 async function importApi(): Promise<OtelApi | undefined> {
   try {
-    const api = (await import(OTEL_API_SPECIFIER)) as OtelApi;
-    return isUsableApi(api) ? api : undefined;
+    const namespace = (await import(OTEL_API_SPECIFIER)) as OtelApi & { default?: OtelApi };
+    // Its CommonJS build reached through import() may show its exports only as `default`, depending on the version.
+    if (isUsableApi(namespace)) return namespace;
+    return namespace.default !== undefined && isUsableApi(namespace.default) ? namespace.default : undefined;
   } catch {
     // Not installed (or not resolvable from here): tracing stays off, which is the documented default.
     return undefined;
