@@ -5,9 +5,10 @@
  * Exists only when `@opentelemetry/api` is installed (load-open-telemetry.ts); without a registered SDK its spans are
  * OpenTelemetry's no-op ones. Does not load the API or decide when to trace.
  */
+import type { Delivery } from '../driver/driver.js';
 import type { WireMessage } from '../driver/wire-message.js';
 import type { MessagingTarget } from './messaging-target.js';
-import type { OtelApi, OtelContext, OtelTextMapGetter, OtelTextMapSetter, OtelTracer } from './otel-shapes.js';
+import type { OtelApi, OtelContext, OtelSpan, OtelTextMapGetter, OtelTextMapSetter, OtelTracer } from './otel-shapes.js';
 import { ProcessSpan, recordError } from './process-span.js';
 import { processAttributes, publishAttributes, type ProcessInfo } from './span-attributes.js';
 import { formatTraceparent, parseTraceparent } from './trace-context-header.js';
@@ -47,7 +48,7 @@ export class JobTracing {
       kind: api.SpanKind.PRODUCER,
       attributes: publishAttributes(target, pipeline, properties.messageId, properties.type, message.body.length, delayMs),
     }, parent);
-    this.#inject(api.trace.setSpan(parent, span), properties.headers);
+    this.#inject(api.trace.setSpan(parent, span), span, properties.headers);
     try {
       await publish();
     } catch (error) {
@@ -56,6 +57,15 @@ export class JobTracing {
     } finally {
       span.end();
     }
+  }
+
+  /** Opens the consumer span of an attempt of `delivery` (what the worker decoded of it in `read`). */
+  startAttempt(
+    target: MessagingTarget, pipeline: string, delivery: Delivery, read: { readonly id: string; readonly name: string | undefined; readonly attempt: number },
+    maxAttempts: number | undefined,
+  ): ProcessSpan {
+    const info = { pipeline, id: read.id, name: read.name, attempt: read.attempt, maxAttempts, bodySize: delivery.body.length, redelivered: delivery.redelivered };
+    return this.startProcess(target, info, delivery.properties.headers);
   }
 
   /** Opens the consumer span of one attempt; the caller runs the handler through `run` and must `end` it. */
@@ -67,10 +77,11 @@ export class JobTracing {
   }
 
   /** The registered propagators first (baggage, B3...); `traceparent` is written whatever they are (wire format). */
-  #inject(context: OtelContext, headers: Record<string, unknown>): void {
+  #inject(context: OtelContext, span: OtelSpan, headers: Record<string, unknown>): void {
     this.api.propagation.inject(context, headers, HEADER_SETTER);
-    const spanContext = this.api.trace.getSpanContext(context);
-    if (spanContext && this.api.trace.isSpanContextValid(spanContext)) headers['traceparent'] = formatTraceparent(spanContext);
+    const spanContext = span.spanContext();
+    // A no-op span without a parent has the all-zero ids: nothing to propagate.
+    if (this.api.trace.isSpanContextValid(spanContext)) headers['traceparent'] = formatTraceparent(spanContext);
   }
 
   /** From the root, never the driver callback's active context: a delivery's only parent is its producer. */

@@ -189,7 +189,8 @@ export class PipelineWorker {
     // Decoding may await an async schema; a stop that gave up meanwhile has requeued the message.
     if (entry.isSettled) return;
     const read = decoded.isDecoded ? decoded.job : decoded.rejected;
-    if (this.#options.tracing) this.#startSpan(entry, read, decoded.isDecoded ? decoded.job.definition.attempts : undefined);
+    const { tracing } = this.#options;
+    if (tracing) entry.trace = tracing.startAttempt(this.#messagingTarget!, this.pipeline, entry.delivery, read, decoded.isDecoded ? decoded.job.definition.attempts : undefined);
     if (read.malformed.length > 0) this.#logger.warn({ code: 'WARREN_WRN_005', jobId: read.id, fields: read.malformed }, 'malformed Warren fields treated as absent');
     if (!decoded.isDecoded) {
       const { rejected } = decoded;
@@ -260,14 +261,6 @@ export class PipelineWorker {
     const isHandedOff = await handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger, this.#requeueLater);
     if (isHandedOff) entry.trace?.deadLettered(reason);
     return isHandedOff;
-  }
-
-  /** Opens the consumer span of this attempt (parent: the context in its headers). */
-  #startSpan(entry: InFlightDelivery, read: CopyIdentity & { readonly name: string | undefined }, maxAttempts: number | undefined): void {
-    const { delivery } = entry;
-    entry.trace = this.#options.tracing!.startProcess(this.#messagingTarget!, {
-      pipeline: this.pipeline, id: read.id, name: read.name, attempt: read.attempt, maxAttempts, bodySize: delivery.body.length, redelivered: delivery.redelivered,
-    }, delivery.properties.headers);
   }
 
   /** Holds a delivery whose copy the driver refused for requeueDelayMs, then requeues it (a stop cuts the wait short). */

@@ -3,12 +3,16 @@
  * attempt's consumer span under it, the handler's own spans under that, retries and dead letters as span events.
  */
 import 'reflect-metadata';
+import * as otelApi from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parentSpanId, startOtelRecorder, type OtelRecorder } from '../../../../../test/support/otel-recorder.js';
 import {
-  DriverRegistry, Job, JobRegistry, Warren, createSilentLogger, memoryDriver, type JobContext,
+  DriverRegistry, Job, JobRegistry, MemoryDriver, PipelineWorker, TypedEmitter, Unrecoverable, Warren, createSilentLogger, encodeJob, memoryDriver,
+  type JobContext, type WarrenEventMap,
 } from '../../../src/index.js';
+import { JobTracing } from '../../../src/tracing/job-tracing.js';
+import type { OtelApi } from '../../../src/tracing/otel-shapes.js';
 
 const appTracer = trace.getTracer('memory-tracing-test');
 let failuresLeft = 0;
@@ -31,6 +35,13 @@ class FlakyJob {
 class DoomedJob {
   handle() {
     throw new Error('never works');
+  }
+}
+
+@Job('traced.fatal', { pipeline: 'main', attempts: 3 })
+class FatalJob {
+  handle() {
+    throw new Unrecoverable('no such account');
   }
 }
 
@@ -139,5 +150,28 @@ describe('tracing on the memory driver', () => {
     const [dead] = await app.peekDeadLetters('main');
     expect(dead!.properties.headers['traceparent']).toBeUndefined();
     expect(recorder.spans()).toEqual([]);
+  });
+
+  it('says requeued when the driver refuses the dead-letter copy, and dead-lettered on the next delivery', async () => {
+    const driver = new MemoryDriver();
+    await driver.start();
+    const registry = new JobRegistry();
+    registry.add(FatalJob);
+    const worker = new PipelineWorker({
+      driver, registry, events: new TypedEmitter<WarrenEventMap>(), pipeline: 'main', concurrency: 1, logger: createSilentLogger(),
+      requeueDelayMs: 10, tracing: new JobTracing(otelApi as unknown as OtelApi),
+    });
+    vi.spyOn(driver, 'deadLetter').mockRejectedValueOnce(new Error('broker gone'));
+    try {
+      await worker.start();
+      await driver.publish('main', encodeJob(registry.get('traced.fatal'), {}));
+      const spans = await recorder.waitFor((all) => all.length === 2);
+      expect(spans.map((span) => span.attributes['warren.job.outcome'])).toEqual(['requeued', 'dead-lettered']);
+      expect(spans.map((span) => span.attributes['warren.job.redelivered'])).toEqual([false, true]);
+      expect(spans[1]!.attributes['warren.job.dead_reason']).toBe('unrecoverable');
+    } finally {
+      await worker.stop({ timeoutMs: 1_000 });
+      await driver.close();
+    }
   });
 });
