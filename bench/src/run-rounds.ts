@@ -106,6 +106,21 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
         results.add('startup.readyMs', 'warren', await measureStartup(settingsFor('start', 'warren', round)));
       });
     },
+    tracing: async (round) => {
+      // Warren with tracing off (as without @opentelemetry/api) and on with an SDK that samples every span but exports
+      // none: the cost of the spans themselves, not of shipping them.
+      for (const side of ['warren', 'warren-otel', 'memory', 'memory-otel'] as const) {
+        await attempt(round, `tracing: end-to-end ${side}`, async () => {
+          results.add('tracing.e2eMsgPerSec', side, await withSide(side, settingsFor('tre2e', side, round), (opened) => measureEndToEnd(opened, throughput)));
+        });
+      }
+      for (const side of ['warren', 'warren-otel'] as const) {
+        await attempt(round, `tracing: latency ${side}`, async () => {
+          const latencies = await withSide(side, settingsFor('trlat', side, round), (opened) => measureLatency(opened, options.latencySamples, 30_000, options.latencyWarmup));
+          results.add('tracing.latencyP50Ms', side, percentile(latencies, 50));
+        });
+      }
+    },
     recovery: async (round) => {
       await attempt(round, `recovery (close_all_connections, ${options.outageMs}ms stop_app outage)`, async () => {
         const measured = await measureRecovery(settingsFor('rec', 'warren', round), { ratePerSec: options.ratePerSec, outageMs: options.outageMs });
@@ -126,10 +141,12 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
       });
     },
   };
-  if (options.only.includes('e2e') || options.only.includes('pubcons')) {
+  const isComparing = options.only.includes('e2e') || options.only.includes('pubcons');
+  if (isComparing || options.only.includes('tracing')) {
     // Unmeasured: every side's first few thousand jobs include V8 optimizing its hot path, which made round 1 the
     // slowest for every side; the rounds then measure warm clients, as the latency measurement does.
-    for (const side of [...COMPARED, 'bullmq', 'memory'] as const) {
+    const warmed: readonly SideName[] = isComparing ? [...COMPARED, 'bullmq', 'memory'] : ['warren', 'warren-otel', 'memory', 'memory-otel'];
+    for (const side of warmed) {
       await attempt(0, `warm-up ${side} (${WARM_UP_JOBS} jobs end to end, not measured)`, async () => {
         await withSide(side, settingsFor('warm', side, 0), (opened) => measureEndToEnd(opened, { ...throughput, jobs: WARM_UP_JOBS }));
       });

@@ -9,10 +9,12 @@ import type { TargetCheck } from './targets.js';
 import { SIDE_TITLES, type SideName } from '../support/bench-side.js';
 import type { Summary } from '../support/stats.js';
 
-const SIDES: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren', 'bullmq', 'memory'];
+const SIDES: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren', 'warren-otel', 'bullmq', 'memory', 'memory-otel'];
 
 const LABELS: Record<MetricId, { label: string; digits: number }> = {
   'e2e.msgPerSec': { label: 'end-to-end msg/s', digits: 0 },
+  'tracing.e2eMsgPerSec': { label: 'end-to-end msg/s, tracing off vs on (SDK, no exporter)', digits: 0 },
+  'tracing.latencyP50Ms': { label: 'latency p50 ms, tracing off vs on (SDK, no exporter)', digits: 2 },
   'publish.msgPerSec': { label: 'publish-only msg/s', digits: 0 },
   'consume.msgPerSec': { label: 'consume-only msg/s', digits: 0 },
   'latency.p50Ms': { label: 'latency p50 ms', digits: 2 },

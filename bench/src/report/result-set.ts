@@ -6,7 +6,7 @@ import type { SideName } from '../support/bench-side.js';
 import { summarize, type Summary } from '../support/stats.js';
 
 export type MetricId =
-  | 'e2e.msgPerSec' | 'publish.msgPerSec' | 'consume.msgPerSec' | 'latency.p50Ms' | 'latency.p99Ms'
+  | 'e2e.msgPerSec' | 'tracing.e2eMsgPerSec' | 'tracing.latencyP50Ms' | 'publish.msgPerSec' | 'consume.msgPerSec' | 'latency.p50Ms' | 'latency.p99Ms'
   | 'recovery.closeMs' | 'recovery.startAppMs' | 'recovery.rejected' | 'recovery.lost' | 'recovery.duplicates' | 'recovery.sent'
   | 'rss.startMb' | 'rss.idleMb' | 'rss.peakMb' | 'rss.afterMb' | 'startup.readyMs' | 'cluster.stopAppMs' | 'cluster.killMs';
 

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BenchOptions } from '../bench-options.js';
+import { GROUPS, type BenchOptions } from '../bench-options.js';
 import { WARM_UP_JOBS } from '../run-rounds.js';
 import { formatResultsTable, formatTargetsTable } from './format-table.js';
 import type { MachineFacts } from './machine-facts.js';
@@ -50,7 +50,7 @@ export function formatMarkdown(record: RunRecord): string {
     formatTargetsTable(record.targets),
     '',
     ...(errors.length > 0 ? ['Failed measurements:', '', ...errors, ''] : []),
-    `Reproduce: \`pnpm bench --jobs ${record.options.jobs} --rounds ${record.options.rounds}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
+    `Reproduce: \`pnpm bench --jobs ${record.options.jobs} --rounds ${record.options.rounds}${onlyFlag(record.options.only)}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
     '',
   ].join('\n');
 }
@@ -68,4 +68,9 @@ export async function writeResults(dir: string, record: RunRecord): Promise<stri
   await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   await writeFile(mdPath, formatMarkdown(record));
   return [jsonPath, mdPath];
+}
+
+/** `--only a,b` when the run measured fewer groups than all of them. */
+function onlyFlag(only: readonly string[]): string {
+  return only.length < GROUPS.length ? ` --only ${only.join(',')}` : '';
 }

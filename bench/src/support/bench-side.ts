@@ -6,7 +6,7 @@
  */
 import type { BenchPayload } from './bench-payload.js';
 
-export type SideName = 'amqplib' | 'amqplib-wire' | 'warren' | 'bullmq' | 'memory';
+export type SideName = 'amqplib' | 'amqplib-wire' | 'warren' | 'bullmq' | 'memory' | 'warren-otel' | 'memory-otel';
 
 /** How each side is titled in tables. */
 export const SIDE_TITLES: Readonly<Record<SideName, string>> = {
@@ -15,6 +15,8 @@ export const SIDE_TITLES: Readonly<Record<SideName, string>> = {
   warren: 'warren',
   bullmq: 'bullmq',
   memory: 'memory',
+  'warren-otel': 'warren, traced',
+  'memory-otel': 'memory, traced',
 };
 
 export interface SideSettings {

@@ -14,6 +14,10 @@ export async function openSide(name: SideName, settings: SideSettings): Promise<
       return (await import('./warren-side.js')).openWarrenSide(settings, 'amqp');
     case 'memory':
       return (await import('./warren-side.js')).openWarrenSide(settings, 'memory');
+    case 'warren-otel':
+      return (await import('./traced-side.js')).openTracedWarrenSide(settings, 'amqp');
+    case 'memory-otel':
+      return (await import('./traced-side.js')).openTracedWarrenSide(settings, 'memory');
     case 'bullmq':
       return (await import('./bullmq-side.js')).openBullmqSide(settings);
   }

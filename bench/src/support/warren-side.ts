@@ -1,7 +1,8 @@
 /*
  * Warren as a benchmark side: Warren.fromConfig with pipeline `bench` on the amqp driver (or the
  * in-memory driver for the runtime's ceiling), `warren.dispatch(BenchNoopJob, payload)` to publish
- * and `warren.run()` to consume with the no-op @Job. Deletes its queues on close.
+ * and `warren.run()` to consume with the no-op @Job. Deletes its queues on close. Tracing is off (as in an app without
+ * `@opentelemetry/api`) unless asked for (traced-side.ts).
  */
 import '@warren/amqp';
 import { Warren } from '@warren/core';
@@ -25,10 +26,10 @@ export function benchWarrenConfig(settings: SideSettings, driver: WarrenDriverNa
   };
 }
 
-export async function openWarrenSide(settings: SideSettings, driver: WarrenDriverName = 'amqp'): Promise<BenchSide & { readonly warren: Warren }> {
-  const warren = await Warren.fromConfig(benchWarrenConfig(settings, driver), { loadModules: false });
+export async function openWarrenSide(settings: SideSettings, driver: WarrenDriverName = 'amqp', isTraced = false): Promise<BenchSide & { readonly warren: Warren }> {
+  const warren = await Warren.fromConfig(benchWarrenConfig(settings, driver), { loadModules: false, tracing: isTraced });
   return {
-    name: driver === 'amqp' ? 'warren' : 'memory',
+    name: driver === 'amqp' ? (isTraced ? 'warren-otel' : 'warren') : (isTraced ? 'memory-otel' : 'memory'),
     warren,
     async publish(payload) {
       await warren.dispatch(BenchNoopJob, payload);

@@ -8,7 +8,7 @@
 import type { ChannelModel } from 'amqplib';
 import {
   TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
-  type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
+  type DriverState, type DriverStatus, type Logger, type MessagingTarget, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
@@ -151,6 +151,11 @@ export class AmqpDriver implements Driver {
     const findings: TopologyFinding[] = [];
     for (const pipeline of this.#pipelines.values()) findings.push(...(await verifyPipelineTopology(model, pipeline)));
     return findings;
+  }
+
+  /** Traces name the pipeline's queue (the routing key on the default exchange). */
+  messagingTarget(pipeline: string): MessagingTarget {
+    return { system: 'rabbitmq', destination: this.#pipelines.get(pipeline)?.queue ?? pipeline };
   }
 
   publish(pipeline: string, message: WireMessage, options?: PublishOptions): Promise<void> {

@@ -105,7 +105,7 @@ export const amqpSectionSchema = z
     tls: tlsSchema.optional().describe('TLS for amqps:// URLs (also used by `warren doctor --connect`). Without it, amqps:// verifies the broker against Node\'s CA store.'),
     connection_name: z.string().min(1).optional().describe('Connection name shown in the RabbitMQ management UI; default warren@<hostname>:<pid>.'),
     publish_fast_path: flag().prefault(true)
-      .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes. Turns itself off, with warning WARREN_WRN_102, when the installed amqplib is not the exact version @warren/amqp depends on.'),
+      .describe('Encode publishes in the driver and write each event-loop turn of them as one chunk (about a third of the client CPU of amqplib\'s channel.publish). Set false when something wraps amqplib\'s Channel.publish, such as OpenTelemetry\'s amqplib instrumentation: it does not see fast-path publishes (Warren\'s own spans, docs/tracing.md, cover both paths). Turns itself off, with warning WARREN_WRN_102, when the installed amqplib is not the exact version @warren/amqp depends on.'),
   })
   .transform((raw) => ({
     urls: raw.urls,

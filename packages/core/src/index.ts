@@ -42,6 +42,12 @@ export type { MemoryDriverState } from './drivers/memory/memory-driver-state.js'
 export { WARREN_HEADERS, CONTENT_TYPE_JSON, CONTENT_ENCODING_UTF8, DEAD_LETTER_REASONS } from './driver/wire-message.js';
 export type { WireMessage, WireProperties, ReceivedProperties, DeadLetterReason, HeaderValue } from './driver/wire-message.js';
 
+// tracing (OpenTelemetry, when @opentelemetry/api is installed)
+export type { MessagingTarget } from './tracing/messaging-target.js';
+export { SPAN_ATTRIBUTES, SPAN_EVENTS } from './tracing/span-attributes.js';
+export type { ProcessOutcome } from './tracing/span-attributes.js';
+export { TRACER_NAME } from './tracing/job-tracing.js';
+
 // jobs
 export type {
   JobHandler, JobContext, JobOptions, BackoffOptions, BackoffType, JobClass, PayloadOf, DispatchOptions,

@@ -5,6 +5,7 @@
  */
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { ReceivedProperties, WireMessage } from './wire-message.js';
+import type { MessagingTarget } from '../tracing/messaging-target.js';
 
 /** Transport-neutral driver states for health and readiness. Drivers may have finer internal states. */
 export type DriverState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'blocked' | 'closing' | 'closed' | 'failed';
@@ -135,6 +136,11 @@ export interface Driver {
    * delivery back (RabbitMQ: consumer_timeout; the amqp driver says half of it). Undefined: never.
    */
   readonly stuckJobAfterMs?: number | undefined;
+  /**
+   * Optional: what traces say about a pipeline, OpenTelemetry's `messaging.system` (`rabbitmq`) and destination (its
+   * queue). Undefined: the driver's name and the pipeline name.
+   */
+  messagingTarget?(pipeline: string): MessagingTarget;
   /** Flushes buffered publishes (bounded by `timeoutMs`) and closes. Idempotent. */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }

@@ -10,6 +10,8 @@ import { WarrenError } from '../errors/warren-error.js';
 import { parseDurationMs } from '../util/duration.js';
 import { encodeJob } from '../worker/encode-job.js';
 import { validatePayloadNow } from '../worker/validate-payload.js';
+import type { JobTracing } from '../tracing/job-tracing.js';
+import { messagingTargetOf } from '../tracing/messaging-target.js';
 import type { DriverSet } from './driver-set.js';
 
 /** One entry of `dispatchMany`. */
@@ -22,6 +24,8 @@ export interface DispatchItem {
 export interface DispatchTargets {
   readonly registry: JobRegistry;
   readonly drivers: DriverSet;
+  /** Wraps each publish in a producer span when set. */
+  readonly tracing?: JobTracing | undefined;
 }
 
 export async function dispatchJob(targets: DispatchTargets, job: JobClass | string, payload: unknown, options: DispatchOptions): Promise<string> {
@@ -43,7 +47,10 @@ export async function dispatchJob(targets: DispatchTargets, job: JobClass | stri
   }
   const message = encodeJob(definition ?? { name }, payload, { id: options.id, priority: options.priority, headers: options.headers });
   const delayMs = options.delay === undefined ? 0 : parseDelay(options.delay, name);
-  await targets.drivers.forPipeline(pipeline).publish(pipeline, message, delayMs > 0 ? { delayMs } : undefined);
+  const driver = targets.drivers.forPipeline(pipeline);
+  const publishOptions = delayMs > 0 ? { delayMs } : undefined;
+  if (targets.tracing === undefined) await driver.publish(pipeline, message, publishOptions);
+  else await targets.tracing.tracePublish(messagingTargetOf(driver, pipeline), pipeline, message, delayMs, () => driver.publish(pipeline, message, publishOptions));
   return message.properties.messageId;
 }
 

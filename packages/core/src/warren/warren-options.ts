@@ -22,6 +22,11 @@ export interface WarrenOptions {
   readonly env?: Env;
   /** Import `jobs.bootstrap` and `jobs.modules`; default true. */
   readonly loadModules?: boolean;
+  /**
+   * OpenTelemetry spans for dispatches and attempts when `@opentelemetry/api` is installed (an optional peer); default
+   * true. False: the package is not even looked for.
+   */
+  readonly tracing?: boolean;
 }
 
 export interface RunOptions {

@@ -18,6 +18,8 @@ import { logWarningsOnce } from '../logging/warn-once.js';
 import { dispatchJob, dispatchJobs, type DispatchItem } from './dispatch-job.js';
 import { DriverSet } from './driver-set.js';
 import { prepareWarren } from './prepare-warren.js';
+import { createJobTracing } from '../tracing/create-job-tracing.js';
+import type { JobTracing } from '../tracing/job-tracing.js';
 import { createReplayCopy } from './replay-copy.js';
 import { computeHealth, type WarrenHealth } from './warren-health.js';
 import { drainTimeoutMs, type CloseOptions, type RunOptions, type WarrenOptions } from './warren-options.js';
@@ -36,16 +38,18 @@ export class Warren {
   #state: WarrenState = 'ready';
   readonly #drivers: DriverSet;
   readonly #container: DependencyContainer | undefined;
+  readonly #tracing: JobTracing | undefined;
   #pool: WorkerPool | undefined;
   #stopping: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(config: WarrenConfig, registry: JobRegistry, drivers: DriverSet, logger: Logger, container?: DependencyContainer) {
+  private constructor(config: WarrenConfig, registry: JobRegistry, drivers: DriverSet, logger: Logger, container?: DependencyContainer, tracing?: JobTracing) {
     this.config = config;
     this.registry = registry;
     this.#drivers = drivers;
     this.logger = logger;
     this.#container = container;
+    this.#tracing = tracing;
     this.events.onListenerError = (error, event) => logger.error({ err: error, event }, 'a Warren event listener threw');
     for (const driver of drivers.all()) {
       driver.events.on('driver:state', (change) => this.events.emit('driver:state', change));
@@ -62,7 +66,8 @@ export class Warren {
     const logger = options.logger ?? createLogger({ level: prepared.config.log.level });
     logWarningsOnce(logger, prepared.warnings);
     const drivers = new DriverSet(prepared.config, prepared.drivers, logger);
-    const warren = new Warren(prepared.config, prepared.registry, drivers, logger, options.container);
+    const tracing = await createJobTracing(options.tracing ?? true);
+    const warren = new Warren(prepared.config, prepared.registry, drivers, logger, options.container, tracing);
     try {
       await drivers.startAll();
     } catch (error) {
@@ -81,7 +86,7 @@ export class Warren {
   dispatch(name: string, payload: unknown, options?: DispatchOptions): Promise<string>;
   async dispatch(job: JobClass | string, payload: unknown, options: DispatchOptions = {}): Promise<string> {
     this.#assertOpen('dispatch');
-    return dispatchJob({ registry: this.registry, drivers: this.#drivers }, job, payload, options);
+    return dispatchJob({ registry: this.registry, drivers: this.#drivers, tracing: this.#tracing }, job, payload, options);
   }
 
   /**
@@ -101,7 +106,7 @@ export class Warren {
     const items = Array.isArray(itemsOrJob)
       ? (itemsOrJob as readonly DispatchItem[])
       : payloads.map((payload) => ({ job: itemsOrJob as JobClass | string, payload, options }));
-    return dispatchJobs({ registry: this.registry, drivers: this.#drivers }, items);
+    return dispatchJobs({ registry: this.registry, drivers: this.#drivers, tracing: this.#tracing }, items);
   }
 
   /** Starts one worker per consumed pipeline; resolves once every one is subscribed. */
@@ -112,7 +117,7 @@ export class Warren {
     this.#transition('running', 'run() called');
     this.#stopping = undefined;
     this.#pool = new WorkerPool(
-      { config: this.config, drivers: this.#drivers, registry: this.registry, logger: this.logger, events: this.events, container: this.#container },
+      { config: this.config, drivers: this.#drivers, registry: this.registry, logger: this.logger, events: this.events, container: this.#container, tracing: this.#tracing },
       pipelines,
     );
     try {

@@ -9,6 +9,7 @@ import type { WarrenConfig } from '../config/config-types.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
 import type { JobRegistry } from '../job/job-registry.js';
+import type { JobTracing } from '../tracing/job-tracing.js';
 import { PipelineWorker } from '../worker/pipeline-worker.js';
 import type { DriverSet } from './driver-set.js';
 
@@ -19,13 +20,14 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   readonly events: TypedEmitter<WarrenEventMap>;
   readonly container: DependencyContainer | undefined;
+  readonly tracing: JobTracing | undefined;
 }
 
 export class WorkerPool {
   readonly #workers = new Map<string, PipelineWorker>();
 
   constructor(private readonly options: WorkerPoolOptions, pipelines: readonly string[]) {
-    const { config, drivers, registry, logger, events, container } = options;
+    const { config, drivers, registry, logger, events, container, tracing } = options;
     for (const pipeline of pipelines) {
       const pipelineConfig = config.jobs.pipelines[pipeline]!;
       const prefetch = (pipelineConfig.options as { prefetch?: unknown } | undefined)?.prefetch;
@@ -40,6 +42,7 @@ export class WorkerPool {
         logger,
         events,
         ...(container ? { container } : {}),
+        tracing,
       }));
     }
   }

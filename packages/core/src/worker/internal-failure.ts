@@ -61,10 +61,12 @@ export async function settleInternalFailure(entry: InFlightDelivery, error: unkn
       await context.driver.deadLetter(context.pipeline, copy);
     } catch (refused) {
       logger.error({ err: refused, jobId: id, retryInMs: context.requeueDelayMs }, 'the driver did not take the internal-error dead letter; requeueing after a delay');
+      entry.trace?.requeued();
       await requeueAfterDelay(entry, context.timers, context.requeueDelayMs);
       return;
     }
     if (entry.ack()) {
+      entry.trace?.deadLettered('internal-error');
       context.events.emit('job:deadLettered', {
         job: { id, pipeline: context.pipeline, attempt: fields.attempt ?? 1, ...(fields.type === undefined ? {} : { name: fields.type }) },
         reason: 'internal-error',

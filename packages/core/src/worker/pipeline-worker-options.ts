@@ -8,6 +8,7 @@ import type { Driver } from '../driver/driver.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
 import type { JobRegistry } from '../job/job-registry.js';
+import type { JobTracing } from '../tracing/job-tracing.js';
 import type { RandomSource } from './backoff.js';
 
 /** Options of a PipelineWorker. */
@@ -34,6 +35,8 @@ export interface PipelineWorkerOptions {
   readonly stuckJobAfterMs?: number | undefined;
   /** How long a delivery is held before it is requeued when the driver refused its retry or dead-letter copy. Default 1000. */
   readonly requeueDelayMs?: number;
+  /** Runs each attempt in an OpenTelemetry consumer span; Warren passes one when `@opentelemetry/api` is installed. */
+  readonly tracing?: JobTracing | undefined;
 }
 
 /** Options of `PipelineWorker.stop`. */

@@ -23,6 +23,7 @@ import { runAttempt } from './run-attempt.js';
 import { StuckJobWatch } from './stuck-job-watch.js';
 import { TimerSet } from './timer-set.js';
 import { canTransition } from './worker-state.js';
+import { messagingTargetOf, type MessagingTarget } from '../tracing/messaging-target.js';
 
 /** Consumes one pipeline and settles every delivery it receives; see the file header. */
 export class PipelineWorker {
@@ -38,6 +39,8 @@ export class PipelineWorker {
   /** The `lost` signal this worker listens to last: deliveries of one channel share one, so it is one listener a channel. */
   #watchedLostSignal: AbortSignal | undefined;
   readonly #stuckJobs: StuckJobWatch | undefined;
+  /** Where traces say this pipeline's messages come from; only computed when tracing. */
+  readonly #messagingTarget: MessagingTarget | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -47,6 +50,7 @@ export class PipelineWorker {
     this.pipeline = options.pipeline;
     this.#logger = options.logger.child({ pipeline: options.pipeline });
     const thresholdMs = options.stuckJobAfterMs ?? 0;
+    this.#messagingTarget = options.tracing ? messagingTargetOf(options.driver, options.pipeline) : undefined;
     this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 
@@ -169,8 +173,10 @@ export class PipelineWorker {
       await this.#handle(entry);
     } catch (error) {
       const { driver, events, requeueDelayMs = DEFAULT_INTERNAL_REQUEUE_DELAY_MS } = this.#options;
+      entry.trace?.failed(error);
       await settleInternalFailure(entry, error, { driver, events, requeueDelayMs, pipeline: this.pipeline, logger: this.#logger, timers: this.#timers });
     } finally {
+      entry.trace?.end(entry.state === 'lost' ? 'lost' : 'requeued');
       this.#held.finish(entry);
       this.#pump();
     }
@@ -183,11 +189,14 @@ export class PipelineWorker {
     // Decoding may await an async schema; a stop that gave up meanwhile has requeued the message.
     if (entry.isSettled) return;
     const read = decoded.isDecoded ? decoded.job : decoded.rejected;
+    const { tracing } = this.#options;
+    if (tracing) entry.trace = tracing.startAttempt(this.#messagingTarget!, this.pipeline, entry.delivery, read, decoded.isDecoded ? decoded.job.definition.attempts : undefined);
     if (read.malformed.length > 0) this.#logger.warn({ code: 'WARREN_WRN_005', jobId: read.id, fields: read.malformed }, 'malformed Warren fields treated as absent');
     if (!decoded.isDecoded) {
       const { rejected } = decoded;
       const job = { id: rejected.id, name: rejected.name, pipeline: this.pipeline, attempt: rejected.attempt };
       this.#logger.warn({ err: rejected.error, jobId: rejected.id, job: rejected.name, reason: rejected.reason }, 'message cannot run; dead-lettering it');
+      entry.trace?.failed(rejected.error);
       if (await this.#deadLetter(entry, rejected, rejected.reason, rejected.error)) {
         events.emit('job:deadLettered', { job, reason: rejected.reason, error: rejected.error });
       }
@@ -199,12 +208,14 @@ export class PipelineWorker {
     if (info) events.emit('job:started', { job: info });
     const startedAtMs = Date.now();
     // The parent logger: the job's child adds `pipeline` itself, so it is not bound twice.
-    const result = await runAttempt({
+    const attempt = () => runAttempt({
       job, pipeline: this.pipeline, container: this.#options.container, logger: this.#options.logger, timers: this.#timers, abort: entry.attemptAbort,
     });
+    // Inside the consumer span's context when tracing, so the handler's own spans are its children.
+    const result = await (entry.trace ? entry.trace.run(attempt) : attempt());
     if (entry.isSettled) return; // abandoned at shutdown and already requeued
     if (result.kind === 'success') {
-      entry.ack();
+      if (entry.ack()) entry.trace?.succeeded();
       if (info || events.listenerCount('job:succeeded') > 0) events.emit('job:succeeded', { job: info ?? this.#eventInfo(job), durationMs: Date.now() - startedAtMs });
       return;
     }
@@ -228,9 +239,11 @@ export class PipelineWorker {
   async #settleFailure(entry: InFlightDelivery, job: DecodedJob, info: JobEventInfo, outcome: Outcome, error: unknown, durationMs: number): Promise<void> {
     const { events } = this.#options;
     const log = { err: error, jobId: job.id, job: job.name, attempt: job.attempt };
+    entry.trace?.failed(error);
     if (outcome.action === 'retry') {
       const retryCopy = createRetryCopy(entry.delivery, job);
       const isHandedOff = await handOff(entry, () => this.#options.driver.publish(this.pipeline, retryCopy, { delayMs: outcome.delayMs }), this.#logger, this.#requeueLater);
+      if (isHandedOff) entry.trace?.retried(outcome.delayMs, job.attempt + 1);
       this.#logger.warn({ ...log, retryInMs: isHandedOff ? outcome.delayMs : undefined }, isHandedOff ? 'job failed; retry scheduled' : 'job failed; retry hand-off failed, requeued');
       events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
       return;
@@ -243,9 +256,11 @@ export class PipelineWorker {
     }
   }
 
-  #deadLetter(entry: InFlightDelivery, identity: CopyIdentity, reason: DeadLetterReason, error: unknown): Promise<boolean> {
+  async #deadLetter(entry: InFlightDelivery, identity: CopyIdentity, reason: DeadLetterReason, error: unknown): Promise<boolean> {
     const copy = createDeadLetterCopy(entry.delivery, identity, { reason, error, failedAtMs: Date.now() });
-    return handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger, this.#requeueLater);
+    const isHandedOff = await handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger, this.#requeueLater);
+    if (isHandedOff) entry.trace?.deadLettered(reason);
+    return isHandedOff;
   }
 
   /** Holds a delivery whose copy the driver refused for requeueDelayMs, then requeues it (a stop cuts the wait short). */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Loaded on first use only: importing @warren/core must not pull them in (idle RSS, issue #6). */
-const LAZY = ['prom-client', 'yaml', 'tinyglobby', 'node:http'];
+const LAZY = ['prom-client', 'yaml', 'tinyglobby', 'node:http', '@opentelemetry/api'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -19,7 +19,7 @@ describe('scaffoldProject', () => {
     const target = join(tempDir(), 'My App');
     const files = scaffoldProject({ targetDir: target, warrenVersion: '1.2.3', force: false });
     expect(files).toEqual([
-      '.gitignore', 'README.md', 'package.json', 'src/bootstrap.ts', 'src/jobs/send-welcome-email.ts',
+      '.gitignore', 'Dockerfile', 'README.md', 'package.json', 'src/bootstrap.ts', 'src/jobs/send-welcome-email.ts',
       'src/services/mailer.ts', 'src/test/send-welcome-email.test.ts', 'tsconfig.json', 'warren.yaml',
     ]);
     const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'));

@@ -14,6 +14,7 @@ import { MemoryConsumer } from './memory-consumer.js';
 import type { MemoryDriverOptions } from './memory-driver-options.js';
 import { MEMORY_DRIVER_TRANSITIONS, type MemoryDriverState } from './memory-driver-state.js';
 import { MemoryQueue } from './memory-queue.js';
+import type { MessagingTarget } from '../../tracing/messaging-target.js';
 
 /** The in-process Driver: queues, delays, prefetch, requeue and dead letters, nothing durable. */
 export class MemoryDriver implements Driver {
@@ -36,6 +37,11 @@ export class MemoryDriver implements Driver {
 
   get state(): MemoryDriverState {
     return this.#state;
+  }
+
+  /** Traces name the in-process queue; `messaging.system` is not a broker's, so it says what it is. */
+  messagingTarget(pipeline: string): MessagingTarget {
+    return { system: 'warren-memory', destination: this.#queueNames?.get(pipeline) ?? pipeline };
   }
 
   /** Starts delivering; a second call is a no-op. */
