@@ -1,6 +1,6 @@
 /*
  * The exit codes of the `warren` binary and the mapping from an error to one of them.
- * 0 ok, 1 runtime failure, 2 usage or config error (DESIGN.md, CLI); 130 for a forced shutdown.
+ * 0 ok, 1 runtime failure, 2 usage or config error (packages/cli/README.md, Exit codes); 130 for a forced shutdown.
  * Does not print anything: output/format-error.ts owns the wording.
  */
 import { isWarrenError } from '@warren/core';
