@@ -37,7 +37,7 @@ export function registerNewCommand(program: Command, context: CliContext): void 
       // Before writing anything: a bad --from is a usage error, not a half-made project.
       const localPackages = options.from === undefined ? undefined : findLocalPackages(resolve(io.cwd, options.from));
       const files = scaffoldProject({ targetDir, warrenVersion: cliVersion(), force: options.force === true });
-      if (localPackages) useLocalPackages(targetDir, localPackages);
+      if (localPackages) useLocalPackages(targetDir, localPackages, packageManager);
       io.out(`created ${targetDir}`);
       for (const file of files) io.out(`  ${file}`);
       if (options.install) {

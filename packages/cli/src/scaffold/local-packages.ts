@@ -1,12 +1,14 @@
 /*
  * `warren new --from <dir>`: installs the @warren packages from packed tarballs (`pnpm pack`, `npm pack`)
  * instead of the registry, for unpublished versions and for tests. Points the project's dependencies
- * at the tarballs and overrides the packages' dependencies on each other too (npm `overrides`,
- * pnpm `pnpm.overrides`, yarn `resolutions`), so no manager asks the registry for them.
+ * at the tarballs and overrides the packages' dependencies on each other too (npm `overrides`, yarn
+ * `resolutions`, pnpm `overrides` in pnpm-workspace.yaml, the only place pnpm 10+ reads them), so no
+ * manager asks the registry for them.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WarrenError } from '@warren/core';
+import type { PackageManager } from './package-manager.js';
 
 /** The packages a project depends on, by tarball name prefix (`@warren/core` packs as `warren-core-<version>.tgz`). */
 const WARREN_PACKAGES = ['@warren/core', '@warren/amqp', '@warren/cli'] as const;
@@ -33,13 +35,17 @@ export function findLocalPackages(dir: string): Record<string, string> {
   return specs;
 }
 
-/** Rewrites the project's package.json to install the @warren packages from `specs`. */
-export function useLocalPackages(projectDir: string, specs: Readonly<Record<string, string>>): void {
+/** Rewrites the project's package.json (and for pnpm writes pnpm-workspace.yaml) to install the @warren packages from `specs`. */
+export function useLocalPackages(projectDir: string, specs: Readonly<Record<string, string>>, packageManager: PackageManager): void {
   const path = join(projectDir, 'package.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
   for (const [name, spec] of Object.entries(specs)) if (manifest.dependencies?.[name]) manifest.dependencies[name] = spec;
   manifest.overrides = { ...manifest.overrides, ...specs };
-  manifest.pnpm = { ...manifest.pnpm, overrides: { ...manifest.pnpm?.overrides, ...specs } };
   manifest.resolutions = { ...manifest.resolutions, ...specs };
   writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  if (packageManager === 'pnpm') {
+    // JSON strings are YAML strings, so the paths need no further quoting.
+    const lines = Object.entries(specs).map(([name, spec]) => `  ${JSON.stringify(name)}: ${JSON.stringify(spec)}`);
+    writeFileSync(join(projectDir, 'pnpm-workspace.yaml'), ['# Written by `warren new --from`: the @warren packages come from these tarballs.', 'overrides:', ...lines, ''].join('\n'));
+  }
 }

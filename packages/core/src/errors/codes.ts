@@ -158,8 +158,8 @@ export const CORE_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_CLI_INSTALL_FAILED: {
-    meaning: '`warren new` wrote the project but `npm install` in it failed.',
-    hint: 'Run `npm install` in the new directory to see the error, or pass --no-install.',
+    meaning: '`warren new` wrote the project but the install in it (`npm install`, or the --pm package manager\'s) failed.',
+    hint: 'Run the install in the new directory to see the error, or pass --no-install.',
     retryable: true,
   },
   WARREN_ERR_CLI_HTTP_UNAVAILABLE: {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,11 +35,15 @@ describe('warren new --from', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { '@warren/core': '^0.1.0', tsyringe: '^4.10.0' } }));
     const specs = { '@warren/core': 'file:/p/warren-core-0.1.0.tgz', '@warren/amqp': 'file:/p/warren-amqp-0.1.0.tgz' };
-    useLocalPackages(dir, specs);
+    useLocalPackages(dir, specs, 'npm');
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(manifest.dependencies).toEqual({ '@warren/core': 'file:/p/warren-core-0.1.0.tgz', tsyringe: '^4.10.0' });
     expect(manifest.overrides).toEqual(specs);
-    expect(manifest.pnpm.overrides).toEqual(specs);
     expect(manifest.resolutions).toEqual(specs);
+    expect(existsSync(join(dir, 'pnpm-workspace.yaml'))).toBe(false);
+    useLocalPackages(dir, specs, 'pnpm');
+    expect(readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')).toContain(
+      'overrides:\n  "@warren/core": "file:/p/warren-core-0.1.0.tgz"\n  "@warren/amqp": "file:/p/warren-amqp-0.1.0.tgz"\n',
+    );
   });
 });
