@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /*
- * `pnpm release:check`: what a user gets from npm, checked before publishing. Packs @warren/core,
+ * `pnpm release:check`: what a user gets from npm, checked before publishing. Checks the docs
+ * (release/check-docs.mjs: no references readers cannot follow, docs/api current), packs @warren/core,
  * @warren/amqp and @warren/cli (from their built dist), checks each tarball (release/check-package.mjs),
  * installs the tarballs into a fresh `npm init -y` project (CommonJS) with its own, older tsyringe,
  * builds a TypeScript app there and runs one job end to end on RabbitMQ (AMQP_URL, else
@@ -8,12 +9,13 @@
  * `--keep` leaves the temporary directory for a look. Does not build (the pnpm script does).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { checkApiReference, checkDocs } from './release/check-docs.mjs';
 import { checkPackage } from './release/check-package.mjs';
 
 const exec = promisify(execFile);
@@ -50,6 +52,32 @@ function readTree(dir) {
   };
   walk(dir);
   return files;
+}
+
+/** Markdown files a reader of the repository or a package sees (not dependencies, builds or scratch directories). */
+function readDocs() {
+  const docs = new Map();
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !['node_modules', 'dist'].includes(entry.name)) walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.md')) docs.set(path, readFileSync(join(ROOT, path), 'utf8'));
+    }
+  };
+  walk('');
+  return docs;
+}
+
+async function checkDocumentation() {
+  const problems = checkDocs(readDocs(), (path) => existsSync(join(ROOT, path)));
+  for (const name of PACKAGES) {
+    const exportNames = Object.keys(await import(pathToFileURL(join(ROOT, 'packages', name, 'dist/index.js')).href));
+    const pages = [join(ROOT, 'docs/api/@warren', `${name}.md`), join(ROOT, 'docs/api/@warren', name)].filter(existsSync);
+    const markdown = pages.flatMap((page) => (page.endsWith('.md') ? [page] : [...readTree(page).keys()].map((file) => join(page, file))))
+      .map((file) => readFileSync(file, 'utf8')).join('\n');
+    problems.push(...checkApiReference(`@warren/${name}`, exportNames, markdown));
+  }
+  return problems;
 }
 
 async function packAndCheck(work) {
@@ -132,6 +160,8 @@ async function main() {
   const timings = [];
   let isOk = false;
   try {
+    const docProblems = await timed(timings, 'docs', checkDocumentation);
+    if (docProblems.length > 0) throw new Error(`the docs are not ready:\n  ${docProblems.join('\n  ')}`);
     const { tarballs, problems } = await timed(timings, 'pack', () => packAndCheck(work));
     if (problems.length > 0) throw new Error(`the tarballs are not ready:\n  ${problems.join('\n  ')}`);
     console.log(`release check: packed and checked ${tarballs.map((file) => file.split(/[\\/]/).pop()).join(', ')}`);

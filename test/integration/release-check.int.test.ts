@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { checkApiReference, checkDocs } from '../../scripts/release/check-docs.mjs';
 import { checkPackage } from '../../scripts/release/check-package.mjs';
 import { REPO_ROOT, TEST_AMQP_URL } from './cli-harness.js';
 
@@ -54,6 +55,20 @@ describe('release check', () => {
     ['a test file', () => fitPackage().set('dist/test/a.test.js', ''), 'is a test file'],
   ])('refuses %s', (_label, build, problem) => {
     expect(checkPackage(build()).join('\n')).toContain(problem);
+  });
+
+  it('finds references readers cannot follow, and exports the API reference does not describe', () => {
+    const docs = new Map([
+      ['README.md', 'See [the config](docs/config.md), [a gap](docs/missing.md#top) and `DESIGN.md` in code.'],
+      ['docs/config.md', 'As DESIGN.md says, and issue #6.'],
+    ]);
+    expect(checkDocs(docs, (path) => docs.has(path))).toEqual([
+      'README.md links to docs/missing.md#top, which does not exist',
+      'docs/config.md refers to "DESIGN.md", which readers cannot open',
+    ]);
+    expect(checkApiReference('@warren/x', ['Warren', 'AMQP_CODES', 'replyCodes', 'gone'], '### Warren\n### AMQP\\_CODES\n- [replyCodes](x.md)')).toEqual([
+      '@warren/x exports gone, which docs/api does not describe (run pnpm docs:api)',
+    ]);
   });
 
   it('packs, installs into a fresh CommonJS npm app with its own tsyringe 4.8.0 and runs a job on RabbitMQ', async () => {
