@@ -29,7 +29,8 @@ export function checkDocs(docs, exists) {
 /** Runtime exports of a package that its API reference page (`markdown`) has no heading or link for. */
 export function checkApiReference(packageName, exportNames, markdown) {
   const documented = new Set();
-  for (const [, name] of markdown.replace(/\\/g, '').matchAll(/^#{2,4} (\S+)/gm)) documented.add(name);
+  // TypeDoc's headings: `### Warren`, `### createLogger()`, `### AMQP\_ERROR\_CODES`.
+  for (const [, name] of markdown.replace(/\\/g, '').matchAll(/^#{2,4} ([^\s(]+)/gm)) documented.add(name);
   for (const [, name] of markdown.matchAll(/^- \[(\S+)\]\(/gm)) documented.add(name);
   return exportNames.filter((name) => name !== 'default' && !documented.has(name))
     .map((name) => `${packageName} exports ${name}, which docs/api does not describe (run pnpm docs:api)`);

@@ -66,7 +66,7 @@ describe('release check', () => {
       'README.md links to docs/missing.md#top, which does not exist',
       'docs/config.md refers to "DESIGN.md", which readers cannot open',
     ]);
-    expect(checkApiReference('@warren/x', ['Warren', 'AMQP_CODES', 'replyCodes', 'gone'], '### Warren\n### AMQP\\_CODES\n- [replyCodes](x.md)')).toEqual([
+    expect(checkApiReference('@warren/x', ['Warren', 'AMQP_CODES', 'replyCodes', 'createThing', 'gone'], '### Warren\n### AMQP\\_CODES\n### createThing()\n- [replyCodes](x.md)')).toEqual([
       '@warren/x exports gone, which docs/api does not describe (run pnpm docs:api)',
     ]);
   });
