@@ -33,7 +33,7 @@ export function registerNewCommand(program: Command, context: CliContext): void 
     .action(async (dir: string, options: NewOptions) => {
       const { io } = context;
       const targetDir = resolve(io.cwd, dir);
-      const packageManager = options.pm ?? detectPackageManager(process.env.npm_config_user_agent);
+      const packageManager = options.pm ?? detectPackageManager(io.env.npm_config_user_agent);
       // Before writing anything: a bad --from is a usage error, not a half-made project.
       const localPackages = options.from === undefined ? undefined : findLocalPackages(resolve(io.cwd, options.from));
       const files = scaffoldProject({ targetDir, warrenVersion: cliVersion(), force: options.force === true });
