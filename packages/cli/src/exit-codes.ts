@@ -27,6 +27,8 @@ const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   'WARREN_ERR_JOB_DUPLICATE_NAME',
   'WARREN_ERR_JOB_INVALID',
   'WARREN_ERR_JOB_NOT_FOUND',
+  // The app was compiled without the decorator flags: fixed in its tsconfig, not by a retry.
+  'WARREN_ERR_DI_METADATA_MISSING',
   'WARREN_ERR_DRIVER_NOT_FOUND',
   'WARREN_ERR_DRIVER_NOT_FOUND_PIPELINE',
   'WARREN_ERR_CLI_INVALID',
