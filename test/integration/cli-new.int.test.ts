@@ -1,13 +1,14 @@
 /*
- * The newcomer's path, end to end (slow: one test): `warren new` → npm install of the packed
- * @warren/core, @warren/amqp and @warren/cli tarballs → build → npm test → switch warren.yaml to
- * RabbitMQ → the project's own `warren run` handles a job sent with its `warren push`.
+ * The newcomer's path, end to end (slow: one test): `warren new --pm npm --from <packs>` installs the
+ * packed @warren/core, @warren/amqp and @warren/cli tarballs → npm test (builds) → switch warren.yaml
+ * to RabbitMQ → the project's built entry point (`npm start` = node dist/main.js) handles a job sent
+ * with its `warren push`, and exits 0 on SIGTERM.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, WarrenProcess, deleteQueues, runWarren, startedPort, uniqueName } from './cli-harness.js';
@@ -37,7 +38,10 @@ async function sh(file: string, args: string[], cwd: string, timeoutMs = 180_000
 /** The project's own `warren` (from its node_modules), as a user's `npx warren` would run it. */
 function projectWarren(app: string, args: string[]): WarrenProcess {
   const bin = join(app, 'node_modules/@warren/cli/dist/bin.js');
-  const child = spawn(process.execPath, [bin, ...args], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  return trackProcess(spawn(process.execPath, [bin, ...args], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+function trackProcess(child: ChildProcess): WarrenProcess {
   const warren = new WarrenProcess(child);
   processes.push(warren);
   return warren;
@@ -55,21 +59,22 @@ function switchToRabbitMq(app: string): void {
 }
 
 describe('warren new', () => {
-  it('creates a project that installs, builds, passes its test and runs a pushed job', async () => {
+  it('creates a project that installs from packed tarballs, passes its test and runs a pushed job from its built entry point', async () => {
     const packs = join(work, 'packs');
     for (const pkg of ['core', 'amqp', 'cli']) await sh('pnpm', ['pack', '--pack-destination', packs], join(REPO_ROOT, 'packages', pkg));
     const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz')).map((f) => join(packs, f));
     expect(tarballs).toHaveLength(3);
 
-    const created = await runWarren(['new', 'app', '--no-install'], work);
+    const created = await runWarren(['new', 'app', '--pm', 'npm', '--from', packs], work, 240_000);
     expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('installing dependencies (npm install)...');
     const app = join(work, 'app');
-    await sh('npm', ['install', ...tarballs], app);
-    await sh('npm', ['run', 'build'], app);
+    expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).dependencies['@warren/core']).toBe(`file:${join(packs, 'warren-core-0.1.0.tgz')}`);
     expect(await sh('npm', ['test'], app)).toMatch(/# pass 1\n# fail 0/);
 
     switchToRabbitMq(app);
-    const worker = projectWarren(app, ['run', '--port', '0']);
+    // What `npm start` runs, without npm in between (npm does not pass SIGTERM on to its script).
+    const worker = trackProcess(spawn(process.execPath, ['dist/main.js', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] }));
     await startedPort(worker);
     const push = projectWarren(app, ['push', 'emails.welcome', '{"email":"ada@example.com"}']);
     expect(await push.exitCode(), push.transcript()).toBe(0);

@@ -38,6 +38,10 @@ describe('examples/basic', () => {
     expect(stdout).toMatch(/reports\.build failed attempt 1\/3: upstream timed out .* retrying in \d+ ms/);
     expect(stdout).toMatch(/reports\.build succeeded on attempt 2\/3/);
     expect(stdout).toMatch(/billing\.charge dead-lettered \(unrecoverable\): card declined-4242 was declined/);
+    // Read by someone who has not read the code: no "not retried" line before the dead letter, and the
+    // dead-letter count names the job it holds (billing.charge runs on the reports pipeline).
+    expect(stdout).not.toContain('not retried');
+    expect(stdout).toMatch(/dead-letter queue of pipeline "reports": 1 job\(s\)\n {2}billing\.charge \S+: unrecoverable \(/);
     expect(stdout).toMatch(/done\s*$/);
   });
 });

@@ -35,8 +35,9 @@ warren.events.on('job:succeeded', ({ job, durationMs }) => {
   settle(job.id);
 });
 warren.events.on('job:failed', ({ job, error, retryInMs }) => {
-  const next = retryInMs === undefined ? 'not retried' : `retrying in ${Math.round(retryInMs)} ms`;
-  console.log(`  ↻ ${job.name} failed attempt ${job.attempt}/${job.maxAttempts}: ${(error as Error).message} — ${next}`);
+  // A failure that is not retried is dead-lettered next; the job:deadLettered line below says so.
+  if (retryInMs === undefined) return;
+  console.log(`  ↻ ${job.name} failed attempt ${job.attempt}/${job.maxAttempts}: ${(error as Error).message} — retrying in ${Math.round(retryInMs)} ms`);
 });
 warren.events.on('job:deadLettered', ({ job, reason, error }) => {
   console.log(`  ✖ ${job.name ?? 'message'} dead-lettered (${reason}): ${(error as Error | undefined)?.message ?? ''}`);
@@ -63,9 +64,13 @@ const timeout = setTimeout(() => {
 await done;
 clearTimeout(timeout);
 
+// billing.charge runs on the "reports" pipeline (see its @Job), so its dead letter is in that pipeline's dead-letter queue.
 const deadLetters = await warren.peekDeadLetters('reports', 10);
+console.log(`dead-letter queue of pipeline "reports": ${deadLetters.length} job(s)`);
+for (const { properties } of deadLetters) {
+  console.log(`  ${properties.type} ${properties.messageId}: ${String(properties.headers['x-warren-dead-reason'])} (${String(properties.headers['x-warren-error'])})`);
+}
 // With a broker the dead letters outlive this process: `warren dlq list` can show them later.
-const howToInspect = useBroker ? ' (inspect them with `warren dlq list reports -c examples/basic/warren.amqp.yaml`)' : '';
-console.log(`dead letters in "reports": ${deadLetters.length}${howToInspect}`);
+if (useBroker) console.log('inspect them later with `warren dlq list reports -c examples/basic/warren.amqp.yaml`');
 await warren.close();
 console.log('done');

@@ -85,7 +85,7 @@ const tlsSchema = z
     certFile: raw.cert, keyFile: raw.key, passphrase: raw.passphrase, servername: raw.servername, rejectUnauthorized: raw.reject_unauthorized,
   }));
 
-/** Schema of the top-level `amqp:` section. Keys and defaults as in DESIGN.md; durations come out as `...Ms`. */
+/** Schema of the top-level `amqp:` section. Keys and defaults in docs/config.md; durations come out as `...Ms`. */
 export const amqpSectionSchema = z
   .strictObject({
     urls: z.array(brokerUrl()).min(1).prefault(['amqp://guest:guest@127.0.0.1:5672'])

@@ -1,6 +1,6 @@
 /*
  * The exit codes of the `warren` binary and the mapping from an error to one of them.
- * 0 ok, 1 runtime failure, 2 usage or config error (DESIGN.md, CLI); 130 for a forced shutdown.
+ * 0 ok, 1 runtime failure, 2 usage or config error (packages/cli/README.md, Exit codes); 130 for a forced shutdown.
  * Does not print anything: output/format-error.ts owns the wording.
  */
 import { isWarrenError } from '@warren/core';
@@ -27,6 +27,8 @@ const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   'WARREN_ERR_JOB_DUPLICATE_NAME',
   'WARREN_ERR_JOB_INVALID',
   'WARREN_ERR_JOB_NOT_FOUND',
+  // The app was compiled without the decorator flags: fixed in its tsconfig, not by a retry.
+  'WARREN_ERR_DI_METADATA_MISSING',
   'WARREN_ERR_DRIVER_NOT_FOUND',
   'WARREN_ERR_DRIVER_NOT_FOUND_PIPELINE',
   'WARREN_ERR_CLI_INVALID',

@@ -113,7 +113,7 @@ export class PipelineConsumer implements Consumer {
     }
     // What was checked must still be what we have: while the check awaited, a broker cancel or channel error may
     // have re-subscribed on a new channel; replacing THAT one would orphan it (its batcher retired, its consumer
-    // left holding a prefetch of unacked messages — the stall of issue #18).
+    // left holding a prefetch of unacked messages, a stall).
     if (reason === undefined || this.#session !== session || this.#channel !== channel || this.state === 'cancelled' || this.#inFlight) return;
     this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason }, 'watchdog: re-subscribing consumer');
     this.#releaseChannel('flush');

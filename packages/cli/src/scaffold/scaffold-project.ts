@@ -11,9 +11,15 @@ import { WarrenError } from '@warren/core';
 /** packages/cli/templates/app, from both src/ (tests) and dist/ (the binary). */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/app', import.meta.url));
 
-/** npm pack drops `.gitignore` and treats a nested `package.json` as a package, so both ship renamed. */
+/**
+ * npm pack drops `.gitignore` and treats a nested `package.json` as a package, so both ship renamed.
+ * Every other file under templates/app is written as it is: a file added there (a Dockerfile, say)
+ * becomes part of every new project with no change here; a dot-file ships under its name without the dot
+ * and is listed here (`dockerignore` is ready for a `.dockerignore`).
+ */
 const RENAMED_ON_WRITE: Readonly<Record<string, string>> = {
   'gitignore': '.gitignore',
+  'dockerignore': '.dockerignore',
   'package.json.tmpl': 'package.json',
 };
 

@@ -8,6 +8,7 @@ describe('exitCodeFor', () => {
     ['a config error', new WarrenError('WARREN_ERR_CONFIG_INVALID', 'bad'), EXIT_CODES.usage],
     ['a missing config file', new WarrenError('WARREN_ERR_CONFIG_NOT_FOUND', 'no file'), EXIT_CODES.usage],
     ['an unknown job name', new WarrenError('WARREN_ERR_JOB_NOT_FOUND', 'no job'), EXIT_CODES.usage],
+    ['a job class without decorator metadata', new WarrenError('WARREN_ERR_DI_METADATA_MISSING', 'no metadata'), EXIT_CODES.usage],
     ['a non-empty directory for new', new WarrenError('WARREN_ERR_CLI_NOT_EMPTY', 'not empty'), EXIT_CODES.usage],
     ['an unknown option', new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"), EXIT_CODES.usage],
     ['an unreachable broker', new WarrenError('WARREN_ERR_DRIVER_UNAVAILABLE', 'down'), EXIT_CODES.failure],

@@ -1,5 +1,5 @@
 /*
- * The wire format of DESIGN.md as types and header names: what core hands a driver to publish and
+ * The wire format of docs/wire-format.md as types and header names: what core hands a driver to publish and
  * what a driver hands back on delivery. Drivers map these onto their transport (AMQP properties);
  * nothing here encodes or decodes payloads (see worker/ for that).
  */

@@ -83,8 +83,13 @@ export const CORE_ERROR_CODES = {
     retryable: true,
   },
   WARREN_ERR_DI_UNAVAILABLE: {
-    meaning: 'The handler or one of its dependencies could not be resolved from the container.',
-    hint: 'Register the dependency in jobs.bootstrap, or mark it @injectable().',
+    meaning: 'The handler or one of its dependencies could not be resolved from the container (an unregistered token, or a factory or constructor that threw). The attempt counts as failed and is retried with the job\'s backoff like a handler failure, since a factory can fail for a passing reason.',
+    hint: 'Register the dependency in jobs.bootstrap, or mark it @injectable(); when the cause is a factory that threw, fix what it depends on.',
+    retryable: true,
+  },
+  WARREN_ERR_DI_METADATA_MISSING: {
+    meaning: 'A job class has constructor parameters but no decorator metadata (`design:paramtypes`), so tsyringe cannot tell what to inject; Warren.fromConfig refuses it before anything connects.',
+    hint: 'Set "experimentalDecorators": true and "emitDecoratorMetadata": true in your tsconfig.json and rebuild; in plain JavaScript, list the constructor tokens with @Job\'s `inject` option.',
     retryable: false,
   },
   WARREN_ERR_WORKER_ILLEGAL_STATE: {
@@ -153,8 +158,8 @@ export const CORE_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_CLI_INSTALL_FAILED: {
-    meaning: '`warren new` wrote the project but `npm install` in it failed.',
-    hint: 'Run `npm install` in the new directory to see the error, or pass --no-install.',
+    meaning: '`warren new` wrote the project but the install in it (`npm install`, or the --pm package manager\'s) failed.',
+    hint: 'Run the install in the new directory to see the error, or pass --no-install.',
     retryable: true,
   },
   WARREN_ERR_CLI_HTTP_UNAVAILABLE: {

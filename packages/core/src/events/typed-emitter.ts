@@ -1,7 +1,7 @@
 /*
  * TypedEmitter: a small event emitter typed by one event map, with object payloads.
  * A listener that throws is reported to `onListenerError` and never breaks the emitter.
- * Not for per-message events on hot paths (see STYLE.md, Events).
+ * Not for per-message events on hot paths: the publish promise or the job outcome reports those.
  */
 
 /** An event map: event name → payload object. */

@@ -18,7 +18,7 @@ export interface ResolvedBackoff {
   readonly jitter: number;
 }
 
-/** Defaults of DESIGN.md: 3 attempts, exponential backoff from 1s capped at 5m with 0.2 jitter. */
+/** Defaults (README, Writing jobs): 3 attempts, exponential backoff from 1s capped at 5m with 0.2 jitter. */
 export const JOB_DEFAULTS = {
   pipeline: 'default',
   attempts: 3,

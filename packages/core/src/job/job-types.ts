@@ -1,5 +1,5 @@
 /*
- * The handler API of DESIGN.md as types: JobHandler, JobContext, JobOptions and the class shape
+ * The handler API (README, Writing jobs) as types: JobHandler, JobContext, JobOptions and the class shape
  * that @Job accepts. No behaviour here; the registry validates and the worker runs.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';

@@ -1,7 +1,8 @@
 /*
  * What Warren.fromConfig does before an instance exists: make sure the named drivers are loaded,
  * load and check the config, import the project's job modules, then re-check with the jobs known
- * (a job bound to a missing pipeline). Any error stops here, before anything connects.
+ * (a job bound to a missing pipeline) and that every job class carries decorator metadata. Any error
+ * stops here, before anything connects.
  */
 import { dirname } from 'node:path';
 import { assertConfig, loadConfig } from '../config/config-loader.js';
@@ -9,6 +10,7 @@ import { readConfigSource } from '../config/config-source.js';
 import type { WarrenConfig } from '../config/config-types.js';
 import type { Diagnostic } from '../doctor/diagnostic.js';
 import { hasErrors } from '../doctor/format-diagnostic.js';
+import { assertDecoratorMetadata } from '../di/decorator-metadata-check.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { driverRegistry as defaultDrivers, type DriverRegistry } from '../driver/driver-registry.js';
 import { jobRegistry as defaultJobs, type JobRegistry } from '../job/job-registry.js';
@@ -53,5 +55,7 @@ export async function prepareWarren(source: string | object, options: PrepareWar
   const isJobAware = options.loadModules !== false || registry.size > 0;
   const diagnostics = await runDoctor({ source, registry: drivers, ...(isJobAware ? { jobs: registry.list() } : {}), ...env });
   if (hasErrors(diagnostics)) assertConfig({ diagnostics, ...(read.file ? { file: read.file } : {}) });
+  // tsc exits 0 without the decorator flags; refuse here rather than fail every job at run time.
+  assertDecoratorMetadata(registry.definitions());
   return { config, drivers, registry, loadedModules, warnings: diagnostics.filter((d) => d.severity === 'warning') };
 }

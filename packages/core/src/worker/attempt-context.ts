@@ -9,7 +9,7 @@ import type { JobContext } from '../job/job-types.js';
 import type { AttemptAbort } from './attempt-abort.js';
 import type { DecodedJob } from './decode-delivery.js';
 
-/** One attempt's JobContext (DESIGN.md); `logger` and `signal` are created lazily. */
+/** One attempt's JobContext (README, Writing jobs); `logger` and `signal` are created lazily. */
 export class AttemptContext implements JobContext {
   readonly id: string;
   readonly name: string;

@@ -1,7 +1,7 @@
 /*
  * decodeDelivery: a received message → a job ready to run, or the dead-letter reason why it cannot
  * run (undecodable, unknown-job, invalid-payload). Fills what foreign producers leave out, per
- * DESIGN.md "Wire format"; a Warren field of the wrong type or out of range counts as absent and is
+ * docs/wire-format.md; a Warren field of the wrong type or out of range counts as absent and is
  * listed in `malformed` (the worker warns). Never throws on what a producer sent. Does not settle the delivery.
  */
 import { randomUUID } from 'node:crypto';

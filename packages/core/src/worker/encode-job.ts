@@ -1,5 +1,5 @@
 /*
- * encodeJob: a payload plus its job → the WireMessage of DESIGN.md "Wire format", ready for
+ * encodeJob: a payload plus its job → the WireMessage of docs/wire-format.md, ready for
  * `driver.publish`. This is what dispatch calls. Does not validate the payload against the job's
  * schema (see validate-payload.ts) and does not publish.
  */

@@ -1,5 +1,5 @@
 /*
- * The hand-off rule of DESIGN.md promise 2: ack the original only after the driver took its retry or
+ * The hand-off rule of "It loses nothing" (README): ack the original only after the driver took its retry or
  * dead-letter copy; when the driver refuses, requeue the original after a delay (never ack, never drop, and never
  * an immediate requeue, which the broker would redeliver at once: a loop as fast as the handler fails).
  */

@@ -7,7 +7,7 @@
  *   abandoned  terminal: requeued by a stop that gave up waiting; the attempt's signal is aborted.
  *   lost       terminal: the transport lost the delivery (its channel closed; the broker redelivers it). Not settled
  *              by us at all; a running attempt's signal is aborted and its outcome ignored.
- * Per-message, so it emits no events (STYLE.md, Events); it only guards its own moves.
+ * Per-message, so it emits no events (events are not for the per-message path); it only guards its own moves.
  */
 import type { Delivery } from '../driver/driver.js';
 import { WarrenError } from '../errors/warren-error.js';

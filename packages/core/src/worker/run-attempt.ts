@@ -32,7 +32,7 @@ export type HandlerResult = Extract<AttemptResult, { kind: 'success' | 'failure'
 
 const SUCCESS: HandlerResult = Object.freeze({ kind: 'success' });
 
-/** Builds the JobContext of DESIGN.md for one attempt (its logger and signal are made on first access). */
+/** Builds the JobContext (README, Writing jobs) for one attempt (its logger and signal are made on first access). */
 export function createJobContext(job: DecodedJob, pipeline: string, abort: AttemptAbort, logger: Logger): JobContext {
   return new AttemptContext(job, pipeline, abort, logger);
 }

@@ -18,15 +18,20 @@ describe('scaffoldProject', () => {
   it('writes a project that depends on this version of the three packages', () => {
     const target = join(tempDir(), 'My App');
     const files = scaffoldProject({ targetDir: target, warrenVersion: '1.2.3', force: false });
+    // The project's files; a Dockerfile added to templates/app would be listed here too.
     expect(files).toEqual([
-      '.gitignore', 'Dockerfile', 'README.md', 'package.json', 'src/bootstrap.ts', 'src/jobs/send-welcome-email.ts',
+      '.gitignore', 'Dockerfile', 'README.md', 'package.json', 'src/bootstrap.ts', 'src/jobs/send-welcome-email.ts', 'src/main.ts',
       'src/services/mailer.ts', 'src/test/send-welcome-email.test.ts', 'tsconfig.json', 'warren.yaml',
     ]);
     const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'));
     expect(manifest.name).toBe('my-app');
     expect(manifest.dependencies).toMatchObject({ '@warren/core': '^1.2.3', '@warren/amqp': '^1.2.3', '@warren/cli': '^1.2.3' });
     expect(manifest.devDependencies.typescript).toBe('7.0.2');
-    expect(manifest.scripts).toMatchObject({ build: 'tsc', start: 'warren run' });
+    // start runs built JavaScript only: `npm ci --omit=dev && npm start` needs no TypeScript, and no pre-hooks
+    // (pnpm and yarn berry skip them).
+    expect(manifest.scripts).toMatchObject({ build: 'tsc', start: 'node dist/main.js', test: 'tsc && node --test dist/test/*.test.js' });
+    expect(Object.keys(manifest.scripts).filter((name) => name.startsWith('pre'))).toEqual([]);
+    expect(readFileSync(join(target, 'src/main.ts'), 'utf8')).toContain("'warren', 'run'");
     const tsconfig = JSON.parse(readFileSync(join(target, 'tsconfig.json'), 'utf8'));
     expect(tsconfig.compilerOptions).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, module: 'NodeNext', outDir: 'dist' });
     const yaml = readFileSync(join(target, 'warren.yaml'), 'utf8');
