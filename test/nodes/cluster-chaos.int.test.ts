@@ -238,10 +238,11 @@ describe('a classic queue on a cluster', () => {
     await home.stopApp();
     try {
       const notReadyMs = await until(() => !worker.warren.health().ready, RECOVERY_BOUND_MS, () => `not ready\n${worker.describeRun()}`);
-      const reasons = worker.warren.health().reasons.join('; ');
-      console.info(`[cluster] classic queue's node down: /ready false after ${notReadyMs} ms (${reasons})`);
-      expect(reasons).toContain('pipeline classic');
-      expect(reasons).not.toContain('pipeline quorum');
+      // The quorum pipeline may blink too (its leader may have been on that node); then only the classic one stays down.
+      const reasons = () => worker.warren.health().reasons.join('; ');
+      const settledMs = await until(() => reasons().includes('pipeline classic') && !reasons().includes('pipeline quorum'), RECOVERY_BOUND_MS,
+        () => `only the classic pipeline is down (${reasons()})\n${worker.describeRun()}`);
+      console.info(`[cluster] classic queue's node down: /ready false after ${notReadyMs} ms; ${settledMs} ms later only: ${reasons()}`);
       await moreHandled(worker, 100); // the quorum pipeline goes on meanwhile
     } finally {
       await home.startApp();
