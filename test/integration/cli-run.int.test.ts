@@ -77,7 +77,7 @@ describe('warren run', () => {
     await eventually(async () => count(ledger(dir), 'started'), (n) => n === 1, 'the job to start');
 
     first.child.kill('SIGINT');
-    await first.waitForLog((log) => log.msg === 'shutdown: draining', 'the drain to begin');
+    await first.waitForLog((log) => typeof log.msg === 'string' && log.msg.startsWith('SIGINT: draining'), 'the drain to begin');
     first.child.kill('SIGINT');
     expect(await first.exitCode(10_000)).toBe(130);
     expect(count(ledger(dir), 'finished')).toBe(0);

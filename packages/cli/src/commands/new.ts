@@ -3,12 +3,12 @@
  * `npm install` in it unless --no-install. Refuses a non-empty directory without --force (exit 2).
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WarrenError } from '@warren/core';
 import type { CliContext } from '../cli-context.js';
 import { cliVersion } from '../cli-version.js';
 import { scaffoldProject } from '../scaffold/scaffold-project.js';
+import { resolveTargetDir } from '../scaffold/target-dir.js';
 
 interface NewOptions {
   readonly force?: boolean;
@@ -24,7 +24,7 @@ export function registerNewCommand(program: Command, context: CliContext): void 
     .option('--no-install', 'do not run npm install')
     .action(async (dir: string, options: NewOptions) => {
       const { io } = context;
-      const targetDir = resolve(io.cwd, dir);
+      const targetDir = resolveTargetDir(io.cwd, dir);
       const files = scaffoldProject({ targetDir, warrenVersion: cliVersion(), force: options.force === true });
       io.out(`created ${targetDir}`);
       for (const file of files) io.out(`  ${file}`);
