@@ -7,7 +7,5 @@ import 'reflect-metadata';
 
 export { WarrenModule } from './warren-module.js';
 export { WarrenService } from './warren-service.js';
-export { WarrenLifecycle } from './warren-lifecycle.js';
-export { NestJobResolver } from './nest-job-resolver.js';
 export { JOB_CONTEXT, WARREN, WARREN_MODULE_OPTIONS } from './warren-module-options.js';
 export type { WarrenModuleOptions, WarrenModuleAsyncOptions } from './warren-module-options.js';

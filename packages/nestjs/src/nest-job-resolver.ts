@@ -46,8 +46,9 @@ export class NestJobResolver {
   #findHosts(): Map<unknown, ModuleRef> {
     const hosts = new Map<unknown, ModuleRef>();
     for (const wrapper of this.discovery.getProviders()) {
-      const jobClass = wrapper.metatype ?? wrapper.token;
-      if (typeof jobClass !== 'function' || hosts.has(jobClass) || wrapper.host === undefined) continue;
+      // Class providers only: a factory's metatype is the factory function, a value has none.
+      const jobClass = wrapper.metatype;
+      if (typeof jobClass !== 'function' || wrapper.isFactory || hosts.has(jobClass) || wrapper.host === undefined) continue;
       // Every Nest module provides its own ModuleRef, which builds classes with that module's providers.
       const hostRef = wrapper.host.getProviderByKey<ModuleRef>(ModuleRef)?.instance;
       if (hostRef) hosts.set(jobClass, hostRef);

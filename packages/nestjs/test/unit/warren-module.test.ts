@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Inject, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { Inject, Injectable, Module, Scope, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job, isWarrenError, type JobContext } from '@warren/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,13 @@ function config(consume: string[]) {
 
 @Injectable()
 class Counter {
-  readonly seen: Array<{ id: string; handler: object; attempt: number; text: string }> = [];
+  readonly seen: Array<{ id: string; handler: object; attempt: number; text: string; auditOf: string }> = [];
+}
+
+/** A request-scoped dependency: one per job, with that job's context. */
+@Injectable({ scope: Scope.REQUEST })
+class JobAudit {
+  constructor(@Inject(JOB_CONTEXT) readonly ctx: JobContext) {}
 }
 
 @Injectable()
@@ -29,10 +35,16 @@ class Greeter {
 
 @Job('nest.unit.greet', { pipeline: 'work' })
 class GreetJob {
-  constructor(private readonly greeter: Greeter, private readonly counter: Counter, @Inject(JOB_CONTEXT) private readonly ctx: JobContext) {}
+  constructor(
+    private readonly greeter: Greeter,
+    private readonly counter: Counter,
+    private readonly audit: JobAudit,
+    @Inject(JOB_CONTEXT) private readonly ctx: JobContext,
+  ) {}
 
   handle(payload: { name: string }) {
-    this.counter.seen.push({ id: this.ctx.id, handler: this, attempt: this.ctx.attempt, text: this.greeter.greet(payload.name) });
+    const { ctx } = this;
+    this.counter.seen.push({ id: ctx.id, handler: this, attempt: ctx.attempt, text: this.greeter.greet(payload.name), auditOf: this.audit.ctx.id });
   }
 }
 
@@ -41,7 +53,7 @@ class OrphanJob {
   handle() {}
 }
 
-@Module({ providers: [Greeter, Counter, GreetJob], exports: [Counter] })
+@Module({ providers: [Greeter, Counter, JobAudit, GreetJob], exports: [Counter] })
 class GreetModule {}
 
 let app: INestApplicationContext | undefined;
@@ -71,9 +83,9 @@ describe('WarrenModule', () => {
     const ids = [await warren.dispatch(GreetJob, { name: 'ada' }), await warren.dispatch('nest.unit.greet', { name: 'alan' })];
     const counter = context.get(Counter);
     await handled(counter, 2);
-    expect(counter.seen.map(({ id, text, attempt }) => ({ id, text, attempt }))).toEqual([
-      { id: ids[0], text: 'hello ada', attempt: 1 },
-      { id: ids[1], text: 'hello alan', attempt: 1 },
+    expect(counter.seen.map(({ id, text, attempt, auditOf }) => ({ id, text, attempt, auditOf }))).toEqual([
+      { id: ids[0], text: 'hello ada', attempt: 1, auditOf: ids[0] },
+      { id: ids[1], text: 'hello alan', attempt: 1, auditOf: ids[1] },
     ]);
     expect(counter.seen[0]?.handler).not.toBe(counter.seen[1]?.handler);
     expect(context.get(WARREN, { strict: false })).toBe(warren.warren);
