@@ -48,6 +48,15 @@ describe('warren run', () => {
     expect(await first.exitCode()).toBe(0);
     expect(count(ledger(dir), 'finished')).toBe(3);
     expect(await readyCount(queue)).toBe(0);
+    // Quiet by default: at info a start and a stop are these lines (what the broker does, e.g. a redial, aside).
+    const info = first.logs().filter((log) => log.level === 30 && !String(log.event ?? '').startsWith('amqp.')).map((log) => log.msg);
+    expect(info).toEqual([
+      'pipeline "work" consuming (concurrency 5)',
+      expect.stringMatching(/^warren started: work \(amqp ×5, 1 handler\); health\/metrics on /),
+      'SIGTERM: draining in-flight jobs (send it again to force exit)',
+      'pipeline "work" stopped (drained)',
+      'warren stopped cleanly',
+    ]);
   });
 
   it('requeues a job longer than shutdown_timeout, and the next worker handles it', async () => {
@@ -77,7 +86,7 @@ describe('warren run', () => {
     await eventually(async () => count(ledger(dir), 'started'), (n) => n === 1, 'the job to start');
 
     first.child.kill('SIGINT');
-    await first.waitForLog((log) => log.msg === 'shutdown: draining', 'the drain to begin');
+    await first.waitForLog((log) => typeof log.msg === 'string' && log.msg.startsWith('SIGINT: draining'), 'the drain to begin');
     first.child.kill('SIGINT');
     expect(await first.exitCode(10_000)).toBe(130);
     expect(count(ledger(dir), 'finished')).toBe(0);

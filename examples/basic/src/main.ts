@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
-import { Warren } from '@warren/core';
+import { WARREN_HEADERS, Warren } from '@warren/core';
 
 const useBroker = Boolean(process.env.AMQP_URL);
 if (useBroker) await import('@warren/amqp'); // registers the amqp driver
@@ -34,13 +34,14 @@ warren.events.on('job:succeeded', ({ job, durationMs }) => {
   console.log(`  ✔ ${job.name} succeeded on attempt ${job.attempt}/${job.maxAttempts} (${durationMs.toFixed(1)} ms)`);
   settle(job.id);
 });
+// A failure that is not retried is told once, by its dead-letter line (job:deadLettered follows job:failed).
 warren.events.on('job:failed', ({ job, error, retryInMs }) => {
-  // A failure that is not retried is dead-lettered next; the job:deadLettered line below says so.
   if (retryInMs === undefined) return;
   console.log(`  ↻ ${job.name} failed attempt ${job.attempt}/${job.maxAttempts}: ${(error as Error).message} — retrying in ${Math.round(retryInMs)} ms`);
 });
 warren.events.on('job:deadLettered', ({ job, reason, error }) => {
-  console.log(`  ✖ ${job.name ?? 'message'} dead-lettered (${reason}): ${(error as Error | undefined)?.message ?? ''}`);
+  const attempt = job.attempt === undefined ? '' : ` after attempt ${job.attempt}/${job.maxAttempts}`;
+  console.log(`  ✖ ${job.name ?? 'message'} dead-lettered${attempt} (${reason}, not retried): ${(error as Error | undefined)?.message ?? ''}`);
   settle(job.id);
 });
 
@@ -64,11 +65,12 @@ const timeout = setTimeout(() => {
 await done;
 clearTimeout(timeout);
 
-// billing.charge runs on the "reports" pipeline (see its @Job), so its dead letter is in that pipeline's dead-letter queue.
+// billing.charge runs on the reports pipeline, so its dead letter sits in that pipeline's dead-letter queue.
 const deadLetters = await warren.peekDeadLetters('reports', 10);
-console.log(`dead-letter queue of pipeline "reports": ${deadLetters.length} job(s)`);
+console.log(`dead letters of pipeline "reports": ${deadLetters.length}`);
 for (const { properties } of deadLetters) {
-  console.log(`  ${properties.type} ${properties.messageId}: ${String(properties.headers['x-warren-dead-reason'])} (${String(properties.headers['x-warren-error'])})`);
+  const reason = properties.headers[WARREN_HEADERS.deadReason];
+  console.log(`  ${properties.type} ${properties.messageId} (${String(reason)}): ${String(properties.headers[WARREN_HEADERS.error])}`);
 }
 // With a broker the dead letters outlive this process: `warren dlq list` can show them later.
 if (useBroker) console.log('inspect them later with `warren dlq list reports -c examples/basic/warren.amqp.yaml`');

@@ -41,6 +41,8 @@ export class AmqpDriver implements Driver {
   readonly section: AmqpSection;
   readonly #pipelines = new Map<string, ResolvedPipelineOptions>();
   readonly #consumers = new Set<PipelineConsumer>();
+  /** Cancelled by their worker, whose draining jobs still ack on their channels: close() closes them, acks first. */
+  readonly #cancelled = new Set<PipelineConsumer>();
   readonly #breaker: BrokerBreaker;
   /** Declares on the publish session (pipeline queues, delay queues, re-declares after an unroutable return). */
   readonly #publishDeclarer = new TopologyDeclarer();
@@ -183,7 +185,7 @@ export class AmqpDriver implements Driver {
     }
     const consumer = new PipelineConsumer({
       pipeline: resolved, prefetch: options.prefetch, maxPayloadBytes: this.section.maxPayloadBytes, onDelivery: options.onDelivery, declarer: this.#consumeDeclarer, logger: this.#log,
-      onCancelled: (cancelled) => this.#consumers.delete(cancelled),
+      onCancelled: (cancelled) => this.#consumers.delete(cancelled) && this.#cancelled.add(cancelled),
     });
     this.#consumers.add(consumer);
     // Subscribe now when the consume session's topology is declared; otherwise its setup does it. Failures retry by themselves.
@@ -245,7 +247,7 @@ export class AmqpDriver implements Driver {
     const graceDeadlineMs = () => Math.max(deadlineMs, Date.now() + CLOSE_GRACE_MS);
     this.#timers.close();
     const failures: unknown[] = [];
-    const consumers = [...this.#consumers];
+    const consumers = [...this.#consumers, ...this.#cancelled];
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
     // Publish side first: retry and dead-letter copies confirmed during the flush still get their originals acked
     // on the consume connection, whose consumers flush their acks next. Redialing goes on meanwhile, so a flush

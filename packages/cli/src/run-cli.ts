@@ -13,6 +13,14 @@ import { formatError } from './output/format-error.js';
 /** Commander "errors" that are really a successful --help or --version. */
 const INFORMATIONAL_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
+/**
+ * True for a help that commander printed on stderr because a subcommand was missing (`warren`, `warren dlq`):
+ * a usage error, exit 2. Asked-for help (`--help`, `warren help`) exits 0 with the help on stdout.
+ */
+function isHelpForMissingCommand(error: CommanderError): boolean {
+  return error.code === 'commander.help' && error.exitCode !== 0;
+}
+
 /** Runs `warren` with `argv` (as process.argv: node, script, ...args) and resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), exit: (code: ExitCode) => void = process.exit): Promise<ExitCode> {
   const context: CliContext = { io, exitCode: EXIT_CODES.ok, exit };
@@ -21,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), e
     await program.parseAsync([...argv]);
     return context.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError && isHelpForMissingCommand(error)) return EXIT_CODES.usage;
     if (error instanceof CommanderError && INFORMATIONAL_EXITS.has(error.code)) return EXIT_CODES.ok;
     for (const line of formatError(error, { verbose: argv.includes('--verbose') })) io.err(line);
     return exitCodeFor(error);

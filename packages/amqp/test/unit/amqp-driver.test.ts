@@ -114,6 +114,19 @@ describe('AmqpDriver (fake broker)', () => {
     expect(fresh.acks).toEqual([1]);
   });
 
+  it('close() sends the acks of jobs that finished after their worker cancelled the consumer (a drain), before the connection closes', async () => {
+    const h = harness();
+    await h.driver.start();
+    const consumer = await h.consume();
+    const channel = h.consumerChannel(h.models[0]) as FakeChannel;
+    channel.deliver('a');
+    await consumer.cancel(); // the worker stops consuming and drains its running job
+    h.deliveries[0]?.ack(); // the job finished: its ack waits for the end of the turn (setImmediate)
+    await h.driver.close({ timeoutMs: 0 }); // in the same turn: close must not leave it behind
+    expect(channel.acks).toEqual([1]);
+    expect(channel.isClosed).toBe(true);
+  });
+
   it('close() is bounded when the broker stopped answering (dead peer)', async () => {
     const h = harness();
     await h.driver.start();

@@ -13,6 +13,7 @@ import { cliVersion } from '../cli-version.js';
 import { findLocalPackages, useLocalPackages } from '../scaffold/local-packages.js';
 import { detectPackageManager, installCommand, parsePackageManager, runScript, type PackageManager } from '../scaffold/package-manager.js';
 import { scaffoldProject } from '../scaffold/scaffold-project.js';
+import { resolveTargetDir } from '../scaffold/target-dir.js';
 
 interface NewOptions {
   readonly force?: boolean;
@@ -32,7 +33,7 @@ export function registerNewCommand(program: Command, context: CliContext): void 
     .option('--from <dir>', 'install @warren/core, amqp and cli from the tarballs packed into <dir> (unpublished versions)')
     .action(async (dir: string, options: NewOptions) => {
       const { io } = context;
-      const targetDir = resolve(io.cwd, dir);
+      const targetDir = resolveTargetDir(io.cwd, dir);
       const packageManager = options.pm ?? detectPackageManager(io.env.npm_config_user_agent);
       // Before writing anything: a bad --from is a usage error, not a half-made project.
       const localPackages = options.from === undefined ? undefined : findLocalPackages(resolve(io.cwd, options.from));

@@ -3,6 +3,7 @@
  * the registered job (jobs.modules) or --pipeline; resolves once the broker confirmed the message.
  */
 import type { Command } from 'commander';
+import { WarrenError } from '@warren/core';
 import type { CliContext } from '../cli-context.js';
 import { configOption } from '../runtime/config-path.js';
 import { assertReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
@@ -38,9 +39,18 @@ export function registerPushCommand(program: Command, context: CliContext): void
       };
       const id = await withWarren(context.io, { config: options.config, loadModules: true }, (warren) => {
         const pipeline = options.pipeline ?? warren.registry.find(job)?.pipeline;
-        if (pipeline !== undefined) assertReachablePipeline(warren, pipeline, 'push');
+        if (pipeline === undefined) throw unknownJob(job);
+        assertReachablePipeline(warren, pipeline, 'push');
         return warren.dispatch(job, payload, dispatch);
       });
       context.io.out(`pushed ${job} ${id}`);
     });
+}
+
+/** The core error for an unknown job names the API form ({ pipeline }); here the fix is a flag. */
+function unknownJob(job: string): WarrenError {
+  return new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `no job named "${job}" is registered here, so its pipeline is unknown`, {
+    hint: `Pass --pipeline <name> for a job this project does not define, or add the module that defines "${job}" to jobs.modules.`,
+    details: { job },
+  });
 }

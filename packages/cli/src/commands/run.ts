@@ -45,14 +45,14 @@ async function runWorker(options: RunOptions, context: CliContext): Promise<Exit
   const file = resolveConfigPath(io.cwd, options.config);
   // Read once here for the logger and http settings; Warren.fromConfig logs the warnings.
   const config = assertConfig(await loadConfig(file, { env: io.env })); // every error listed, exit 2
-  const logger = createCliLogger({ level: config.log.level, pretty: config.log.pretty, isTty: io.isTty });
+  const logger = createCliLogger({ level: config.log.level, pretty: config.log.pretty, isTty: io.isTty, env: io.env });
   const port = options.port === undefined ? config.http.port : parseIntegerOption(options.port, '--port', 0, 65_535);
   const pipelines = options.pipelines === undefined ? undefined : parseListOption(options.pipelines);
 
   const warren = await Warren.fromConfig(file, { logger, env: io.env });
   const controller = new ShutdownController({
     onForce: (signal) => forceExit(warren, logger, signal, context),
-    onTransition: ({ from, to, reason }) => logger.info({ from, to, reason }, `shutdown: ${to}`),
+    onTransition: ({ from, to, reason }) => logger.debug({ from, to, reason }, `shutdown: ${to}`), // the signal's own line is at info
   });
   controller.install();
   const offFailed = warren.events.on('driver:state', ({ driver, to }) => {

@@ -24,12 +24,14 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .option('--pipelines <names>', 'only these pipelines (comma-separated)')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: StatusOptions) => {
+      const hidden: string[] = [];
       const { rows, drivers } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
         const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
         const result: StatusRow[] = [];
         for (const name of names) {
           if (options.pipelines === undefined && !isReachablePipeline(warren, name)) {
             context.io.err(`note: pipeline "${name}" uses an in-process driver; its queues live inside the worker and cannot be shown here`);
+            hidden.push(name);
             continue;
           }
           if (options.pipelines !== undefined) assertReachablePipeline(warren, name, 'status');
@@ -38,7 +40,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
         }
         return { rows: result, drivers: warren.health().drivers };
       });
-      const lines = options.json ? [formatStatusJson(rows, drivers)] : [...formatStatus(rows), ...formatConnections(drivers)];
+      const lines = options.json ? [formatStatusJson(rows, drivers)] : [...formatStatus(rows, hidden), ...formatConnections(drivers)];
       for (const line of lines) context.io.out(line);
     });
 }

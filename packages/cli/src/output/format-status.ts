@@ -10,8 +10,15 @@ export interface StatusRow extends PipelineStats {
   readonly driver: string;
 }
 
-/** The status table lines. */
-export function formatStatus(rows: readonly StatusRow[]): string[] {
+/**
+ * The status table lines. `hidden` names the pipelines left out because their driver is in-process
+ * (their queues live inside the worker), so an empty table does not claim there are no pipelines.
+ */
+export function formatStatus(rows: readonly StatusRow[], hidden: readonly string[] = []): string[] {
+  if (rows.length === 0 && hidden.length > 0) {
+    const names = hidden.map((name) => `"${name}"`).join(', ');
+    return [`nothing to show: pipeline${hidden.length === 1 ? '' : 's'} ${names} use${hidden.length === 1 ? 's' : ''} an in-process driver whose queues live inside the worker; status shows pipelines on a broker (driver: amqp)`];
+  }
   if (rows.length === 0) return ['no pipelines are defined in jobs.pipelines'];
   return formatTable(
     ['PIPELINE', 'DRIVER', 'READY', 'UNACKED', 'CONSUMERS', 'DELAYED', 'DEAD-LETTERED'],

@@ -30,6 +30,22 @@ describe('runCli', () => {
     expect(io.stderr[1]).toMatch(/^ {2}hint: /);
   });
 
+  it.each([[[]], [['dlq']]])('prints help on stderr and exits 2 when the subcommand is missing: %j', async (args) => {
+    const io = memoryIo();
+    expect(await runCli(argv(...args), io)).toBe(2);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr.join('\n')).toMatch(new RegExp(`^Usage: warren ${args.join(' ')}`.trim()));
+  });
+
+  it('prints asked-for help on stdout and exits 0 (`warren help`, `warren dlq --help`)', async () => {
+    for (const args of [['help'], ['dlq', '--help']]) {
+      const io = memoryIo();
+      expect(await runCli(argv(...args), io)).toBe(0);
+      expect(io.stderr).toEqual([]);
+      expect(io.stdout.join('\n')).toMatch(/^Usage: warren/);
+    }
+  });
+
   it('exits 2 when the config file is missing', async () => {
     const io = memoryIo({ cwd: '/nonexistent-dir' });
     expect(await runCli(argv('status'), io)).toBe(2);

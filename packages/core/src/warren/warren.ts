@@ -127,7 +127,7 @@ export class Warren {
       this.#transition('stopped', 'the workers that started were stopped');
       throw error;
     }
-    this.logger.info({ pipelines }, 'warren is consuming');
+    this.logger.debug({ pipelines }, 'warren is consuming'); // each worker logs its own start at info
   }
 
   /** Stops consuming and drains in-flight jobs up to the timeout; the rest are aborted and requeued. Idempotent. */

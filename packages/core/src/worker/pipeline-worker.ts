@@ -89,6 +89,8 @@ export class PipelineWorker {
       if (this.#state === 'running') this.#transition('failed', 'the driver refused the subscription');
       throw error;
     }
+    // The one info line of a start (state changes are at debug).
+    this.#logger.info({ event: 'worker.started', concurrency }, `pipeline "${this.pipeline}" consuming (concurrency ${concurrency})`);
   }
 
   /**
@@ -132,7 +134,9 @@ export class PipelineWorker {
       this.#logger.warn({ err: reason }, reason.message);
     }
     this.#timers.cancelAll();
-    this.#transition('stopped', isDrained ? 'drained' : `shutdown timeout: ${abandoned} job(s) requeued`);
+    const outcome = isDrained ? 'drained' : `shutdown timeout: ${abandoned} job(s) requeued`;
+    this.#transition('stopped', outcome);
+    this.#logger.info({ event: 'worker.stopped', outcome }, `pipeline "${this.pipeline}" stopped (${outcome})`);
   }
 
   #onDelivery(delivery: Delivery): void {
@@ -283,7 +287,8 @@ export class PipelineWorker {
       });
     }
     this.#state = to;
-    this.#logger.info({ from, to, reason }, 'worker state');
+    // Debug: `worker.started` / `worker.stopped` are the info lines of a start and stop.
+    this.#logger.debug({ from, to, reason }, 'worker state');
     this.#options.events.emit('worker:state', { pipeline: this.pipeline, from, to, reason });
   }
 }

@@ -36,4 +36,21 @@ describe('commands that run in their own process', () => {
     expect(JSON.parse(io.stdout.join('\n'))).toEqual({ pipelines: [], connections: {} });
     expect(io.stderr).toEqual(['note: pipeline "emails" uses an in-process driver; its queues live inside the worker and cannot be shown here']);
   });
+
+  it('says why a plain `warren status` shows nothing when every pipeline is in-process', async () => {
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(argv('status'), io)).toBe(0);
+    expect(io.stdout).toEqual([
+      'nothing to show: pipeline "emails" uses an in-process driver whose queues live inside the worker; status shows pipelines on a broker (driver: amqp)',
+    ]);
+  });
+
+  it('hints at --pipeline (the flag, not the API option) when `warren push` names an unknown job', async () => {
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(argv('push', 'nope.job', '{}'), io)).toBe(2);
+    expect(io.stderr).toEqual([
+      'warren: no job named "nope.job" is registered here, so its pipeline is unknown (WARREN_ERR_JOB_NOT_FOUND)',
+      '  hint: Pass --pipeline <name> for a job this project does not define, or add the module that defines "nope.job" to jobs.modules.',
+    ]);
+  });
 });

@@ -1,12 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createCliLogger, shouldPrettyPrint } from '../../../src/output/create-cli-logger.js';
+import { createCliLogger, shouldColor, shouldPrettyPrint } from '../../../src/output/create-cli-logger.js';
 
-function prettyOutput(write: (logger: ReturnType<typeof createCliLogger>) => void, isTty = false): string {
+function prettyOutput(write: (logger: ReturnType<typeof createCliLogger>) => void, isTty = false, env: Record<string, string> = {}): string {
   const output = new PassThrough();
   const chunks: string[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  write(createCliLogger({ level: 'info', pretty: isTty ? undefined : true, isTty, output }));
+  write(createCliLogger({ level: 'info', pretty: isTty ? undefined : true, isTty, env, output }));
   return chunks.join('');
 }
 
@@ -18,11 +18,10 @@ describe('createCliLogger', () => {
     expect(shouldPrettyPrint({ pretty: true, isTty: false })).toBe(true);
   });
 
-  it('writes readable lines, not JSON, with the level, message and fields', () => {
-    const text = prettyOutput((logger) => logger.info({ pipeline: 'emails' }, 'worker started'));
-    expect(text).toMatch(/INFO.*worker started/);
-    expect(text).toContain('pipeline: "emails"');
-    expect(() => JSON.parse(text.trim().split('\n')[0] ?? '')).toThrow();
+  it('writes one readable line per record, not JSON, with the level, message and fields', () => {
+    const text = prettyOutput((logger) => logger.info({ pipeline: 'emails', concurrency: 4 }, 'worker started'));
+    expect(text.trimEnd().split('\n')).toEqual([expect.stringMatching(/INFO.*: worker started \{"pipeline":"emails","concurrency":4\}$/)]);
+    expect(() => JSON.parse(text.trim())).toThrow();
   });
 
   it('redacts URL passwords in pretty lines too (message, fields and error stacks)', () => {
@@ -41,5 +40,17 @@ describe('createCliLogger', () => {
     expect(text).toContain('\u001b['); // ANSI colors
     expect(text).toContain('amqp://app:***@broker:5672');
     expect(text).not.toContain('hunter2');
+  });
+
+  it.each([['1'], ['true']])('prints no colors on a terminal when NO_COLOR=%s', (value) => {
+    const text = prettyOutput((logger) => logger.info('connected'), true, { NO_COLOR: value });
+    expect(text).toMatch(/INFO.*connected/);
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('colors on a terminal when NO_COLOR is empty (no-color.org: only a non-empty value counts)', () => {
+    expect(shouldColor(true, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor(true, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor(false, {})).toBe(false);
   });
 });
