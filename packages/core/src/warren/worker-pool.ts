@@ -36,6 +36,7 @@ export class WorkerPool {
         registry,
         pipeline,
         concurrency: pipelineConfig.concurrency,
+        breaker: pipelineConfig.breaker,
         ...(typeof prefetch === 'number' ? { prefetch } : {}),
         logger,
         events,

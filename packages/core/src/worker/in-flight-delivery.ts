@@ -11,6 +11,7 @@
  */
 import type { Delivery } from '../driver/driver.js';
 import { WarrenError } from '../errors/warren-error.js';
+import type { JobDefinition } from '../job/job-definition.js';
 import { AttemptAbort } from './attempt-abort.js';
 
 /** Where one held delivery is in its short life. */
@@ -32,6 +33,8 @@ export class InFlightDelivery {
   readonly attemptAbort = new AttemptAbort();
   /** Its place in the worker's HeldDeliveries (-1: not held); only held-deliveries.ts writes it. */
   heldIndex = -1;
+  /** The job it decoded to, once decoded (breakers route its outcome by it). */
+  definition: JobDefinition | undefined;
 
   constructor(readonly delivery: Delivery) {}
 

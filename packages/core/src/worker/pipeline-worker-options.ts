@@ -4,6 +4,7 @@
  */
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'pino';
+import type { ResolvedBreakerOptions } from '../breaker/breaker-options.js';
 import type { Driver } from '../driver/driver.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
@@ -34,6 +35,8 @@ export interface PipelineWorkerOptions {
   readonly stuckJobAfterMs?: number | undefined;
   /** How long a delivery is held before it is requeued when the driver refused its retry or dead-letter copy. Default 1000. */
   readonly requeueDelayMs?: number;
+  /** The pipeline's consumption breaker (jobs.pipelines.<p>.breaker); undefined: none. Jobs may have their own. */
+  readonly breaker?: ResolvedBreakerOptions | undefined;
 }
 
 /** Options of `PipelineWorker.stop`. */
