@@ -17,6 +17,16 @@ export const AMQP_WARNING_CODES = {
     hint: 'Install the exact amqplib version @warren/amqp depends on (look for an override, a resolution or a second copy of amqplib in your lockfile).',
     retryable: false,
   },
+  WARREN_WRN_103: {
+    meaning: 'The durable outbox file ended in a torn or corrupt record (a crash or power loss mid-write, a bad disk block): the good records before it were replayed, the rest was moved aside to outbox.log.bad-<time> in the same directory.',
+    hint: 'Nothing to do for the replayed dispatches. The moved-aside bytes held at most the dispatches written last before the crash; inspect or delete the file.',
+    retryable: false,
+  },
+  WARREN_WRN_104: {
+    meaning: 'A dispatch kept in the durable outbox (its dispatch already resolved) was refused by the broker when it was sent (e.g. no write permission on the queue, a delay queue that cannot be declared): it was dropped, and its record removed.',
+    hint: 'Fix what the log line\'s error says (permissions, max_message_size), then re-dispatch the job id it names.',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every warning code the amqp driver emits. */

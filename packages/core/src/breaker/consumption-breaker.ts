@@ -134,7 +134,7 @@ export class ConsumptionBreaker {
   #transition(move: Omit<BreakerTransition, 'from'>): void {
     const from = this.#state;
     if (!canBreakerTransition(from, move.to)) {
-      throw new WarrenError('WARREN_ERR_BREAKER_ILLEGAL_STATE', `the breaker of ${this.#options.subject} cannot move from ${from} to ${move.to} (${move.reason})`, {
+      throw new WarrenError('WARREN_ERR_WORKER_BREAKER_ILLEGAL_STATE', `the breaker of ${this.#options.subject} cannot move from ${from} to ${move.to} (${move.reason})`, {
         details: { subject: this.#options.subject, from, to: move.to },
       });
     }

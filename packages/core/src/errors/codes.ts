@@ -117,7 +117,7 @@ export const CORE_ERROR_CODES = {
     hint: 'Create a new instance with Warren.fromConfig().',
     retryable: false,
   },
-  WARREN_ERR_BREAKER_ILLEGAL_STATE: {
+  WARREN_ERR_WORKER_BREAKER_ILLEGAL_STATE: {
     meaning: 'A consumption breaker was asked for a state change its state machine does not allow.',
     hint: 'This is a bug in @warren/core; please report it with the log lines around it.',
     retryable: false,
