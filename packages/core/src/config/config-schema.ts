@@ -72,7 +72,7 @@ export function pipelineSchema(registry: DriverRegistry) {
         forwardIssues(ctx as unknown as IssueSink, parsed.error.issues, ['options']);
         return z.NEVER;
       }
-      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown, breaker: pipeline.breaker };
+      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown, ...(pipeline.breaker ? { breaker: pipeline.breaker } : {}) };
     });
 }
 
