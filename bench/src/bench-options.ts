@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const GROUPS = ['e2e', 'pubcons', 'latency', 'rss', 'startup', 'recovery'] as const;
+export const GROUPS = ['e2e', 'pubcons', 'latency', 'rss', 'startup', 'recovery', 'outbox'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {

@@ -10,6 +10,7 @@ import { ResultSet } from './report/result-set.js';
 import { measureRecovery } from './scenarios/recovery.js';
 import { measureRss } from './scenarios/memory-rss.js';
 import { measureStartup } from './scenarios/startup.js';
+import { measureDurableOutbox } from './scenarios/durable-outbox.js';
 import { measureEndToEnd, measureLatency, measurePublishThenConsume, type ThroughputSettings } from './scenarios/throughput.js';
 import type { SideName, SideSettings } from './support/bench-side.js';
 import { openSide } from './support/open-side.js';
@@ -103,6 +104,16 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
     startup: async (round) => {
       await attempt(round, 'startup (warren run → /ready)', async () => {
         results.add('startup.readyMs', 'warren', await measureStartup(settingsFor('start', 'warren', round)));
+      });
+    },
+    outbox: async (round) => {
+      await attempt(round, `durable outbox cost (${options.jobs} dispatches while unreachable, then replayed)`, async () => {
+        const measured = await measureDurableOutbox(settingsFor('outbox', 'warren', round), options.jobs);
+        results.add('outbox.memoryPerSec', 'warren', measured.dispatchPerSec.memory);
+        results.add('outbox.nonePerSec', 'warren', measured.dispatchPerSec.none);
+        results.add('outbox.intervalPerSec', 'warren', measured.dispatchPerSec.interval);
+        results.add('outbox.everyPerSec', 'warren', measured.dispatchPerSec.every);
+        results.add('outbox.replayMs', 'warren', measured.replayMs);
       });
     },
     recovery: async (round) => {
