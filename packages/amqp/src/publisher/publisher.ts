@@ -6,7 +6,7 @@
  * itself (connection manager, TopologyDeclarer).
  */
 import type { ConfirmChannel } from 'amqplib';
-import { BrokerUnavailable, TypedEmitter, isWarrenError, type Logger, type WireMessage, TimerSet } from '@warren/core';
+import { BrokerUnavailable, TypedEmitter, type Logger, type WireMessage, TimerSet } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { ChannelRetry } from '../connection/channel-retry.js';
 import { unlessSessionEnded, type ConnectionSession } from '../connection/connection-session.js';
@@ -20,7 +20,7 @@ import type { PublisherEventMap, PublisherOptions } from './publisher-options.js
 import { createReturnHandler } from './return-handler.js';
 import { DrainGate } from './drain-gate.js';
 import type { PublishWriter } from './publish-writer.js';
-import type { DurableOutbox } from './durable-outbox.js';
+import { durableEntry, keepDurably } from './durable-entries.js';
 import { openConfirmChannel, type ConfirmChannelHandlers, type OpenedConfirmChannel } from './confirm-channel.js';
 
 export class Publisher {
@@ -98,7 +98,11 @@ export class Publisher {
       if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend() && this.#writer?.isSendable === true) {
         this.#send(this.#writer, entry, queue);
       } else if (this.#options.durable && this.#isUnreachable()) {
-        this.#keepDurably(this.#options.durable, queue, message, delayMs, resolve, reject);
+        const kept = keepDurably(this.#options.durable, this.#options.logger, { queue, message, delayMs, resolve, reject });
+        if (kept) {
+          this.#outbox.pushPastLimit(kept); // bounded by the durable outbox's own limits, checked by keepDurably
+          this.flush();
+        }
       } else if (entry.delayMs > 0 && isSendingState(this.#state) && this.#canSend()) {
         // Connected: a delayed publish only waits for its delay queue's declare; outbox.max_messages bounds outages.
         this.#outbox.pushPastLimit(entry);
@@ -120,7 +124,7 @@ export class Publisher {
   replayDurable(): number {
     const durable = this.#options.durable;
     if (!durable) return 0;
-    const entries = durable.open().map((record) => this.#durableEntry(durable, record.seq, record.queue, record.message, record.delayMs));
+    const entries = durable.open().map((record) => durableEntry(durable, this.#options.logger, record.seq, record));
     this.#outbox.requeueFront(entries);
     return entries.length;
   }
@@ -163,37 +167,6 @@ export class Publisher {
   /** No channel to send on, or the breaker holds publishes: what the durable outbox is for (not backpressure or alarms). */
   #isUnreachable(): boolean {
     return this.#state === 'detached' || this.#state === 'opening' || this.#state === 'reopening' || this.#options.breaker.isOpen;
-  }
-
-  /** Appends the dispatch to the durable outbox and resolves it once written; rejects when the file is full or failing. */
-  #keepDurably(durable: DurableOutbox, queue: string, message: WireMessage, delayMs: number, resolve: () => void, reject: (error: Error) => void): void {
-    if (!durable.canAccept(message)) {
-      reject(new BrokerUnavailable(`the broker is unreachable and the durable outbox is full (${durable.pendingCount} messages)`, {
-        details: { queue, outboxDepth: durable.pendingCount },
-      }));
-      return;
-    }
-    let seq: number;
-    try {
-      seq = durable.append(queue, delayMs, message);
-    } catch (error) {
-      reject(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    // Bounded by the durable outbox's own limits, which were checked above.
-    this.#outbox.pushPastLimit(this.#durableEntry(durable, seq, queue, message, delayMs));
-    resolve();
-    this.flush();
-  }
-
-  #durableEntry(durable: DurableOutbox, seq: number, queue: string, message: WireMessage, delayMs: number): PublishEntry {
-    return createPublishEntry(queue, message, delayMs, () => durable.confirm(seq), (error) => {
-      // Closing before the confirm: the record stays and the next process sends it.
-      if (isWarrenError(error, 'WARREN_ERR_AMQP_PUBLISH_CLOSED')) return;
-      this.#options.logger.warn({ code: 'WARREN_WRN_104', err: error, jobId: message.properties.messageId, queue },
-        'the broker refused a dispatch kept in the durable outbox; it is dropped');
-      durable.confirm(seq);
-    });
   }
 
   #canSend(): boolean {
