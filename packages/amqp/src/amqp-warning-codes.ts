@@ -27,6 +27,11 @@ export const AMQP_WARNING_CODES = {
     hint: 'Fix what the log line\'s error says (permissions, max_message_size), then re-dispatch the job id it names.',
     retryable: false,
   },
+  WARREN_WRN_105: {
+    meaning: 'Another live process holds the durable outbox at amqp.outbox.path (its lock file names it), e.g. a `warren push`, `status` or `dlq` beside the worker with the same config: this process keeps its outbox in memory only.',
+    hint: 'Nothing to do for a short CLI command. For two long-running processes on one host, give each its own amqp.outbox.path (e.g. ${OUTBOX_PATH} per instance).',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every warning code the amqp driver emits. */

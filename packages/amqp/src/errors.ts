@@ -102,8 +102,8 @@ export const AMQP_ERROR_CODES = {
     retryable: false,
   },
   WARREN_ERR_AMQP_PUBLISH_OUTBOX_UNAVAILABLE: {
-    meaning: 'The durable outbox (amqp.outbox.path) cannot be opened or written: no permission, a full disk, or another live process holds its lock.',
-    hint: 'Give each worker process its own amqp.outbox.path on a writable local disk with free space; the lock file names the process that holds it.',
+    meaning: 'The durable outbox (amqp.outbox.path) cannot be opened or written: no permission, a full disk, a path that is not a directory.',
+    hint: 'Point amqp.outbox.path at a writable directory on a local disk with free space.',
     retryable: false,
   },
   WARREN_ERR_AMQP_CONSUME_UNAVAILABLE: {

@@ -3,9 +3,10 @@
  * is appended as one record (outbox-record.ts) and fsynced per policy before its dispatch resolves; the broker's
  * confirm later appends a confirm record, and once nothing is pending the file is truncated (compacted). On open it
  * replays what a previous process left unconfirmed, moves a corrupt or torn tail aside with warning WARREN_WRN_103
- * (never a crash loop), and holds a lock file so two live processes never share it. Owns the file only: the
- * publisher decides what goes in and sends it.
- *   unopened → open (open()) → closed (close()); closed is terminal.
+ * (never a crash loop), and holds a lock file so two live processes never share it: a process that finds the lock
+ * held by a live one (a CLI command beside the worker with the same config) goes on without the file, with warning
+ * WARREN_WRN_105. Owns the file only: the publisher decides what goes in and sends it.
+ *   unopened → open (open()) | closed (open() found the lock held) ; open → closed (close()); closed is terminal.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,6 +55,11 @@ export class DurableOutbox {
     this.#lock = path.join(options.directory, 'outbox.lock');
   }
 
+  /** Whether dispatches can be kept in the file (open() succeeded and close() was not called). */
+  get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
   /** Records written and not yet confirmed. */
   get pendingCount(): number {
     return this.#pending.size;
@@ -64,7 +70,13 @@ export class DurableOutbox {
     if (this.#state !== 'unopened') throw amqpError('WARREN_ERR_AMQP_PUBLISH_ILLEGAL_STATE', `the durable outbox is ${this.#state}`);
     try {
       fs.mkdirSync(this.#options.directory, { recursive: true });
-      this.#takeLock();
+      const holder = this.#takeLock();
+      if (holder !== undefined) {
+        this.#state = 'closed';
+        this.#options.logger.warn({ code: 'WARREN_WRN_105', event: 'amqp.outbox.locked', directory: this.#options.directory, holder },
+          `process ${holder} holds the durable outbox at ${this.#options.directory}; this process keeps its outbox in memory`);
+        return [];
+      }
       const replay = this.#readLeftovers();
       this.#state = 'open';
       this.#rewrite(replay.map((record) => [record.seq, encodeOutboxRecord(record)] as const));
@@ -107,9 +119,11 @@ export class DurableOutbox {
 
   /** Writes what is left to write, syncs, closes the file and releases the lock. Idempotent. */
   close(): void {
-    if (this.#state === 'closed') return;
-    const wasOpen = this.#state === 'open';
-    if (wasOpen) this.#writeConfirms();
+    if (this.#state !== 'open') {
+      this.#state = 'closed'; // never opened, or the lock is another process's: nothing of ours to release
+      return;
+    }
+    this.#writeConfirms();
     this.#state = 'closed';
     this.#timers.close();
     if (this.#fd >= 0) {
@@ -123,19 +137,19 @@ export class DurableOutbox {
     fs.rmSync(this.#lock, { force: true });
   }
 
-  #takeLock(): void {
+  /** Takes the lock; returns the pid of a live process that holds it instead, else undefined. */
+  #takeLock(): number | undefined {
     try {
       fs.writeFileSync(this.#lock, String(process.pid), { flag: 'wx' });
-      return;
+      return undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(fs.readFileSync(this.#lock, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`process ${holder} holds ${this.#lock}; two processes must not share one outbox path`);
-    }
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) return holder;
     // Left by a process that died (a crash, SIGKILL): ours now.
     fs.writeFileSync(this.#lock, String(process.pid));
+    return undefined;
   }
 
   #readLeftovers(): OutboxMessageRecord[] {

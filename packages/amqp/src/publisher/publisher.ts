@@ -97,7 +97,7 @@ export class Publisher {
       const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
       if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend() && this.#writer?.isSendable === true) {
         this.#send(this.#writer, entry, queue);
-      } else if (this.#options.durable && this.#isUnreachable()) {
+      } else if (this.#options.durable?.isOpen === true && this.#isUnreachable()) {
         const kept = keepDurably(this.#options.durable, this.#options.logger, { queue, message, delayMs, resolve, reject });
         if (kept) {
           this.#outbox.pushPastLimit(kept); // bounded by the durable outbox's own limits, checked by keepDurably
