@@ -1,8 +1,9 @@
 /*
  * The cost of the durable outbox (issue #17): dispatches made while the broker is unreachable (the URL names a port
  * nothing listens on, so the shared broker is never touched) with the outbox in memory and with amqp.outbox.path at
- * each fsync policy, as dispatches per second until every dispatch resolved; then, for fsync interval, how long a new
- * process on the same path takes to replay them to the broker (until all are confirmed).
+ * each fsync policy, as dispatches per second until every dispatch resolved (fsync every with a tenth of the jobs: it
+ * runs at the disk's fsync rate); then, for fsync interval, how long a new process on the same path takes to replay
+ * them to the broker (until all are confirmed).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -66,7 +67,7 @@ export async function measureDurableOutbox(settings: SideSettings, jobs: number)
         while (warren.health().drivers[0]?.gauges['outboxDepth'] !== jobs) await new Promise((resolve) => setImmediate(resolve));
         dispatchPerSec.memory = jobs / ((performance.now() - startMs) / 1000);
       } else {
-        dispatchPerSec[mode] = await dispatchAll(warren, jobs);
+        dispatchPerSec[mode] = await dispatchAll(warren, mode === 'every' ? Math.max(1, Math.floor(jobs / 10)) : jobs);
       }
       await warren.close({ timeoutMs: 0 }).catch(() => undefined); // unreachable: what is buffered stays (in the file)
     }
