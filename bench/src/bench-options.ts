@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const GROUPS = ['e2e', 'pubcons', 'latency', 'rss', 'startup', 'recovery', 'cluster', 'tracing'] as const;
+export const GROUPS = ['e2e', 'pubcons', 'latency', 'rss', 'startup', 'recovery', 'cluster', 'tracing', 'outbox'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {

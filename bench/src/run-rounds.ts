@@ -11,6 +11,7 @@ import { measureClusterRecovery } from './scenarios/cluster-recovery.js';
 import { measureRecovery } from './scenarios/recovery.js';
 import { measureRss } from './scenarios/memory-rss.js';
 import { measureStartup } from './scenarios/startup.js';
+import { measureDurableOutbox } from './scenarios/durable-outbox.js';
 import { measureEndToEnd, measureLatency, measurePublishThenConsume, type ThroughputSettings } from './scenarios/throughput.js';
 import type { SideName, SideSettings } from './support/bench-side.js';
 import { openSide } from './support/open-side.js';
@@ -120,6 +121,16 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
           results.add('tracing.latencyP50Ms', side, percentile(latencies, 50));
         });
       }
+    },
+    outbox: async (round) => {
+      await attempt(round, `durable outbox cost (${options.jobs} dispatches while unreachable, then replayed)`, async () => {
+        const measured = await measureDurableOutbox(settingsFor('outbox', 'warren', round), options.jobs);
+        results.add('outbox.memoryPerSec', 'warren', measured.dispatchPerSec.memory);
+        results.add('outbox.nonePerSec', 'warren', measured.dispatchPerSec.none);
+        results.add('outbox.intervalPerSec', 'warren', measured.dispatchPerSec.interval);
+        results.add('outbox.everyPerSec', 'warren', measured.dispatchPerSec.every);
+        results.add('outbox.replayMs', 'warren', measured.replayMs);
+      });
     },
     recovery: async (round) => {
       await attempt(round, `recovery (close_all_connections, ${options.outageMs}ms stop_app outage)`, async () => {

@@ -32,6 +32,11 @@ const LABELS: Record<MetricId, { label: string; digits: number }> = {
   'rss.peakMb': { label: 'RSS peak MB', digits: 1 },
   'rss.afterMb': { label: 'RSS after run MB', digits: 1 },
   'startup.readyMs': { label: 'startup: warren run → /ready 200 ms', digits: 0 },
+  'outbox.memoryPerSec': { label: 'dispatches/s while unreachable, outbox in memory', digits: 0 },
+  'outbox.nonePerSec': { label: 'dispatches/s while unreachable, durable outbox fsync none', digits: 0 },
+  'outbox.intervalPerSec': { label: 'dispatches/s while unreachable, durable outbox fsync interval (default)', digits: 0 },
+  'outbox.everyPerSec': { label: 'dispatches/s while unreachable, durable outbox fsync every', digits: 0 },
+  'outbox.replayMs': { label: 'durable outbox replay of --jobs dispatches until confirmed ms', digits: 0 },
 };
 
 function cell(summary: Summary | undefined, digits: number): string {

@@ -8,7 +8,8 @@ import { summarize, type Summary } from '../support/stats.js';
 export type MetricId =
   | 'e2e.msgPerSec' | 'tracing.e2eMsgPerSec' | 'tracing.latencyP50Ms' | 'publish.msgPerSec' | 'consume.msgPerSec' | 'latency.p50Ms' | 'latency.p99Ms'
   | 'recovery.closeMs' | 'recovery.startAppMs' | 'recovery.rejected' | 'recovery.lost' | 'recovery.duplicates' | 'recovery.sent'
-  | 'rss.startMb' | 'rss.idleMb' | 'rss.peakMb' | 'rss.afterMb' | 'startup.readyMs' | 'cluster.stopAppMs' | 'cluster.killMs';
+  | 'rss.startMb' | 'rss.idleMb' | 'rss.peakMb' | 'rss.afterMb' | 'startup.readyMs' | 'cluster.stopAppMs' | 'cluster.killMs'
+  | 'outbox.memoryPerSec' | 'outbox.nonePerSec' | 'outbox.intervalPerSec' | 'outbox.everyPerSec' | 'outbox.replayMs';
 
 export interface MeasurementError {
   readonly round: number;

@@ -5,6 +5,7 @@
  * publish: declare topology → publisher channel; consume: declare topology → every consumer. Operator calls
  * (inspect, dead letters) live in dead-letter-ops.ts.
  */
+import path from 'node:path';
 import type { ChannelModel } from 'amqplib';
 import {
   TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
@@ -19,6 +20,7 @@ import type { ConnectionSession } from './connection/connection-session.js';
 import { DriverConnections } from './connection/driver-connections.js';
 import { PipelineConsumer } from './consumer/pipeline-consumer.js';
 import { Publisher } from './publisher/publisher.js';
+import { DurableOutbox } from './publisher/durable-outbox.js';
 import { payloadTooLarge } from './publisher/publish-refusal.js';
 import { TopologyDeclarer, delayTooLong } from './topology/topology-declarer.js';
 import { DELAY_LADDER_TOP_MS } from './topology/delay-ladder.js';
@@ -51,6 +53,7 @@ export class AmqpDriver implements Driver {
   /** The consume session whose topology is declared: consumers may subscribe on it. */
   #declaredSession: ConnectionSession | undefined;
   readonly #publisher: Publisher;
+  readonly #durable: DurableOutbox | undefined;
   readonly #connections: DriverConnections;
   readonly #timers = new TimerSet();
   readonly #log: Logger;
@@ -68,7 +71,13 @@ export class AmqpDriver implements Driver {
     this.#breaker.events.on('breaker:state', ({ from, to }) => {
       this.#log[to === 'open' ? 'error' : 'info']({ event: 'amqp.breaker.state', from, to }, `amqp circuit breaker ${to}`);
     });
+    const outbox = this.section.outbox;
+    this.#durable = outbox.path === undefined ? undefined : new DurableOutbox({
+      directory: path.resolve(context.file ? path.dirname(context.file) : process.cwd(), outbox.path),
+      fsync: outbox.fsync, fsyncIntervalMs: outbox.fsyncIntervalMs, maxMessages: outbox.maxMessages, maxBytes: outbox.maxBytes, logger: this.#log,
+    });
     this.#publisher = new Publisher({
+      durable: this.#durable,
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
       breaker: this.#breaker, declarer: this.#publishDeclarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
       isBrokerBlocked: () => this.#connections.publish.state === 'blocked',
@@ -108,6 +117,8 @@ export class AmqpDriver implements Driver {
   }
 
   async start(): Promise<void> {
+    const replayed = this.#publisher.replayDurable();
+    if (replayed > 0) this.#log.info({ event: 'amqp.outbox.replay', count: replayed }, `replaying ${replayed} dispatch(es) left in the durable outbox`);
     this.#timers.every(this.section.watchdogIntervalMs, () => this.#watchdog());
     await this.#connections.start();
   }
@@ -208,6 +219,7 @@ export class AmqpDriver implements Driver {
         breaker: this.#breaker.state,
         publisher: this.#publisher.state,
         outboxDepth: this.#publisher.outboxDepth,
+        ...(this.#durable ? { durableOutboxDepth: this.#durable.pendingCount } : {}),
         unconfirmed: this.#publisher.unconfirmed,
         consumers: this.#consumers.size,
         consuming: [...this.#consumers].filter((consumer) => consumer.isConsuming).length,
@@ -253,6 +265,11 @@ export class AmqpDriver implements Driver {
     // on the consume connection, whose consumers flush their acks next. Redialing goes on meanwhile, so a flush
     // during an outage can still succeed; the connections close last, together.
     await this.#publisher.close(deadlineMs, CLOSE_GRACE_MS).catch((error: unknown) => failures.push(error));
+    try {
+      this.#durable?.close(); // what was not confirmed stays in the file for the next process
+    } catch (error) {
+      failures.push(error);
+    }
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.close().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
     await Promise.all([this.#connections.publish.close(undefined, CLOSE_GRACE_MS), this.#connections.consume.close(undefined, CLOSE_GRACE_MS)]);
     this.#breaker.shutdown();

@@ -54,9 +54,18 @@ const breakerSchema = z
 const outboxSchema = z
   .strictObject({
     max_messages: integer(0).prefault(10_000)
-      .describe('Publishes buffered in memory while disconnected, blocked or while the breaker is open; beyond this, publishes fail fast (BrokerUnavailable).'),
+      .describe('Publishes buffered in memory while disconnected, blocked or while the breaker is open; beyond this, publishes fail fast (BrokerUnavailable). Also bounds the records pending in the durable outbox file (path).'),
+    path: z.string().min(1).optional()
+      .describe('Opt-in durable outbox: a directory (relative to the config file) where dispatches made while the broker is unreachable are appended, one record each, before dispatch resolves; they are replayed in order by the next process that opens the same path, and the file is compacted as the broker confirms them. Unset: the outbox lives in memory only and a crash during an outage loses it.'),
+    fsync: z.enum(['every', 'interval', 'none']).default('interval')
+      .describe('When durable outbox records reach the disk: `every` record before its dispatch resolves (survives a power loss), every fsync_interval (`interval`: a machine crash may lose the last interval; a process crash loses nothing), or `none` (the OS decides).'),
+    fsync_interval: durationMs().prefault('100ms').describe('With fsync: interval, how often written durable outbox records are fsynced.'),
+    max_bytes: byteSize().prefault('64MiB')
+      .describe('Bytes of records pending in the durable outbox file at most; beyond this (or max_messages), dispatches fail fast (BrokerUnavailable).'),
   })
-  .transform((raw) => ({ maxMessages: raw.max_messages }));
+  .transform((raw) => ({
+    maxMessages: raw.max_messages, path: raw.path, fsync: raw.fsync, fsyncIntervalMs: raw.fsync_interval, maxBytes: raw.max_bytes,
+  }));
 
 const pemFile = (what: string) => z.string().min(1).describe(what);
 
@@ -94,7 +103,7 @@ export const amqpSectionSchema = z
       .describe('AMQP heartbeat duration; a dead peer is noticed after about two of them (rounded to whole seconds, min 1s; 0 disables).'),
     redial: redialSchema.prefault({}).describe('How the driver redials after losing the broker.'),
     breaker: breakerSchema.prefault({}).describe('Circuit breaker around connecting and publishing.'),
-    outbox: outboxSchema.prefault({}).describe('The bounded in-memory outbox.'),
+    outbox: outboxSchema.prefault({}).describe('The bounded outbox of publishes that wait for the broker, in memory, and optionally in a file (path).'),
     publish_timeout: durationMs().prefault('10s').describe('Duration a sent publish may wait for the broker confirm before it is rejected (not counted while the broker blocks us).'),
     connect_timeout: durationMs().prefault('10s').describe('Duration one connection attempt (TCP + AMQP handshake) may take.'),
     watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),

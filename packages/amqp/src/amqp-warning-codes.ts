@@ -17,6 +17,21 @@ export const AMQP_WARNING_CODES = {
     hint: 'Install the exact amqplib version @warren/amqp depends on (look for an override, a resolution or a second copy of amqplib in your lockfile).',
     retryable: false,
   },
+  WARREN_WRN_103: {
+    meaning: 'The durable outbox file ended in a torn or corrupt record (a crash or power loss mid-write, a bad disk block): the good records before it were replayed, the rest was moved aside to outbox.log.bad-<time> in the same directory.',
+    hint: 'Nothing to do for the replayed dispatches. The moved-aside bytes held at most the dispatches written last before the crash; inspect or delete the file.',
+    retryable: false,
+  },
+  WARREN_WRN_104: {
+    meaning: 'A dispatch kept in the durable outbox (its dispatch already resolved) was refused by the broker when it was sent (e.g. no write permission on the queue, a delay queue that cannot be declared): it was dropped, and its record removed.',
+    hint: 'Fix what the log line\'s error says (permissions, max_message_size), then re-dispatch the job id it names.',
+    retryable: false,
+  },
+  WARREN_WRN_105: {
+    meaning: 'Another live process holds the durable outbox at amqp.outbox.path (its lock file names it), e.g. a `warren push`, `status` or `dlq` beside the worker with the same config: this process keeps its outbox in memory only.',
+    hint: 'Nothing to do for a short CLI command. For two long-running processes on one host, give each its own amqp.outbox.path (e.g. ${OUTBOX_PATH} per instance).',
+    retryable: false,
+  },
   WARREN_WRN_110: {
     meaning: 'A pipeline uses a classic queue while amqp.urls lists several nodes (a cluster): a classic queue lives on one node, and while that node is down the pipeline can neither take nor deliver jobs (/ready turns false for it).',
     hint: 'Use queue_type: quorum for the pipeline: quorum queues are replicated and keep working while a minority of the nodes is down. (An existing classic queue must be drained and deleted first.)',

@@ -106,6 +106,11 @@ export const AMQP_ERROR_CODES = {
     hint: 'This is a bug in @warren/amqp; please report it with the log lines around it.',
     retryable: false,
   },
+  WARREN_ERR_AMQP_PUBLISH_OUTBOX_UNAVAILABLE: {
+    meaning: 'The durable outbox (amqp.outbox.path) cannot be opened or written: no permission, a full disk, a path that is not a directory.',
+    hint: 'Point amqp.outbox.path at a writable directory on a local disk with free space.',
+    retryable: false,
+  },
   WARREN_ERR_AMQP_CONSUME_UNAVAILABLE: {
     meaning: 'Subscribing to a pipeline queue failed; the driver retries on the next reconnect or watchdog tick.',
     hint: 'Usually transient; check the broker logs if it persists.',

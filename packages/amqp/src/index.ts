@@ -42,6 +42,10 @@ export { PUBLISHER_TRANSITIONS, canPublisherTransition } from './publisher/publi
 export type { PublisherState } from './publisher/publisher-state.js';
 export { PROBE_DIAL_MIN_GAP_MS, PROBE_DIALS_PER_OPENING } from './connection/probe-dial-policy.js';
 export type { BreakerState } from './breaker/broker-breaker.js';
+export { DurableOutbox } from './publisher/durable-outbox.js';
+export type { DurableOutboxOptions, OutboxFsyncPolicy } from './publisher/durable-outbox.js';
+export { decodeOutboxFile, encodeOutboxRecord, pendingMessages } from './publisher/outbox-record.js';
+export type { OutboxRecord, OutboxMessageRecord, OutboxConfirmRecord, DecodedOutbox } from './publisher/outbox-record.js';
 export { redialDelayMs } from './connection/redial-schedule.js';
 export { deadLetterQueueName, delayQueueName, mainQueueArguments, delayQueueArguments } from './topology/queue-names.js';
 export { DELAY_LADDER_MS, DELAY_LADDER_TOP_MS, delayStepMs } from './topology/delay-ladder.js';

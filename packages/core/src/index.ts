@@ -19,6 +19,7 @@ export type { CoreErrorCode, WarrenErrorCode } from './errors/codes.js';
 export { BrokerUnavailable } from './errors/broker-unavailable.js';
 export { DeliveryLost } from './errors/delivery-lost.js';
 export { Unrecoverable } from './errors/unrecoverable.js';
+export { Transient } from './errors/transient.js';
 
 // events
 export { TypedEmitter } from './events/typed-emitter.js';
@@ -50,7 +51,7 @@ export { TRACER_NAME } from './tracing/job-tracing.js';
 
 // jobs
 export type {
-  JobHandler, JobContext, JobOptions, BackoffOptions, BackoffType, JobClass, PayloadOf, DispatchOptions,
+  JobHandler, JobContext, JobOptions, JobBreakerOptions, BackoffOptions, BackoffType, JobClass, PayloadOf, DispatchOptions,
 } from './job/job-types.js';
 export { Job } from './job/job-decorator.js';
 export { getJobMetadata } from './job/job-metadata.js';
@@ -80,6 +81,14 @@ export type { RandomSource } from './worker/backoff.js';
 export { decideOutcome } from './worker/retry-policy.js';
 export type { Outcome, OutcomeInput, AttemptResult } from './worker/retry-policy.js';
 export { TimerSet } from './worker/timer-set.js';
+export { ConsumptionBreaker } from './breaker/consumption-breaker.js';
+export type { BreakerTransition, ConsumptionBreakerOptions, TrialToken } from './breaker/consumption-breaker.js';
+export { CONSUMPTION_BREAKER_TRANSITIONS, canBreakerTransition } from './breaker/breaker-state.js';
+export type { ConsumptionBreakerState } from './breaker/breaker-state.js';
+export { BREAKER_DEFAULTS } from './breaker/breaker-options.js';
+export type { ResolvedBreakerOptions } from './breaker/breaker-options.js';
+export { breakerFailureKind } from './breaker/failure-kind.js';
+export type { BreakerFailureKind } from './breaker/failure-kind.js';
 export type { TimerSetOptions } from './worker/timer-set.js';
 export type { OwnedTimer } from './worker/timer-set.js';
 

@@ -2,7 +2,8 @@
  * PipelineConsumer: one pipeline's subscription on its own channel with prefetch, on the consume session it was
  * given. #subscribe is the one place that opens a channel and calls basic.consume; it runs for a fresh session
  * (attach), after a channel-level error (406/404/consumer_timeout: that channel alone), after a broker basic.cancel
- * (queue deleted: re-declare first) and when the watchdog (verify) finds the consumer gone. Acks go through one
+ * (queue deleted: re-declare first), when the watchdog (verify) finds the consumer gone, and on resume() after a
+ * pause() (consumption breaker: basic.cancel, channel kept for the acks of in-flight jobs). Acks go through one
  * AckBatcher per channel; retiring it tells the runtime those deliveries are lost. Does not dial.
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -86,6 +87,7 @@ export class PipelineConsumer implements Consumer {
     session.signal.addEventListener('abort', () => this.#onSessionEnded(session), { once: true });
     this.#retry.cancel(); // a retry for an older session has nothing left to do
     this.#retry.succeeded(); // a fresh session starts the schedule over
+    if (this.#state === 'paused') return Promise.resolve(); // resume() subscribes on it
     return this.#subscribe(session, false);
   }
 
@@ -94,7 +96,7 @@ export class PipelineConsumer implements Consumer {
    * or consumer is gone or the broker counts no consumer on Q.
    */
   async verify(session: ConnectionSession): Promise<void> {
-    if (this.#state === 'cancelled' || this.#inFlight) return;
+    if (this.#state === 'cancelled' || this.#state === 'paused' || this.#inFlight) return;
     if (this.#session !== session) {
       this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason: 'not attached to the live session' }, 'watchdog: subscribing consumer');
       await this.attach(session);
@@ -114,7 +116,7 @@ export class PipelineConsumer implements Consumer {
     // What was checked must still be what we have: while the check awaited, a broker cancel or channel error may
     // have re-subscribed on a new channel; replacing THAT one would orphan it (its batcher retired, its consumer
     // left holding a prefetch of unacked messages, a stall).
-    if (reason === undefined || this.#session !== session || this.#channel !== channel || this.state === 'cancelled' || this.#inFlight) return;
+    if (reason === undefined || this.#session !== session || this.#channel !== channel || this.state === 'cancelled' || this.state === 'paused' || this.#inFlight) return;
     this.#log.warn({ event: 'amqp.watchdog.resubscribe', reason }, 'watchdog: re-subscribing consumer');
     this.#releaseChannel('flush');
     if (channel) channel.close().catch(() => undefined); // a fresh channel is opened below; the old one is useless
@@ -125,6 +127,33 @@ export class PipelineConsumer implements Consumer {
   cancel(): Promise<void> {
     this.#cancelling ??= this.#cancel();
     return this.#cancelling;
+  }
+
+  /**
+   * Stops deliveries until resume() (a consumption breaker opened): basic.cancel on the channel, which stays open so
+   * the deliveries in flight can still be acked. Idempotent; resolves once the broker confirmed the cancel.
+   */
+  async pause(): Promise<void> {
+    if (this.#state === 'paused' || this.#state === 'cancelled') return;
+    const channel = this.#channel;
+    const tag = this.#consumerTag;
+    this.#consumerTag = undefined;
+    this.#transition('paused', 'pause() called'); // a subscribe in progress sees it and lets its channel go
+    if (channel && tag) await channel.cancel(tag).catch(() => undefined); // a dead channel delivers nothing anyway
+  }
+
+  /** Takes deliveries again after pause(): basic.consume on the kept channel, or a fresh subscribe. Idempotent. */
+  async resume(): Promise<void> {
+    if (this.#state !== 'paused') return;
+    const session = this.#session;
+    if (!session?.isActive) {
+      this.#transition('waiting', 'resume() while disconnected'); // the next attach subscribes
+      return;
+    }
+    const channel = this.#channel;
+    const acks = this.#acks;
+    if (channel && acks) await this.#consumeAgain(session, channel, acks);
+    else await this.#subscribe(session, false).catch(() => undefined); // failure is logged and rescheduled inside
   }
 
   /** Closes the channel (driver close, after in-flight work settled). Idempotent: every call returns the same promise. */
@@ -202,6 +231,26 @@ export class PipelineConsumer implements Consumer {
     }
   }
 
+  /** basic.consume again on the channel a pause kept (its in-flight acks stay valid); a fresh subscribe if that fails. */
+  async #consumeAgain(session: ConnectionSession, channel: Channel, acks: AckBatcher): Promise<void> {
+    this.#transition('subscribing', 'resume() called');
+    try {
+      const ok = await channel.consume(this.#options.pipeline.queue, (message) => this.#onMessage(channel, acks, message));
+      if (this.#channel !== channel || this.#session !== session || this.state !== 'subscribing') {
+        channel.cancel(ok.consumerTag).catch(() => undefined); // paused, cancelled or replaced meanwhile
+        return;
+      }
+      this.#consumerTag = ok.consumerTag;
+      this.#transition('consuming', 'basic.consume ok (resumed)');
+    } catch (error) {
+      if (this.state !== 'subscribing' || this.#session !== session) return;
+      this.#log.warn({ err: error, event: 'amqp.consumer.resume_failed' }, 'resuming on the kept channel failed; subscribing afresh');
+      if (this.#channel === channel) this.#releaseChannel('flush');
+      channel.close().catch(() => undefined);
+      await this.#subscribe(session, false).catch(() => undefined);
+    }
+  }
+
   #onMessage(channel: Channel, acks: AckBatcher, message: ConsumeMessage | null): void {
     if (message === null) {
       // basic.cancel from the broker (queue deleted or failed over): re-declare and subscribe again.
@@ -236,6 +285,7 @@ export class PipelineConsumer implements Consumer {
     // runs and #onSessionEnded handles it, once; only a channel-level error of a live session is handled here.
     unlessSessionEnded(session, () => {
       if (this.#session !== session || this.#channel !== undefined) return; // re-subscribed or let go meanwhile
+      if (this.#state === 'paused') return; // resume() opens a fresh channel
       if (this.#state === 'consuming') this.#transition('waiting', 'channel closed');
       if (this.#state === 'waiting') this.#scheduleRetry(session);
     });

@@ -5,6 +5,7 @@
 import type { Logger } from '@warren/core';
 import type { BrokerBreaker } from '../breaker/broker-breaker.js';
 import type { TopologyDeclarer } from '../topology/topology-declarer.js';
+import type { DurableOutbox } from './durable-outbox.js';
 import type { PublisherState } from './publisher-state.js';
 
 export interface PublisherOptions {
@@ -19,6 +20,8 @@ export interface PublisherOptions {
   readonly isBrokerBlocked: () => boolean;
   /** Re-declares the queue a returned (unroutable) publish was meant for: Q or Q.dlq deleted out of band. */
   readonly redeclare: (queue: string) => Promise<void>;
+  /** amqp.outbox.path: publishes made while the broker is unreachable go to this file and resolve once written. */
+  readonly durable?: DurableOutbox | undefined;
 }
 
 export type PublisherEventMap = {

@@ -1,6 +1,7 @@
 /*
  * Publisher: the confirm channel of the current publish session and its state machine (publisher-state.ts):
- * confirmed publishes, the bounded outbox flushed in order, channel reopen on the retry schedule. Keeps only the
+ * confirmed publishes, the bounded outbox flushed in order (backed by the durable outbox file while the broker is
+ * unreachable, when amqp.outbox.path is set), channel reopen on the retry schedule. Keeps only the
  * session it was attached to and lets go of it when the session's signal aborts. Does not dial or declare queues
  * itself (connection manager, TopologyDeclarer).
  */
@@ -20,6 +21,7 @@ import { createReturnHandler } from './return-handler.js';
 import { DrainGate } from './drain-gate.js';
 import { NackResend } from './nack-resend.js';
 import type { PublishWriter } from './publish-writer.js';
+import { durableEntry, keepDurably } from './durable-entries.js';
 import { openConfirmChannel, type ConfirmChannelHandlers, type OpenedConfirmChannel } from './confirm-channel.js';
 
 export class Publisher {
@@ -100,6 +102,12 @@ export class Publisher {
       const entry = createPublishEntry(queue, message, delayMs, resolve, reject);
       if (entry.delayMs === 0 && this.#state === 'open' && this.#outbox.isEmpty && this.#canSend() && this.#writer?.isSendable === true) {
         this.#send(this.#writer, entry, queue);
+      } else if (this.#options.durable?.isOpen === true && this.#isUnreachable()) {
+        const kept = keepDurably(this.#options.durable, this.#options.logger, { queue, message, delayMs, resolve, reject });
+        if (kept) {
+          this.#outbox.pushPastLimit(kept); // bounded by the durable outbox's own limits, checked by keepDurably
+          this.flush();
+        }
       } else if (entry.delayMs > 0 && isSendingState(this.#state) && this.#canSend()) {
         // Connected: a delayed publish only waits for its delay queue's declare; outbox.max_messages bounds outages.
         this.#outbox.pushPastLimit(entry);
@@ -112,6 +120,18 @@ export class Publisher {
         this.flush();
       }
     });
+  }
+
+  /**
+   * Puts what an earlier process left in the durable outbox at the front of the outbox, in order (driver start,
+   * before connecting). Their dispatches resolved long ago: a confirm removes the record, nothing else waits.
+   */
+  replayDurable(): number {
+    const durable = this.#options.durable;
+    if (!durable) return 0;
+    const entries = durable.open().map((record) => durableEntry(durable, this.#options.logger, record.seq, record));
+    this.#outbox.requeueFront(entries);
+    return entries.length;
   }
 
   /** Sends buffered publishes in order while the channel can take them. Safe to call any time. */
@@ -147,6 +167,11 @@ export class Publisher {
     this.#channel = undefined;
     this.#writer = undefined;
     if (channel) await settleWithin(channel.close(), Date.now() + channelCloseTimeoutMs); // may be gone already; never hangs
+  }
+
+  /** No channel to send on, or the breaker holds publishes: what the durable outbox is for (not backpressure or alarms). */
+  #isUnreachable(): boolean {
+    return this.#state === 'detached' || this.#state === 'opening' || this.#state === 'reopening' || this.#options.breaker.isOpen;
   }
 
   #canSend(): boolean {

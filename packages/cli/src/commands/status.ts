@@ -1,10 +1,12 @@
 /*
  * `warren status [--json]`: per pipeline, messages ready, unacked, consumers, delayed and
- * dead-lettered, as the driver reports them (warren.inspect). Never prints broker credentials.
+ * dead-lettered, as the driver reports them (warren.inspect), plus the consumption breaker states a running worker
+ * reports on its /health (--worker, default this config's http.port). Never prints broker credentials.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
+import { formatBreakers, formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
+import { defaultWorkerUrl, readWorkerBreakers } from '../runtime/read-worker-breakers.js';
 import { configOption } from '../runtime/config-path.js';
 import { assertReachablePipeline, isReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
@@ -14,6 +16,7 @@ interface StatusOptions {
   readonly config: string;
   readonly json?: boolean;
   readonly pipelines?: string;
+  readonly worker?: string;
 }
 
 export function registerStatusCommand(program: Command, context: CliContext): void {
@@ -23,9 +26,10 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .addOption(configOption())
     .option('--pipelines <names>', 'only these pipelines (comma-separated)')
     .option('--json', 'print JSON instead of a table')
+    .option('--worker <url>', 'a running worker whose consumption breakers to show (default: http://127.0.0.1:<http.port>)')
     .action(async (options: StatusOptions) => {
       const hidden: string[] = [];
-      const { rows, drivers } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
+      const { rows, drivers, workerUrl } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
         const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
         const result: StatusRow[] = [];
         for (const name of names) {
@@ -38,9 +42,12 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
           const stats = await warren.inspect(name);
           result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
         }
-        return { rows: result, drivers: warren.health().drivers };
+        return { rows: result, drivers: warren.health().drivers, workerUrl: options.worker ?? defaultWorkerUrl(warren.config) };
       });
-      const lines = options.json ? [formatStatusJson(rows, drivers)] : [...formatStatus(rows, hidden), ...formatConnections(drivers)];
+      const breakers = workerUrl === undefined ? undefined : await readWorkerBreakers(workerUrl);
+      const lines = options.json
+        ? [formatStatusJson(rows, drivers, breakers)]
+        : [...formatStatus(rows, hidden), ...formatConnections(drivers), ...formatBreakers(breakers, workerUrl)];
       for (const line of lines) context.io.out(line);
     });
 }

@@ -1,7 +1,8 @@
 /*
  * The `warren status` output: one row per pipeline (ready, unacked, consumers, delayed, dead-lettered),
  * or the same data as JSON, plus the state of each connection a driver keeps (the AMQP driver: publish and
- * consume, as this command reached the broker). Counts a driver cannot tell show as "-" (null in JSON).
+ * consume, as this command reached the broker), and the consumption breakers a running worker reports. Counts a
+ * driver cannot tell show as "-" (null in JSON).
  */
 import type { DriverStatus, PipelineStats } from '@warren/core';
 import { formatTable } from './format-table.js';
@@ -34,8 +35,16 @@ export function formatConnections(drivers: readonly DriverStatus[]): string[] {
   });
 }
 
-/** The JSON document of `warren status --json` (stable keys, null for unknown counts). */
-export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly DriverStatus[] = []): string {
+/** One line per pipeline with breakers, e.g. `breakers of emails (worker http://127.0.0.1:9400): pipeline open`. */
+export function formatBreakers(breakers: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined, workerUrl: string | undefined): string[] {
+  return Object.entries(breakers ?? {}).map(([pipeline, states]) =>
+    `breakers of ${pipeline} (worker ${workerUrl ?? '?'}): ${Object.entries(states).map(([name, state]) => `${name} ${state}`).join(', ')}`);
+}
+
+/** The JSON document of `warren status --json` (stable keys, null for unknown counts; `breakers` when a worker reported some). */
+export function formatStatusJson(
+  rows: readonly StatusRow[], drivers: readonly DriverStatus[] = [], breakers?: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): string {
   const pipelines = rows.map((r) => ({
     pipeline: r.pipeline,
     driver: r.driver,
@@ -46,5 +55,5 @@ export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly D
     deadLettered: r.deadLettered ?? null,
   }));
   const connections = Object.fromEntries(drivers.filter((d) => d.connections !== undefined).map((d) => [d.driver, d.connections]));
-  return JSON.stringify({ pipelines, connections }, null, 2);
+  return JSON.stringify({ pipelines, connections, ...(breakers ? { breakers } : {}) }, null, 2);
 }

@@ -23,6 +23,29 @@ function forwardIssues(ctx: IssueSink, issues: readonly z.core.$ZodIssue[], pref
   }
 }
 
+/** A fraction in (0, 1]; a numeric string (from `${VAR}`) is accepted and converted. */
+function rate(): z.ZodType<number, number | string> {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value),
+    z.number().gt(0).max(1),
+  ) as z.ZodType<number, number | string>;
+}
+
+/** `jobs.pipelines.<p>.breaker`: the pipeline's consumption circuit breaker (absent: none). */
+export const pipelineBreakerSchema = z
+  .strictObject({
+    failure_rate: rate().prefault(0.5)
+      .describe('Fraction (above 0, at most 1) of counted attempts in the window that failed transiently (Transient, or an error whose retryable is true, such as a job timeout) at which the breaker opens. Unrecoverable, invalid payloads and plain errors never count.'),
+    min_jobs: integer(1).prefault(20).describe('Counted attempts (successes and transient failures) needed in the window before the rate is judged.'),
+    window: durationMs().prefault('10s').describe('Rolling window of counted attempts.'),
+    pause: durationMs().prefault('30s')
+      .describe('How long the pipeline stops taking deliveries once open (jobs in flight finish; those fetched but not started go back to the queue without counting an attempt); then one trial job runs (half-open).'),
+    max_pause: durationMs().prefault('5m').describe('Upper bound of the pause, which doubles after each failed trial.'),
+  })
+  .transform((raw) => ({
+    failureRate: raw.failure_rate, minJobs: raw.min_jobs, windowMs: raw.window, pauseMs: raw.pause, maxPauseMs: Math.max(raw.max_pause, raw.pause),
+  }));
+
 /** One entry of `jobs.pipelines`; `options` are parsed by the schema of the pipeline's driver. */
 export function pipelineSchema(registry: DriverRegistry) {
   return z
@@ -30,6 +53,8 @@ export function pipelineSchema(registry: DriverRegistry) {
       driver: z.string().min(1).default(DEFAULT_DRIVER).describe('Registered driver that carries this pipeline: `memory` (in-process) or `amqp` (RabbitMQ).'),
       concurrency: integer(1).default(10).describe('Jobs of this pipeline that run at once in one process.'),
       options: z.record(z.string(), z.unknown()).optional().describe("Driver-owned options (queue, prefetch, ...); each driver's schema defines and documents them."),
+      breaker: pipelineBreakerSchema.optional()
+        .describe('Consumption circuit breaker: stops taking deliveries while the handlers\' dependency is down (README "Consumption circuit breaker"). Absent: none.'),
     })
     .transform((pipeline, ctx) => {
       if (!registry.has(pipeline.driver)) {
@@ -47,7 +72,7 @@ export function pipelineSchema(registry: DriverRegistry) {
         forwardIssues(ctx as unknown as IssueSink, parsed.error.issues, ['options']);
         return z.NEVER;
       }
-      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown };
+      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown, ...(pipeline.breaker ? { breaker: pipeline.breaker } : {}) };
     });
 }
 

@@ -22,6 +22,8 @@ export interface DriverContext<TOptions, TSection> {
   /** The parsed top-level section named after the driver (e.g. `amqp:`), or undefined when it has none. */
   readonly section: TSection;
   readonly logger: Logger;
+  /** The config file (relative paths in the section resolve against its folder); undefined when config came from an object. */
+  readonly file?: string | undefined;
 }
 
 /** What a driver-owned doctor check sees: the parsed config, and the longest job timeout per pipeline. */

@@ -53,6 +53,14 @@ export interface Consumer {
   readonly isConsuming: boolean;
   /** Stops new deliveries; in-flight ones may still be settled. Idempotent. */
   cancel(): Promise<void>;
+  /**
+   * Optional: stops new deliveries until resume() (a consumption breaker opened; AMQP: basic.cancel), keeping the
+   * subscription's identity across reconnects; in-flight ones may still be settled. Idempotent. Without it the
+   * runtime stops starting jobs and lets prefetch hold the rest.
+   */
+  pause?(): Promise<void>;
+  /** Optional: takes deliveries again after pause(). Idempotent. */
+  resume?(): Promise<void>;
 }
 
 /** Options of one `Driver.publish`. */

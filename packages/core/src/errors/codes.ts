@@ -67,6 +67,11 @@ export const CORE_ERROR_CODES = {
     hint: 'Inspect the dead letter (`warren dlq list`) and replay it once the cause is fixed.',
     retryable: false,
   },
+  WARREN_ERR_JOB_TRANSIENT: {
+    meaning: 'A handler threw Transient: something the job depends on is down. It is retried like any failure, and a consumption breaker (jobs.pipelines.<p>.breaker, @Job({ breaker })) counts it.',
+    hint: 'Nothing to fix in the job; bring the dependency back. Configure a consumption breaker so an outage does not burn every job\'s attempts.',
+    retryable: true,
+  },
   WARREN_ERR_JOB_UNDECODABLE: {
     meaning: 'A received message body is not UTF-8 JSON (or uses an unsupported content encoding), or its headers could not be decoded safely (nested too deep); it was dead-lettered.',
     hint: 'Fix the producer: the body must be a UTF-8 JSON document and headers may nest at most 100 levels. Inspect it with `warren dlq list`.',
@@ -115,6 +120,11 @@ export const CORE_ERROR_CODES = {
   WARREN_ERR_WORKER_CLOSED: {
     meaning: 'The Warren instance is closed; it cannot dispatch or run.',
     hint: 'Create a new instance with Warren.fromConfig().',
+    retryable: false,
+  },
+  WARREN_ERR_WORKER_BREAKER_ILLEGAL_STATE: {
+    meaning: 'A consumption breaker was asked for a state change its state machine does not allow.',
+    hint: 'This is a bug in @warren/core; please report it with the log lines around it.',
     retryable: false,
   },
   WARREN_ERR_DRIVER_NOT_FOUND: {

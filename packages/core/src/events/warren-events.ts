@@ -1,5 +1,5 @@
 /*
- * The event map of a running Warren: job outcomes, worker state and driver state.
+ * The event map of a running Warren: job outcomes, worker state, consumption breakers and driver state.
  * Metrics and logs subscribe here; payloads are objects so fields can be added later.
  */
 import type { DriverState } from '../driver/driver.js';
@@ -32,6 +32,12 @@ export type WarrenEventMap = {
   'warren:state': { from: WarrenState; to: WarrenState; reason: string };
   /** A pipeline's worker changed state. */
   'worker:state': { pipeline: string; from: WorkerState; to: WorkerState; reason: string };
+  /** A consumption breaker opened: the pipeline (or, with `job`, that job) stops taking work for `pauseMs`. */
+  'breaker:open': { pipeline: string; job?: string; failureRate: number | undefined; pauseMs: number; reason: string };
+  /** A consumption breaker's pause ended: one trial job may run. */
+  'breaker:half-open': { pipeline: string; job?: string; reason: string };
+  /** A consumption breaker closed after a successful trial: work flows again. */
+  'breaker:close': { pipeline: string; job?: string; reason: string };
   /** A driver changed state. */
   'driver:state': { driver: string; from: DriverState; to: DriverState; cause?: unknown };
 };

@@ -26,6 +26,14 @@ export interface HealthProbe {
   readonly live: boolean;
   readonly ready: boolean;
   readonly reasons: readonly string[];
+  /** Consumption breaker states per pipeline (`warren status` reads them from /health). */
+  readonly pipelines?: ReadonlyArray<{ readonly name: string; readonly breakers?: Readonly<Record<string, string>> }>;
+}
+
+/** `{ <pipeline>: { pipeline: 'open', 'job:<name>': 'closed' } }` for pipelines with breakers; undefined when none has one. */
+function breakersOf(probe: HealthProbe): Record<string, Readonly<Record<string, string>>> | undefined {
+  const entries = (probe.pipelines ?? []).filter((p) => p.breakers && Object.keys(p.breakers).length > 0).map((p) => [p.name, p.breakers ?? {}] as const);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 export interface HealthServerOptions {
@@ -120,8 +128,9 @@ export class HealthServer {
       return;
     }
     if (path === '/health') {
-      const { live } = this.options.probe();
-      sendJson(response, live ? 200 : 503, { live });
+      const probe = this.options.probe();
+      const breakers = breakersOf(probe);
+      sendJson(response, probe.live ? 200 : 503, breakers ? { live: probe.live, breakers } : { live: probe.live });
     } else if (path === '/ready') {
       const { ready, reasons } = this.options.probe();
       sendJson(response, ready ? 200 : 503, ready ? { ready } : { ready, reasons });

@@ -5,6 +5,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { InjectionToken } from 'tsyringe';
+import type { ResolvedBreakerOptions } from '../breaker/breaker-options.js';
 import type { BackoffType, JobClass } from './job-types.js';
 
 /** Backoff with durations resolved to milliseconds. */
@@ -49,6 +50,8 @@ export interface JobDefinition {
   readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
   /** Constructor tokens given by `options.inject` (plain JavaScript), if any. */
   readonly inject: ReadonlyArray<InjectionToken<unknown>> | undefined;
+  /** The job's own consumption breaker (`@Job({ breaker })`); undefined: it counts towards the pipeline's. */
+  readonly breaker?: ResolvedBreakerOptions | undefined;
 }
 
 /** What `registry.list()` reports per job (for doctor and status). */

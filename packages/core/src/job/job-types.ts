@@ -43,6 +43,23 @@ export interface BackoffOptions {
   readonly jitter?: number;
 }
 
+/**
+ * The `breaker` option of `@Job`: this job gets a consumption breaker of its own. While it is open, this job's
+ * deliveries are deferred (same attempt) and the pipeline's other jobs keep flowing. Defaults as the pipeline's.
+ */
+export interface JobBreakerOptions {
+  /** Fraction (0..1) of transient failures among counted attempts in the window that opens it. Default 0.5. */
+  readonly failureRate?: number;
+  /** Counted attempts needed in the window before the rate is judged. Default 20. */
+  readonly minJobs?: number;
+  /** Rolling window of counted attempts. Default 10s. */
+  readonly window?: Duration;
+  /** How long it stays open before one trial job runs. Default 30s. */
+  readonly pause?: Duration;
+  /** Upper bound of the pause, which doubles after each failed trial. Default 5m. */
+  readonly maxPause?: Duration;
+}
+
 /** Options of `@Job(name, options)`. */
 export interface JobOptions<TPayload = unknown> {
   /** The pipeline that carries this job. Default `default`. */
@@ -59,6 +76,8 @@ export interface JobOptions<TPayload = unknown> {
   readonly schema?: StandardSchemaV1<unknown, TPayload>;
   /** Constructor tokens for classes without decorator metadata (plain JavaScript). */
   readonly inject?: ReadonlyArray<InjectionToken<unknown>>;
+  /** A consumption breaker of this job's own (see JobBreakerOptions). Default: it counts towards the pipeline's. */
+  readonly breaker?: JobBreakerOptions;
 }
 
 /** A class whose instances handle jobs of payload `TPayload`. */

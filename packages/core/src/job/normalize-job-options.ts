@@ -2,6 +2,7 @@
  * Validation and normalization of @Job metadata into a JobDefinition. Pure: collects every problem
  * and throws one WARREN_ERR_JOB_INVALID listing them all. Does not touch any registry.
  */
+import { BREAKER_DEFAULTS, type ResolvedBreakerOptions } from '../breaker/breaker-options.js';
 import { WarrenError } from '../errors/warren-error.js';
 import { tryParseDurationMs } from '../util/duration.js';
 import { JOB_DEFAULTS, MAX_DELAY_MS, type JobDefinition, type ResolvedBackoff } from './job-definition.js';
@@ -40,6 +41,27 @@ function resolveBackoff(options: JobOptions, problems: string[]): ResolvedBackof
   };
 }
 
+function resolveBreaker(options: JobOptions, problems: string[]): ResolvedBreakerOptions | undefined {
+  const breaker = options.breaker;
+  if (breaker === undefined) return undefined;
+  if (typeof breaker !== 'object' || breaker === null) {
+    problems.push(`breaker must be an object like { failureRate: 0.5, minJobs: 20, window: '10s', pause: '30s' }, got ${describe(breaker)}`);
+    return undefined;
+  }
+  const failureRate = breaker.failureRate ?? BREAKER_DEFAULTS.failureRate;
+  if (typeof failureRate !== 'number' || !(failureRate > 0 && failureRate <= 1)) problems.push(`breaker.failureRate must be a number above 0 and at most 1, got ${describe(failureRate)}`);
+  const minJobs = breaker.minJobs ?? BREAKER_DEFAULTS.minJobs;
+  if (!Number.isInteger(minJobs) || minJobs < 1) problems.push(`breaker.minJobs must be an integer >= 1, got ${describe(minJobs)}`);
+  const durations = { window: BREAKER_DEFAULTS.windowMs, pause: BREAKER_DEFAULTS.pauseMs, maxPause: BREAKER_DEFAULTS.maxPauseMs };
+  for (const key of ['window', 'pause', 'maxPause'] as const) {
+    if (breaker[key] === undefined) continue;
+    const ms = tryParseDurationMs(breaker[key]);
+    if (ms === undefined || ms <= 0) problems.push(`breaker.${key} ${describe(breaker[key])} is not a positive duration (use e.g. 500ms, 30s, 5m)`);
+    else durations[key] = ms;
+  }
+  return { failureRate, minJobs, windowMs: durations.window, pauseMs: durations.pause, maxPauseMs: Math.max(durations.maxPause, durations.pause) };
+}
+
 /** Validates `@Job(name, options)` on `jobClass` and applies the defaults; throws WARREN_ERR_JOB_INVALID. */
 export function normalizeJobOptions(name: unknown, jobClass: JobClass, options: JobOptions = {}): JobDefinition {
   const className = typeof jobClass === 'function' && jobClass.name ? jobClass.name : '(anonymous class)';
@@ -53,6 +75,7 @@ export function normalizeJobOptions(name: unknown, jobClass: JobClass, options: 
   const attempts = options.attempts ?? JOB_DEFAULTS.attempts;
   if (!Number.isInteger(attempts) || attempts < 1) problems.push(`attempts must be an integer >= 1, got ${describe(attempts)}`);
   const backoff = resolveBackoff(options, problems);
+  const breaker = resolveBreaker(options, problems);
   const timeoutMs = options.timeout === undefined ? undefined : tryParseDurationMs(options.timeout);
   if (options.timeout !== undefined && (timeoutMs === undefined || timeoutMs <= 0)) {
     problems.push(`timeout ${describe(options.timeout)} is not a positive duration (use e.g. 30s, 5m)`);
@@ -82,5 +105,6 @@ export function normalizeJobOptions(name: unknown, jobClass: JobClass, options: 
     priority,
     schema: schema as JobDefinition['schema'],
     inject: options.inject,
+    ...(breaker ? { breaker } : {}),
   };
 }

@@ -29,7 +29,9 @@ const KNOWN_DEAD_LETTER_REASONS: ReadonlySet<string> = new Set(DEAD_LETTER_REASO
 export interface MetricsHealth {
   readonly live: boolean;
   readonly ready: boolean;
-  readonly pipelines: ReadonlyArray<{ readonly name: string; readonly consuming: boolean; readonly inFlight: number }>;
+  readonly pipelines: ReadonlyArray<{
+    readonly name: string; readonly consuming: boolean; readonly inFlight: number; readonly breakers?: Readonly<Record<string, string>>;
+  }>;
   readonly drivers: readonly DriverStatus[];
 }
 
@@ -159,6 +161,19 @@ export class WarrenMetrics {
     new Gauge({
       name: 'warren_pipeline_consuming', help: '1 while the pipeline\'s consumer receives deliveries.', labelNames: ['pipeline'] as const, registers,
       collect() { this.reset(); for (const p of health()?.pipelines ?? []) this.set({ pipeline: p.name }, p.consuming ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'warren_consumption_breaker_state',
+      help: 'Consumption circuit breaker of a pipeline (breaker="pipeline") or of a job with its own (breaker="job:<name>"): 1 for the current state (closed, open, halfOpen).',
+      labelNames: ['pipeline', 'breaker', 'state'] as const, registers,
+      collect() {
+        this.reset();
+        for (const p of health()?.pipelines ?? []) {
+          for (const [breaker, current] of Object.entries(p.breakers ?? {})) {
+            for (const state of BREAKER_STATES) this.set({ pipeline: p.name, breaker, state }, current === state ? 1 : 0);
+          }
+        }
+      },
     });
     new Gauge({
       name: 'warren_driver_state', help: 'Connection/driver state: 1 for the current state, 0 for the others.',

@@ -29,6 +29,7 @@ export class DriverSet {
         }),
         section: config.drivers[driverName],
         logger, // each driver names itself in its logs
+        file: config.file,
       });
       this.#drivers.push(driver);
       for (const name of pipelineNames) this.#byPipeline.set(name, driver);

@@ -13,8 +13,11 @@ export interface PipelineHealth {
   readonly driver: string;
   /** `not-consumed` for pipelines this process only dispatches to. */
   readonly workerState: WorkerState | 'not-consumed';
+  /** True while consuming, or while its consumption breaker holds deliveries back on purpose (still healthy). */
   readonly consuming: boolean;
   readonly inFlight: number;
+  /** Consumption breaker states: `pipeline`, and `job:<name>` for jobs with their own; empty without breakers. */
+  readonly breakers: Readonly<Record<string, string>>;
 }
 
 export interface WarrenHealth {
@@ -50,7 +53,7 @@ export function computeHealth(
     if (worker && !consuming) {
       reasons.push(`pipeline ${name}: not consuming (worker ${worker.state}, driver ${pipeline.driver} ${driverStateOf(name)})`);
     }
-    return { name, driver: pipeline.driver, workerState: worker?.state ?? 'not-consumed', consuming, inFlight: worker?.inFlight ?? 0 };
+    return { name, driver: pipeline.driver, workerState: worker?.state ?? 'not-consumed', consuming, inFlight: worker?.inFlight ?? 0, breakers: worker?.breakerStates() ?? {} };
   });
   return { live: failed.length === 0, ready: reasons.length === 0 && workers.size > 0, reasons, pipelines, drivers };
 }

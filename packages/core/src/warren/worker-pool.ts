@@ -38,6 +38,7 @@ export class WorkerPool {
         registry,
         pipeline,
         concurrency: pipelineConfig.concurrency,
+        breaker: pipelineConfig.breaker,
         ...(typeof prefetch === 'number' ? { prefetch } : {}),
         logger,
         events,

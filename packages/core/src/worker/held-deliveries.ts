@@ -44,6 +44,11 @@ export class HeldDeliveries {
     this.#waiting.push(entry);
   }
 
+  /** The oldest waiting delivery, left waiting. */
+  peekNext(): InFlightDelivery | undefined {
+    return this.#waiting[0];
+  }
+
   /** Takes the oldest waiting delivery into a running slot, or undefined when none waits. */
   startNext(): InFlightDelivery | undefined {
     const entry = this.#waiting.shift();

@@ -12,6 +12,7 @@
 import type { Delivery } from '../driver/driver.js';
 import { WarrenError } from '../errors/warren-error.js';
 import type { ProcessSpan } from '../tracing/process-span.js';
+import type { JobDefinition } from '../job/job-definition.js';
 import { AttemptAbort } from './attempt-abort.js';
 
 /** Where one held delivery is in its short life. */
@@ -35,6 +36,8 @@ export class InFlightDelivery {
   heldIndex = -1;
   /** The consumer span of its attempt when tracing (set once decoded); the worker ends it when it lets go. */
   trace: ProcessSpan | undefined;
+  /** The job it decoded to, once decoded (breakers route its outcome by it). */
+  definition: JobDefinition | undefined;
 
   constructor(readonly delivery: Delivery) {}
 

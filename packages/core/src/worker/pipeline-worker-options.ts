@@ -4,6 +4,7 @@
  */
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'pino';
+import type { ResolvedBreakerOptions } from '../breaker/breaker-options.js';
 import type { Driver } from '../driver/driver.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
@@ -37,6 +38,8 @@ export interface PipelineWorkerOptions {
   readonly requeueDelayMs?: number;
   /** Runs each attempt in an OpenTelemetry consumer span; Warren passes one when `@opentelemetry/api` is installed. */
   readonly tracing?: JobTracing | undefined;
+  /** The pipeline's consumption breaker (jobs.pipelines.<p>.breaker); undefined: none. Jobs may have their own. */
+  readonly breaker?: ResolvedBreakerOptions | undefined;
 }
 
 /** Options of `PipelineWorker.stop`. */

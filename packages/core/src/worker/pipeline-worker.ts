@@ -2,8 +2,9 @@
  * PipelineWorker: consumes one pipeline through a Driver and runs its jobs with bounded concurrency,
  * then settles each delivery: ack after success, or ack only after the retry / dead-letter copy was
  * taken by the driver (requeue if that hand-off fails); an unexpected exception dead-letters it as
- * internal-error (internal-failure.ts). Lifecycle in worker-state.ts. Does not own
- * the driver (Warren starts and closes it) and does not decide outcomes (retry-policy.ts).
+ * internal-error (internal-failure.ts). Lifecycle in worker-state.ts. Consumption breakers gate which deliveries
+ * start (breaker-gate.ts). Does not own the driver (Warren starts and closes it) and does not decide outcomes
+ * (retry-policy.ts).
  */
 import type { Logger } from 'pino';
 import type { Consumer, Delivery } from '../driver/driver.js';
@@ -12,6 +13,7 @@ import { WarrenError } from '../errors/warren-error.js';
 import { DeliveryLost } from '../errors/delivery-lost.js';
 import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
 import { decodeDeliveryNow, type DecodedJob } from './decode-delivery.js';
+import { BreakerGate } from './breaker-gate.js';
 import { handOff } from './hand-off.js';
 import { HeldDeliveries } from './held-deliveries.js';
 import { InFlightDelivery } from './in-flight-delivery.js';
@@ -41,6 +43,7 @@ export class PipelineWorker {
   readonly #stuckJobs: StuckJobWatch | undefined;
   /** Where traces say this pipeline's messages come from; only computed when tracing. */
   readonly #messagingTarget: MessagingTarget | undefined;
+  readonly #breakers: BreakerGate;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -51,6 +54,10 @@ export class PipelineWorker {
     this.#logger = options.logger.child({ pipeline: options.pipeline });
     const thresholdMs = options.stuckJobAfterMs ?? 0;
     this.#messagingTarget = options.tracing ? messagingTargetOf(options.driver, options.pipeline) : undefined;
+    this.#breakers = new BreakerGate({
+      pipeline: options.pipeline, breaker: options.breaker, timers: this.#timers, logger: this.#logger, events: options.events,
+      consumer: () => this.#consumer, isRunning: () => this.#state === 'running', requeueWaiting: () => this.#held.requeueWaiting(), pump: () => this.#pump(),
+    });
     this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 
@@ -68,9 +75,22 @@ export class PipelineWorker {
     return this.#held.runningCount;
   }
 
-  /** True while running and the driver is actually delivering (false while disconnected). */
+  /**
+   * True while running and the driver is actually delivering (false while disconnected), or while the consumption
+   * breaker holds deliveries back on purpose: the process is healthy then, and /ready stays 200.
+   */
   get isConsuming(): boolean {
-    return this.#state === 'running' && this.#consumer?.isConsuming === true;
+    return this.#state === 'running' && (this.#consumer?.isConsuming === true || this.#breakers.isHoldingBack);
+  }
+
+  /** The pipeline breaker's state (`closed`, `open`, `halfOpen`); undefined when the pipeline has none. */
+  get breakerState(): string | undefined {
+    return this.#breakers.state;
+  }
+
+  /** Every breaker's state: `pipeline`, and `job:<name>` for jobs with their own. */
+  breakerStates(): Record<string, string> {
+    return this.#breakers.states();
   }
 
   /** Subscribes to the pipeline. Rejects with the driver's error (state `failed`) when it refuses. */
@@ -133,6 +153,7 @@ export class PipelineWorker {
       this.#held.abandonAll(reason);
       this.#logger.warn({ err: reason }, reason.message);
     }
+    this.#breakers.close();
     this.#timers.cancelAll();
     const outcome = isDrained ? 'drained' : `shutdown timeout: ${abandoned} job(s) requeued`;
     this.#transition('stopped', outcome);
@@ -165,6 +186,8 @@ export class PipelineWorker {
 
   #pump(): void {
     while (this.#state === 'running' && this.#held.runningCount < this.#options.concurrency) {
+      const next = this.#held.peekNext();
+      if (!next || !this.#breakers.admit(next)) return;
       const entry = this.#held.startNext();
       if (!entry) return;
       // Voided: #process never rejects; it settles the delivery itself.
@@ -181,6 +204,7 @@ export class PipelineWorker {
       await settleInternalFailure(entry, error, { driver, events, requeueDelayMs, pipeline: this.pipeline, logger: this.#logger, timers: this.#timers });
     } finally {
       entry.trace?.end(entry.state === 'lost' ? 'lost' : 'requeued');
+      this.#breakers.release(entry, entry.definition);
       this.#held.finish(entry);
       this.#pump();
     }
@@ -207,6 +231,14 @@ export class PipelineWorker {
       return;
     }
     const { job } = decoded;
+    entry.definition = job.definition;
+    const deferMs = this.#breakers.deferralMs(entry, job.definition);
+    if (deferMs !== undefined) {
+      // Its own breaker is open: back in the queue after the pause, same attempt (a copy at job.attempt, then ack).
+      const copy = createRetryCopy(entry.delivery, { ...job, attempt: job.attempt - 1 });
+      await handOff(entry, () => this.#options.driver.publish(this.pipeline, copy, { delayMs: deferMs }), this.#logger, this.#requeueLater);
+      return;
+    }
     // Per-job event payloads only when someone listens (metrics do; a bare worker need not build them).
     const info = this.#hasJobListeners() ? this.#eventInfo(job) : undefined;
     if (info) events.emit('job:started', { job: info });
@@ -218,6 +250,7 @@ export class PipelineWorker {
     // Inside the consumer span's context when tracing, so the handler's own spans are its children.
     const result = await (entry.trace ? entry.trace.run(attempt) : attempt());
     if (entry.isSettled) return; // abandoned at shutdown and already requeued
+    this.#breakers.record(entry, job.definition, result);
     if (result.kind === 'success') {
       if (entry.ack()) entry.trace?.succeeded();
       if (info || events.listenerCount('job:succeeded') > 0) events.emit('job:succeeded', { job: info ?? this.#eventInfo(job), durationMs: Date.now() - startedAtMs });

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { forbiddenMoves } from '../../fakes/forbidden-moves.js';
 import { CONSUMER_TRANSITIONS, canConsumerTransition, type ConsumerState } from '../../../src/consumer/consumer-state.js';
 
-const STATES: ConsumerState[] = ['waiting', 'subscribing', 'consuming', 'cancelled'];
+const STATES: ConsumerState[] = ['waiting', 'subscribing', 'consuming', 'paused', 'cancelled'];
 
 // Every legal move, spelled out: a change to the table must change this list too.
 const LEGAL: Array<[ConsumerState, ConsumerState]> = [
-  ['waiting', 'subscribing'], ['waiting', 'cancelled'],
-  ['subscribing', 'consuming'], ['subscribing', 'waiting'], ['subscribing', 'cancelled'],
-  ['consuming', 'waiting'], ['consuming', 'subscribing'], ['consuming', 'cancelled'],
+  ['waiting', 'subscribing'], ['waiting', 'paused'], ['waiting', 'cancelled'],
+  ['subscribing', 'consuming'], ['subscribing', 'waiting'], ['subscribing', 'paused'], ['subscribing', 'cancelled'],
+  ['consuming', 'waiting'], ['consuming', 'subscribing'], ['consuming', 'paused'], ['consuming', 'cancelled'],
+  ['paused', 'subscribing'], ['paused', 'waiting'], ['paused', 'cancelled'],
 ];
 
 describe('CONSUMER_TRANSITIONS', () => {

@@ -242,4 +242,37 @@ describe('PipelineConsumer', () => {
     expect(h.consumer.state).toBe('cancelled');
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('pause() cancels the consumer but keeps its channel, so a delivery in flight is still acked; resume() consumes again on it', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.session);
+    const [channel] = h.consuming() as [FakeChannel];
+    channel.deliver('a');
+    await h.consumer.pause();
+    expect(h.consumer.state).toBe('paused');
+    expect(h.consuming()).toHaveLength(0);
+    h.deliveries[0]?.ack();
+    endTurn();
+    expect(channel.acks).toEqual([1]);
+    await h.consumer.resume();
+    expect(h.consumer.state).toBe('consuming');
+    expect(h.consuming()).toEqual([channel]);
+  });
+
+  it('stays paused across a reconnect and subscribes on the new connection only when resumed', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.session);
+    await h.consumer.pause();
+    h.model.dropConnection(new Error('CONNECTION_FORCED'));
+    await Promise.resolve();
+    const next = new FakeModel();
+    h.declarer.attach(next.session);
+    await h.consumer.attach(next.session);
+    await h.consumer.verify(next.session); // the watchdog leaves a paused consumer alone
+    expect(h.consumer.state).toBe('paused');
+    expect(next.consumerCountOf('emails')).toBe(0);
+    await h.consumer.resume();
+    expect(h.consumer.state).toBe('consuming');
+    expect(next.consumerCountOf('emails')).toBe(1);
+  });
 });

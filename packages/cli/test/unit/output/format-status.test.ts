@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../../../src/output/format-status.js';
+import { formatBreakers, formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../../../src/output/format-status.js';
 
 const rows: StatusRow[] = [
   { pipeline: 'emails', driver: 'amqp', ready: 12, unacked: 3, consumers: 2, delayed: 1, deadLettered: 0 },
@@ -36,5 +36,12 @@ describe('formatStatus', () => {
     ];
     expect(formatConnections(drivers)).toEqual(['amqp connections: publish blocked, consume ready']);
     expect(JSON.parse(formatStatusJson(rows, drivers)).connections).toEqual({ amqp: { publish: 'blocked', consume: 'ready' } });
+  });
+
+  it('names the breakers a running worker reports, in a footer line and the JSON', () => {
+    const breakers = { emails: { pipeline: 'open', 'job:emails.welcome': 'closed' } };
+    expect(formatBreakers(breakers, 'http://127.0.0.1:9400')).toEqual(['breakers of emails (worker http://127.0.0.1:9400): pipeline open, job:emails.welcome closed']);
+    expect(formatBreakers(undefined, 'http://127.0.0.1:9400')).toEqual([]);
+    expect(JSON.parse(formatStatusJson(rows, [], breakers)).breakers).toEqual(breakers);
   });
 });

@@ -1,7 +1,7 @@
 /*
  * MemoryConsumer: one subscription to a MemoryQueue, with its prefetch budget (unsettled deliveries
  * at most; 0 means unlimited, as in AMQP). Cancelling stops new deliveries; handed-out ones may
- * still be settled.
+ * still be settled. Pausing (a consumption breaker) leaves the queue's consumer list until resumed.
  */
 import type { Consumer, Delivery } from '../../driver/driver.js';
 import type { MemoryQueue } from './memory-queue.js';
@@ -12,7 +12,7 @@ export class MemoryConsumer implements Consumer {
   readonly #prefetch: number;
   readonly #onDelivery: (delivery: Delivery) => void;
   readonly #isDriverReady: () => boolean;
-  #state: 'active' | 'cancelled' = 'active';
+  #state: 'active' | 'paused' | 'cancelled' = 'active';
   #unsettled = 0;
 
   constructor(pipeline: string, queue: MemoryQueue, options: { prefetch: number; onDelivery: (delivery: Delivery) => void }, isDriverReady: () => boolean) {
@@ -53,7 +53,26 @@ export class MemoryConsumer implements Consumer {
     this.#unsettled -= 1;
   }
 
+  /** Stops new deliveries until resume(); handed-out ones may still be settled. */
+  pause(): Promise<void> {
+    if (this.#state === 'active') {
+      this.#state = 'paused';
+      this.#queue.removeConsumer(this);
+    }
+    return Promise.resolve();
+  }
+
+  /** Takes deliveries again after pause(). */
+  resume(): Promise<void> {
+    if (this.#state === 'paused') {
+      this.#state = 'active';
+      this.#queue.addConsumer(this);
+    }
+    return Promise.resolve();
+  }
+
   cancel(): Promise<void> {
+    if (this.#state === 'paused') this.#state = 'cancelled';
     if (this.#state === 'active') {
       this.#state = 'cancelled';
       this.#queue.removeConsumer(this);

@@ -27,6 +27,10 @@ describe('HealthServer', () => {
     [{ live: true, ready: true, reasons: [] }, '/health', 200, { live: true }],
     [{ live: false, ready: false, reasons: ['driver amqp failed'] }, '/health', 503, { live: false }],
     [{ live: true, ready: true, reasons: [] }, '/ready', 200, { ready: true }],
+    [
+      { live: true, ready: true, reasons: [], pipelines: [{ name: 'emails', breakers: { pipeline: 'open' } }, { name: 'reports', breakers: {} as Record<string, string> }] },
+      '/health', 200, { live: true, breakers: { emails: { pipeline: 'open' } } },
+    ],
     [{ live: true, ready: false, reasons: ['pipeline emails: not consuming'] }, '/ready', 503, { ready: false, reasons: ['pipeline emails: not consuming'] }],
   ])('answers %j on %s with %i', async (probe, path, status, body) => {
     const { get } = await start(probe);

@@ -54,6 +54,14 @@ describe('WarrenMetrics', () => {
     expect(sample(await metrics.render(), 'warren_jobs_total{pipeline="emails",job="emails.welcome",outcome="succeeded",reason=""}')).toBe(1);
   });
 
+  it('shows each consumption breaker\'s state per pipeline', async () => {
+    const { metrics } = setup({ pipelines: [{ name: 'orders', consuming: true, inFlight: 0, breakers: { pipeline: 'open', 'job:orders.capture': 'closed' } }] });
+    const text = await metrics.render();
+    expect(sample(text, 'warren_consumption_breaker_state{pipeline="orders",breaker="pipeline",state="open"}')).toBe(1);
+    expect(sample(text, 'warren_consumption_breaker_state{pipeline="orders",breaker="pipeline",state="closed"}')).toBe(0);
+    expect(sample(text, 'warren_consumption_breaker_state{pipeline="orders",breaker="job:orders.capture",state="closed"}')).toBe(1);
+  });
+
   it('observes durations in seconds', async () => {
     const { events, metrics } = setup();
     events.emit('job:succeeded', { job, durationMs: 300 });
