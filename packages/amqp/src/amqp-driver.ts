@@ -8,8 +8,11 @@
 import type { ChannelModel } from 'amqplib';
 import {
   TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
-  type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
+  type DriverState, type DriverStatus, type Logger, type OpenSchedulerLeaseOptions, type PipelineStats, type PublishOptions, type ScheduleInspection,
+  type TopologyFinding, type WireMessage,
 } from '@warren/core';
+import { AmqpSchedulerLease } from './scheduler/amqp-scheduler-lease.js';
+import { inspectSchedulerQueues } from './scheduler/inspect-scheduler-queues.js';
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
@@ -41,6 +44,7 @@ export class AmqpDriver implements Driver {
   readonly section: AmqpSection;
   readonly #pipelines = new Map<string, ResolvedPipelineOptions>();
   readonly #consumers = new Set<PipelineConsumer>();
+  readonly #leases = new Set<AmqpSchedulerLease>();
   readonly #breaker: BrokerBreaker;
   /** Declares on the publish session (pipeline queues, delay queues, re-declares after an unroutable return). */
   readonly #publishDeclarer = new TopologyDeclarer();
@@ -191,6 +195,24 @@ export class AmqpDriver implements Driver {
     return consumer;
   }
 
+  /** Joins the election of `pipeline`'s scheduler (scheduler/amqp-scheduler-lease.ts explains how it works). */
+  async openSchedulerLease(pipeline: string, options: OpenSchedulerLeaseOptions): Promise<AmqpSchedulerLease> {
+    const { queue } = this.#resolve(pipeline);
+    const lease = new AmqpSchedulerLease({
+      pipeline, queue, holder: options.holder, jobs: options.holder.schedules.map((schedule) => schedule.job), logger: this.#log,
+      publish: (target, message) => this.#publisher.publish(target, message, 0),
+    });
+    this.#leases.add(lease);
+    const session = this.#connections.consume.session;
+    if (session && session === this.#declaredSession) await lease.attach(session);
+    return lease;
+  }
+
+  /** Who holds `pipeline`'s scheduler (its announcement, if anyone consumes the election queue) and the last ticks. */
+  inspectSchedules(pipeline: string, jobs: readonly string[]): Promise<ScheduleInspection> {
+    return inspectSchedulerQueues(this.#connections.consume.model, this.#resolve(pipeline).queue, jobs);
+  }
+
   status(): DriverStatus {
     return {
       driver: this.name,
@@ -240,6 +262,7 @@ export class AmqpDriver implements Driver {
     const graceDeadlineMs = () => Math.max(deadlineMs, Date.now() + CLOSE_GRACE_MS);
     this.#timers.close();
     const failures: unknown[] = [];
+    await Promise.all([...this.#leases].map((lease) => lease.release()));
     const consumers = [...this.#consumers];
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
     // Publish side first: retry and dead-letter copies confirmed during the flush still get their originals acked
@@ -265,6 +288,7 @@ export class AmqpDriver implements Driver {
     for (const pipeline of this.#pipelines.values()) await this.#consumeDeclarer.declarePipeline(pipeline);
     this.#declaredSession = session;
     await Promise.all([...this.#consumers].map((consumer) => consumer.attach(session).catch(() => undefined))); // each retries itself
+    for (const lease of this.#leases) void lease.attach(session); // retries itself; must not hold up consuming
   }
 
   async #redeclare(queue: string): Promise<void> {

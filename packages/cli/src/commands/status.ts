@@ -1,10 +1,13 @@
 /*
  * `warren status [--json]`: per pipeline, messages ready, unacked, consumers, delayed and
- * dead-lettered, as the driver reports them (warren.inspect). Never prints broker credentials.
+ * dead-lettered, as the driver reports them (warren.inspect); then each schedule with its next run and the
+ * process holding its scheduler. Never prints broker credentials.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
+import { formatSchedules } from '../output/format-schedules.js';
+import { scheduleRows } from '../runtime/schedule-rows.js';
 import { configOption } from '../runtime/config-path.js';
 import { assertReachablePipeline, isReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
@@ -24,7 +27,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .option('--pipelines <names>', 'only these pipelines (comma-separated)')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: StatusOptions) => {
-      const { rows, drivers } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
+      const { rows, drivers, schedules } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
         const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
         const result: StatusRow[] = [];
         for (const name of names) {
@@ -36,9 +39,10 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
           const stats = await warren.inspect(name);
           result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
         }
-        return { rows: result, drivers: warren.health().drivers };
+        const schedules = await scheduleRows(warren, result.map((row) => row.pipeline));
+        return { rows: result, drivers: warren.health().drivers, schedules };
       });
-      const lines = options.json ? [formatStatusJson(rows, drivers)] : [...formatStatus(rows), ...formatConnections(drivers)];
+      const lines = options.json ? [formatStatusJson(rows, drivers, schedules)] : [...formatStatus(rows), ...formatConnections(drivers), ...formatSchedules(schedules)];
       for (const line of lines) context.io.out(line);
     });
 }

@@ -1,9 +1,10 @@
 /*
  * The `warren status` output: one row per pipeline (ready, unacked, consumers, delayed, dead-lettered),
- * or the same data as JSON, plus the state of each connection a driver keeps (the AMQP driver: publish and
+ * or the same data as JSON (with `schedules` when there are any), plus the state of each connection a driver keeps (the AMQP driver: publish and
  * consume, as this command reached the broker). Counts a driver cannot tell show as "-" (null in JSON).
  */
 import type { DriverStatus, PipelineStats } from '@warren/core';
+import { schedulesJson, type ScheduleRow } from './format-schedules.js';
 import { formatTable } from './format-table.js';
 
 export interface StatusRow extends PipelineStats {
@@ -28,7 +29,7 @@ export function formatConnections(drivers: readonly DriverStatus[]): string[] {
 }
 
 /** The JSON document of `warren status --json` (stable keys, null for unknown counts). */
-export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly DriverStatus[] = []): string {
+export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly DriverStatus[] = [], schedules: readonly ScheduleRow[] = []): string {
   const pipelines = rows.map((r) => ({
     pipeline: r.pipeline,
     driver: r.driver,
@@ -39,5 +40,5 @@ export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly D
     deadLettered: r.deadLettered ?? null,
   }));
   const connections = Object.fromEntries(drivers.filter((d) => d.connections !== undefined).map((d) => [d.driver, d.connections]));
-  return JSON.stringify({ pipelines, connections }, null, 2);
+  return JSON.stringify({ pipelines, connections, ...(schedules.length > 0 ? { schedules: schedulesJson(schedules) } : {}) }, null, 2);
 }

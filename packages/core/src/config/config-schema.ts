@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DriverRegistry } from '../driver/driver-registry.js';
+import { rateLimitSchema, scheduleEntrySchema } from '../schedule/schedule-config-schema.js';
 import { durationMs, flag, integer } from './schema-primitives.js';
 
 /** Pino levels accepted by `log.level`. */
@@ -30,6 +31,7 @@ export function pipelineSchema(registry: DriverRegistry) {
       driver: z.string().min(1).default(DEFAULT_DRIVER).describe('Registered driver that carries this pipeline: `memory` (in-process) or `amqp` (RabbitMQ).'),
       concurrency: integer(1).default(10).describe('Jobs of this pipeline that run at once in one process.'),
       options: z.record(z.string(), z.unknown()).optional().describe("Driver-owned options (queue, prefetch, ...); each driver's schema defines and documents them."),
+      rate_limit: rateLimitSchema.optional().describe('At most `max` jobs of this pipeline start per `per` in each worker process; the others wait (held, not failed).'),
     })
     .transform((pipeline, ctx) => {
       if (!registry.has(pipeline.driver)) {
@@ -47,7 +49,7 @@ export function pipelineSchema(registry: DriverRegistry) {
         forwardIssues(ctx as unknown as IssueSink, parsed.error.issues, ['options']);
         return z.NEVER;
       }
-      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown };
+      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown, rateLimit: pipeline.rate_limit };
     });
 }
 
@@ -63,6 +65,10 @@ export function jobsSchema(registry: DriverRegistry) {
         .record(z.string(), pipelineSchema(registry))
         .prefault({ default: { driver: DEFAULT_DRIVER } })
         .describe('Named pipelines (queues). Default: one in-memory pipeline named `default`.'),
+      schedules: z
+        .record(z.string(), scheduleEntrySchema)
+        .default({})
+        .describe('Schedules by job name, for jobs declared without `schedule` (or to override it): the job is dispatched on each tick.'),
     })
     .transform((jobs) => ({
       modules: jobs.modules,
@@ -70,7 +76,17 @@ export function jobsSchema(registry: DriverRegistry) {
       consume: jobs.consume ?? Object.keys(jobs.pipelines),
       shutdownTimeoutMs: jobs.shutdown_timeout,
       pipelines: jobs.pipelines,
-    }));
+      schedules: jobs.schedules,
+    }))
+    .superRefine((jobs, ctx) => {
+      for (const [job, schedule] of Object.entries(jobs.schedules)) {
+        if (schedule.pipeline === undefined || jobs.pipelines[schedule.pipeline] !== undefined) continue;
+        ctx.addIssue({
+          code: 'custom', path: ['schedules', job, 'pipeline'], message: `names pipeline \`${schedule.pipeline}\`, which jobs.pipelines does not define`,
+          params: { warrenCode: 'WARREN_ERR_CONFIG_PIPELINE_NOT_FOUND', warrenHint: `define jobs.pipelines.${schedule.pipeline}, or use one of: ${Object.keys(jobs.pipelines).join(', ')}` },
+        });
+      }
+    });
 }
 
 /** The `http:` section (health, readiness and metrics server). */

@@ -5,6 +5,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { InjectionToken } from 'tsyringe';
+import type { ResolvedRateLimit, ResolvedScheduleFields } from '../schedule/schedule-types.js';
 import type { BackoffType, JobClass } from './job-types.js';
 
 /** Backoff with durations resolved to milliseconds. */
@@ -49,6 +50,10 @@ export interface JobDefinition {
   readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
   /** Constructor tokens given by `options.inject` (plain JavaScript), if any. */
   readonly inject: ReadonlyArray<InjectionToken<unknown>> | undefined;
+  /** The `schedule` option resolved; undefined means none. */
+  readonly schedule?: ResolvedScheduleFields | undefined;
+  /** The `rateLimit` option resolved; undefined means none. */
+  readonly rateLimit?: ResolvedRateLimit | undefined;
 }
 
 /** What `registry.list()` reports per job (for doctor and status). */

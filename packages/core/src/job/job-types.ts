@@ -5,6 +5,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Logger } from 'pino';
 import type { InjectionToken } from 'tsyringe';
+import type { RateLimitOptions, ScheduleSpec } from '../schedule/schedule-types.js';
 import type { Duration } from '../util/duration.js';
 
 /** What a handler receives besides its payload. */
@@ -59,6 +60,14 @@ export interface JobOptions<TPayload = unknown> {
   readonly schema?: StandardSchemaV1<unknown, TPayload>;
   /** Constructor tokens for classes without decorator metadata (plain JavaScript). */
   readonly inject?: ReadonlyArray<InjectionToken<unknown>>;
+  /**
+   * Dispatch this job on a schedule: a cron expression (`'0 * * * *'`, or 6 fields with seconds first) or
+   * `{ cron, tz, payload, catch_up }`. Each tick is dispatched once across all workers, with the job id
+   * `<name>@<tick as ISO time>`.
+   */
+  readonly schedule?: ScheduleSpec<TPayload>;
+  /** At most `max` jobs of this name start per `per` in each worker process; the others wait (held, not failed). */
+  readonly rateLimit?: RateLimitOptions;
 }
 
 /** A class whose instances handle jobs of payload `TPayload`. */

@@ -36,6 +36,7 @@ export class WorkerPool {
         registry,
         pipeline,
         concurrency: pipelineConfig.concurrency,
+        rateLimit: pipelineConfig.rateLimit,
         ...(typeof prefetch === 'number' ? { prefetch } : {}),
         logger,
         events,

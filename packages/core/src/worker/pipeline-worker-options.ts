@@ -8,6 +8,7 @@ import type { Driver } from '../driver/driver.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
 import type { JobRegistry } from '../job/job-registry.js';
+import type { ResolvedRateLimit } from '../schedule/schedule-types.js';
 import type { RandomSource } from './backoff.js';
 
 /** Options of a PipelineWorker. */
@@ -32,6 +33,8 @@ export interface PipelineWorkerOptions {
   readonly random?: RandomSource;
   /** A job running this long is logged as stuck (once); undefined: never. Warren passes the driver's stuckJobAfterMs. */
   readonly stuckJobAfterMs?: number | undefined;
+  /** The pipeline's `rate_limit` (jobs' own `rateLimit` come from the registry); undefined: none. */
+  readonly rateLimit?: ResolvedRateLimit | undefined;
   /** How long a delivery is held before it is requeued when the driver refused its retry or dead-letter copy. Default 1000. */
   readonly requeueDelayMs?: number;
 }

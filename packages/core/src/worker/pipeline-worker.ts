@@ -19,9 +19,10 @@ import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, requeueAfterDelay, settleInternalFai
 import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
+import { RateGate } from './rate-gate.js';
 import { runAttempt } from './run-attempt.js';
 import { StuckJobWatch } from './stuck-job-watch.js';
-import { TimerSet } from './timer-set.js';
+import { TimerSet, type OwnedTimer } from './timer-set.js';
 import { canTransition } from './worker-state.js';
 
 /** Consumes one pipeline and settles every delivery it receives; see the file header. */
@@ -38,6 +39,10 @@ export class PipelineWorker {
   /** The `lost` signal this worker listens to last: deliveries of one channel share one, so it is one listener a channel. */
   #watchedLostSignal: AbortSignal | undefined;
   readonly #stuckJobs: StuckJobWatch | undefined;
+  /** Rate limits of the pipeline and its jobs; undefined when there are none (the common, fast path). */
+  readonly #rateGate: RateGate | undefined;
+  /** Wakes #pump when a rate limit lets the next job start; at most one armed. */
+  #rateTimer: OwnedTimer | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -47,6 +52,7 @@ export class PipelineWorker {
     this.pipeline = options.pipeline;
     this.#logger = options.logger.child({ pipeline: options.pipeline });
     const thresholdMs = options.stuckJobAfterMs ?? 0;
+    this.#rateGate = RateGate.create(options.pipeline, options.rateLimit, options.registry);
     this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 
@@ -62,6 +68,11 @@ export class PipelineWorker {
   /** Handlers running right now (never above `concurrency`). */
   get activeJobs(): number {
     return this.#held.runningCount;
+  }
+
+  /** Rate-limit figures: total ms deliveries waited for a limit, and how many wait for one now (0 without limits). */
+  get rateLimited(): { readonly waitedMs: number; readonly waiting: number } {
+    return { waitedMs: this.#rateGate?.waitedMs ?? 0, waiting: this.#rateGate?.limitedNow ?? 0 };
   }
 
   /** True while running and the driver is actually delivering (false while disconnected). */
@@ -157,11 +168,24 @@ export class PipelineWorker {
 
   #pump(): void {
     while (this.#state === 'running' && this.#held.runningCount < this.#options.concurrency) {
-      const entry = this.#held.startNext();
+      const entry = this.#rateGate ? this.#startAllowed(this.#rateGate) : this.#held.startNext();
       if (!entry) return;
       // Voided: #process never rejects; it settles the delivery itself.
       void this.#process(entry);
     }
+  }
+
+  /** The oldest waiting delivery no rate limit holds back, started; otherwise arms a wake-up for when one may start. */
+  #startAllowed(gate: RateGate): InFlightDelivery | undefined {
+    const { index, retryInMs } = gate.pick(this.#held.waitingLine, Date.now());
+    if (index >= 0) return this.#held.startAt(index);
+    if (Number.isFinite(retryInMs) && !this.#rateTimer) {
+      this.#rateTimer = this.#timers.schedule(retryInMs, () => {
+        this.#rateTimer = undefined;
+        this.#pump();
+      });
+    }
+    return undefined;
   }
 
   async #process(entry: InFlightDelivery): Promise<void> {
