@@ -7,7 +7,7 @@ import { CronClock, type Warren } from '@warren/core';
 import type { ScheduleRow } from '../output/format-schedules.js';
 
 export async function scheduleRows(warren: Warren, pipelines: readonly string[], nowMs = Date.now()): Promise<ScheduleRow[]> {
-  const configured = Object.entries(warren.config.jobs.schedules);
+  const configured = Object.entries(warren.config.jobs.schedules ?? {});
   const rows = new Map<string, ScheduleRow>();
   for (const pipeline of pipelines) {
     const jobs = configured.filter(([, schedule]) => schedule.pipeline === pipeline || schedule.pipeline === undefined).map(([job]) => job);
@@ -15,7 +15,7 @@ export async function scheduleRows(warren: Warren, pipelines: readonly string[],
     if (!inspection) continue;
     const announced = new Map((inspection.holder?.schedules ?? []).map((schedule) => [schedule.job, schedule]));
     for (const job of new Set([...jobs, ...announced.keys()])) {
-      const fromConfig = warren.config.jobs.schedules[job];
+      const fromConfig = warren.config.jobs.schedules?.[job];
       const isHere = announced.has(job) || fromConfig?.pipeline === pipeline;
       if (!isHere) continue;
       const spec = announced.get(job) ?? { cron: fromConfig!.cron, tz: fromConfig!.tz };

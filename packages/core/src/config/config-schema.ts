@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { DriverRegistry } from '../driver/driver-registry.js';
-import { rateLimitSchema, scheduleEntrySchema } from '../schedule/schedule-config-schema.js';
+import { rateLimitSchema, scheduleEntrySchema, type ConfiguredSchedule } from '../schedule/schedule-config-schema.js';
+import type { ResolvedRateLimit } from '../schedule/schedule-types.js';
 import { durationMs, flag, integer } from './schema-primitives.js';
 
 /** Pino levels accepted by `log.level`. */
@@ -33,7 +34,7 @@ export function pipelineSchema(registry: DriverRegistry) {
       options: z.record(z.string(), z.unknown()).optional().describe("Driver-owned options (queue, prefetch, ...); each driver's schema defines and documents them."),
       rate_limit: rateLimitSchema.optional().describe('At most `max` jobs of this pipeline start per `per` in each worker process; the others wait (held, not failed).'),
     })
-    .transform((pipeline, ctx) => {
+    .transform((pipeline, ctx): { driver: string; concurrency: number; options: unknown; rateLimit?: ResolvedRateLimit | undefined } => {
       if (!registry.has(pipeline.driver)) {
         ctx.issues.push({
           code: 'custom',
@@ -53,6 +54,16 @@ export function pipelineSchema(registry: DriverRegistry) {
     });
 }
 
+/** The parsed `jobs:` section; `schedules` is optional in the type so that hand-built configs need not name it. */
+interface JobsOutput<P> {
+  modules: string[];
+  bootstrap: string | undefined;
+  consume: string[];
+  shutdownTimeoutMs: number;
+  pipelines: P;
+  schedules?: Record<string, ConfiguredSchedule>;
+}
+
 /** The `jobs:` section. */
 export function jobsSchema(registry: DriverRegistry) {
   return z
@@ -70,7 +81,7 @@ export function jobsSchema(registry: DriverRegistry) {
         .default({})
         .describe('Schedules by job name, for jobs declared without `schedule` (or to override it): the job is dispatched on each tick.'),
     })
-    .transform((jobs) => ({
+    .transform((jobs): JobsOutput<typeof jobs.pipelines> => ({
       modules: jobs.modules,
       bootstrap: jobs.bootstrap,
       consume: jobs.consume ?? Object.keys(jobs.pipelines),
@@ -79,7 +90,7 @@ export function jobsSchema(registry: DriverRegistry) {
       schedules: jobs.schedules,
     }))
     .superRefine((jobs, ctx) => {
-      for (const [job, schedule] of Object.entries(jobs.schedules)) {
+      for (const [job, schedule] of Object.entries(jobs.schedules ?? {})) {
         if (schedule.pipeline === undefined || jobs.pipelines[schedule.pipeline] !== undefined) continue;
         ctx.addIssue({
           code: 'custom', path: ['schedules', job, 'pipeline'], message: `names pipeline \`${schedule.pipeline}\`, which jobs.pipelines does not define`,

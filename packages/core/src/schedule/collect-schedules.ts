@@ -13,7 +13,7 @@ export function collectSchedules(config: WarrenConfig, registry: JobRegistry): R
   for (const definition of registry.definitions()) {
     if (definition.schedule) byJob.set(definition.name, { ...definition.schedule, job: definition.name, pipeline: definition.pipeline, source: `@Job('${definition.name}')` });
   }
-  for (const [job, configured] of Object.entries(config.jobs.schedules)) {
+  for (const [job, configured] of Object.entries(config.jobs.schedules ?? {})) {
     const pipeline = configured.pipeline ?? registry.find(job)?.pipeline;
     if (pipeline === undefined) {
       throw new WarrenError('WARREN_ERR_CONFIG_INVALID', `jobs.schedules.${job}: no job named "${job}" is loaded here, so its pipeline is unknown`, {

@@ -52,7 +52,7 @@ export class PipelineWorker {
     this.pipeline = options.pipeline;
     this.#logger = options.logger.child({ pipeline: options.pipeline });
     const thresholdMs = options.stuckJobAfterMs ?? 0;
-    this.#rateGate = RateGate.create(options.pipeline, options.rateLimit, options.registry);
+    this.#rateGate = RateGate.create(options.rateLimit, options.registry);
     this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 

@@ -16,9 +16,10 @@ export class RateGate {
   #waitedMs = 0;
   #limitedNow = 0;
 
-  /** A gate for `pipeline`, or undefined when neither the pipeline nor any of its jobs has a limit (the fast path). */
-  static create(pipeline: string, pipelineLimit: ResolvedRateLimit | undefined, registry: JobRegistry): RateGate | undefined {
-    const jobLimits = registry.forPipeline(pipeline).flatMap((definition) => (definition.rateLimit ? [[definition.name, definition.rateLimit] as const] : []));
+  /** A gate, or undefined when neither the pipeline nor any registered job has a limit (the fast path). */
+  static create(pipelineLimit: ResolvedRateLimit | undefined, registry: JobRegistry): RateGate | undefined {
+    // By name, whatever pipeline a job is bound to: the worker runs what its queue delivers.
+    const jobLimits = registry.definitions().flatMap((definition) => (definition.rateLimit ? [[definition.name, definition.rateLimit] as const] : []));
     if (!pipelineLimit && jobLimits.length === 0) return undefined;
     return new RateGate(pipelineLimit, jobLimits);
   }
