@@ -200,6 +200,8 @@ export class AmqpDriver implements Driver {
     const { queue } = this.#resolve(pipeline);
     const lease = new AmqpSchedulerLease({
       pipeline, queue, holder: options.holder, jobs: options.holder.schedules.map((schedule) => schedule.job), logger: this.#log,
+      // Well within consumer_timeout (a held token is a delivery unacked); 10 minutes when the broker has none.
+      renewEveryMs: Math.min(10 * 60_000, Math.floor((this.section.consumerTimeoutMs || Number.POSITIVE_INFINITY) / 3)),
       publish: (target, message) => this.#publisher.publish(target, message, 0),
     });
     this.#leases.add(lease);

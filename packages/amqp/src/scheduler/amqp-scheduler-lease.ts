@@ -11,6 +11,8 @@
  *   candidate   subscribed; another process (or nobody yet) holds the token.            → holding | waiting | released
  *   holding     this process holds the token: it is the scheduler.                     → waiting | released
  *   released    terminal: release() cancelled the subscription; the token went back.
+ * The holder renews its token every renewEveryMs (a new token arrives, the old one is acked): RabbitMQ's
+ * consumer_timeout would otherwise close the channel of a delivery held unacked for 30 minutes and move the lease.
  * Ticks are recorded with the tick's own publish: a BCC header routes the job also into Q.schedule.<job>, a
  * one-message queue, in the same basic.publish (so the job and its record are taken together or not at all).
  */
@@ -43,6 +45,8 @@ export interface AmqpSchedulerLeaseOptions {
   /** Publishes through the driver's confirmed publisher (outbox, confirms). */
   readonly publish: (queue: string, message: WireMessage) => Promise<void>;
   readonly logger: Logger;
+  /** How often the holder swaps its token for a fresh one; below the broker's consumer_timeout. */
+  readonly renewEveryMs: number;
 }
 
 export class AmqpSchedulerLease implements SchedulerLease {
@@ -51,6 +55,8 @@ export class AmqpSchedulerLease implements SchedulerLease {
   #state: LeaseState = 'waiting';
   #session: ConnectionSession | undefined;
   #channel: Channel | undefined;
+  /** The token this process holds while `holding`. */
+  #token: ConsumeMessage | undefined;
   readonly #timers = new TimerSet();
   readonly #log: Logger;
 
@@ -141,11 +147,15 @@ export class AmqpSchedulerLease implements SchedulerLease {
       return;
     }
     if (this.#state === 'holding') {
-      channel.ack(message); // an extra token: one is enough
+      // One token is enough: keep the newest (a renewal, or another process's), ack the one held before.
+      if (this.#token) channel.ack(this.#token);
+      this.#token = message;
       return;
     }
     if (this.#state === 'waiting') this.#transition('candidate');
+    this.#token = message;
     this.#transition('holding');
+    this.#renewLater(channel);
     this.#announce();
     this.events.emit('lease:acquired', { pipeline: this.pipeline });
   }
@@ -156,6 +166,7 @@ export class AmqpSchedulerLease implements SchedulerLease {
     if (session !== this.#session || this.#state === 'released') return;
     const wasHeld = this.isHeld;
     this.#channel = undefined;
+    this.#token = undefined;
     if (this.#state !== 'waiting') this.#transition('waiting');
     if (wasHeld) this.events.emit('lease:lost', { pipeline: this.pipeline, reason });
     if (session?.isActive && channel !== undefined) this.#retry(session);
@@ -164,6 +175,15 @@ export class AmqpSchedulerLease implements SchedulerLease {
   #retry(session: ConnectionSession): void {
     this.#timers.schedule(RESUBSCRIBE_DELAY_MS, () => {
       if (this.#session === session && session.isActive && this.#state === 'waiting' && !this.#channel) void this.attach(session);
+    });
+  }
+
+  /** While holding on `channel`, publishes a fresh token every renewEveryMs (#onToken swaps it in). */
+  #renewLater(channel: Channel): void {
+    this.#timers.schedule(this.options.renewEveryMs, () => {
+      if (this.#channel !== channel || this.#state !== 'holding') return;
+      channel.sendToQueue(electionQueueName(this.options.queue), Buffer.from('scheduler-token'), { persistent: false });
+      this.#renewLater(channel);
     });
   }
 
