@@ -11,7 +11,8 @@ import {
   type DriverState, type DriverStatus, type Logger, type OpenSchedulerLeaseOptions, type PipelineStats, type PublishOptions, type ScheduleInspection,
   type TopologyFinding, type WireMessage,
 } from '@warren/core';
-import { AmqpSchedulerLease } from './scheduler/amqp-scheduler-lease.js';
+import type { AmqpSchedulerLease } from './scheduler/amqp-scheduler-lease.js';
+import { SchedulerLeases, renewEveryMs } from './scheduler/scheduler-leases.js';
 import { inspectSchedulerQueues } from './scheduler/inspect-scheduler-queues.js';
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
@@ -44,7 +45,7 @@ export class AmqpDriver implements Driver {
   readonly section: AmqpSection;
   readonly #pipelines = new Map<string, ResolvedPipelineOptions>();
   readonly #consumers = new Set<PipelineConsumer>();
-  readonly #leases = new Set<AmqpSchedulerLease>();
+  readonly #leases: SchedulerLeases;
   readonly #breaker: BrokerBreaker;
   /** Declares on the publish session (pipeline queues, delay queues, re-declares after an unroutable return). */
   readonly #publishDeclarer = new TopologyDeclarer();
@@ -74,6 +75,9 @@ export class AmqpDriver implements Driver {
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
       breaker: this.#breaker, declarer: this.#publishDeclarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
       isBrokerBlocked: () => this.#connections.publish.state === 'blocked',
+    });
+    this.#leases = new SchedulerLeases({
+      logger: this.#log, renewEveryMs: renewEveryMs(this.section.consumerTimeoutMs), publish: (queue, message) => this.#publisher.publish(queue, message, 0),
     });
     this.#connections = new DriverConnections({
       ...internals, section: this.section, logger: this.#log, breaker: this.#breaker,
@@ -196,18 +200,9 @@ export class AmqpDriver implements Driver {
   }
 
   /** Joins the election of `pipeline`'s scheduler (scheduler/amqp-scheduler-lease.ts explains how it works). */
-  async openSchedulerLease(pipeline: string, options: OpenSchedulerLeaseOptions): Promise<AmqpSchedulerLease> {
-    const { queue } = this.#resolve(pipeline);
-    const lease = new AmqpSchedulerLease({
-      pipeline, queue, holder: options.holder, jobs: options.holder.schedules.map((schedule) => schedule.job), logger: this.#log,
-      // Well within consumer_timeout (a held token is a delivery unacked); 10 minutes when the broker has none.
-      renewEveryMs: Math.min(10 * 60_000, Math.floor((this.section.consumerTimeoutMs || Number.POSITIVE_INFINITY) / 3)),
-      publish: (target, message) => this.#publisher.publish(target, message, 0),
-    });
-    this.#leases.add(lease);
+  openSchedulerLease(pipeline: string, options: OpenSchedulerLeaseOptions): Promise<AmqpSchedulerLease> {
     const session = this.#connections.consume.session;
-    if (session && session === this.#declaredSession) await lease.attach(session);
-    return lease;
+    return this.#leases.open(pipeline, this.#resolve(pipeline).queue, options, session === this.#declaredSession ? session : undefined);
   }
 
   /** Who holds `pipeline`'s scheduler (its announcement, if anyone consumes the election queue) and the last ticks. */
@@ -264,7 +259,7 @@ export class AmqpDriver implements Driver {
     const graceDeadlineMs = () => Math.max(deadlineMs, Date.now() + CLOSE_GRACE_MS);
     this.#timers.close();
     const failures: unknown[] = [];
-    await Promise.all([...this.#leases].map((lease) => lease.release()));
+    await this.#leases.releaseAll();
     const consumers = [...this.#consumers];
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
     // Publish side first: retry and dead-letter copies confirmed during the flush still get their originals acked
@@ -290,7 +285,7 @@ export class AmqpDriver implements Driver {
     for (const pipeline of this.#pipelines.values()) await this.#consumeDeclarer.declarePipeline(pipeline);
     this.#declaredSession = session;
     await Promise.all([...this.#consumers].map((consumer) => consumer.attach(session).catch(() => undefined))); // each retries itself
-    for (const lease of this.#leases) void lease.attach(session); // retries itself; must not hold up consuming
+    this.#leases.attachAll(session); // each retries itself; must not hold up consuming
   }
 
   async #redeclare(queue: string): Promise<void> {

@@ -156,7 +156,8 @@ export class PipelineScheduler {
 
   async #fire(armed: Armed, tickMs: number, term: number, isCatchUp: boolean): Promise<void> {
     const { job, payload } = armed.schedule;
-    if (armed.lastFiredMs !== undefined && tickMs <= armed.lastFiredMs) return; // fired already (in this or an earlier term)
+    const previousMs = armed.lastFiredMs;
+    if (previousMs !== undefined && tickMs <= previousMs) return; // fired already (in this or an earlier term)
     armed.lastFiredMs = tickMs;
     const id = tickJobId(job, tickMs);
     try {
@@ -167,7 +168,9 @@ export class PipelineScheduler {
       this.#log.debug({ job, id, isCatchUp }, 'schedule tick dispatched');
       this.options.events.emit('schedule:fired', { job, pipeline: this.pipeline, tickMs, id, isCatchUp });
     } catch (error) {
-      this.#log.error({ err: error, job, id, stale: term !== this.#term }, 'dispatching a schedule tick failed; the tick is lost');
+      // Not recorded either: a later scheduler (this one after a new acquire included) may catch it up.
+      if (armed.lastFiredMs === tickMs) armed.lastFiredMs = previousMs;
+      this.#log.error({ err: error, job, id, stale: term !== this.#term }, 'a schedule tick was not dispatched');
     }
   }
 
