@@ -28,6 +28,12 @@ import { ELECTION_QUEUE_ARGUMENTS, LAST_VALUE_QUEUE_ARGUMENTS, electionQueueName
 /** How long after a channel error the lease subscribes again. */
 const RESUBSCRIBE_DELAY_MS = 1_000;
 
+/**
+ * The token moves when the old holder's consume connection closes; a tick it published just before on its publish
+ * connection may reach Q.schedule.<job> a few milliseconds later. Reading the record this much later lets it land.
+ */
+export const TAKEOVER_SETTLE_MS = 250;
+
 type LeaseState = 'waiting' | 'candidate' | 'holding' | 'released';
 const LEASE_TRANSITIONS: Readonly<Record<LeaseState, readonly LeaseState[]>> = {
   waiting: ['candidate', 'released'],
@@ -52,6 +58,7 @@ export interface AmqpSchedulerLeaseOptions {
 export class AmqpSchedulerLease implements SchedulerLease {
   readonly pipeline: string;
   readonly events = new TypedEmitter<SchedulerLeaseEventMap>();
+  readonly settleMs = TAKEOVER_SETTLE_MS;
   #state: LeaseState = 'waiting';
   #session: ConnectionSession | undefined;
   #channel: Channel | undefined;

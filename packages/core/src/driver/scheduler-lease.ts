@@ -31,6 +31,11 @@ export interface SchedulerLease {
   readonly events: TypedEmitter<SchedulerLeaseEventMap>;
   /** True while this process holds the scheduler. */
   readonly isHeld: boolean;
+  /**
+   * Optional: how long a new holder waits before it reads the recorded ticks, so that what a holder that just died
+   * had already sent (on another connection, say) is recorded first. Default 0.
+   */
+  readonly settleMs?: number;
   /** The last tick (epoch ms) recorded for `job` by any holder; undefined when none was. */
   lastTick(job: string): Promise<number | undefined>;
   /** Publishes the job of one tick and records the tick for `job`, both at once where the transport allows. */

@@ -107,7 +107,10 @@ export class PipelineScheduler {
     if (this.#state !== 'standby') return;
     this.#transition('leading', 'lease acquired');
     const term = ++this.#term;
-    for (const armed of this.#armed) void this.#begin(armed, term); // #begin logs its own failures
+    const settleMs = this.#lease?.settleMs ?? 0;
+    // #begin logs its own failures; a loss meanwhile cancels the timers.
+    if (settleMs <= 0) for (const armed of this.#armed) void this.#begin(armed, term);
+    else this.#timers.schedule(settleMs, () => this.#armed.forEach((armed) => void this.#begin(armed, term)));
   }
 
   #onLost(reason: string): void {

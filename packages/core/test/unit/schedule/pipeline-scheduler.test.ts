@@ -116,6 +116,18 @@ describe('PipelineScheduler', () => {
     expect(ids()).toEqual([idAt(T0 + 1_000), idAt(T0 + 2_000)]);
   });
 
+  it('waits the lease\'s settleMs after a takeover before it reads the record, then catches up', async () => {
+    vi.useFakeTimers({ now: T0 + 900 });
+    const lease = Object.assign(new FakeLease(), { settleMs: 250 });
+    lease.recorded.set('tick', T0 - 1_000); // tick T0 missed
+    const { ids } = await startScheduler(lease);
+    lease.acquire();
+    await vi.advanceTimersByTimeAsync(200);
+    lease.recorded.set('tick', T0); // the old holder's last publish lands during the settle time
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(ids()).toEqual([idAt(T0 + 1_000), idAt(T0 + 2_000)]); // without the wait, T0 would be fired again first
+  });
+
   it('reports the next run of each schedule and leaves the election on close', async () => {
     vi.useFakeTimers({ now: T0 + 200 });
     const lease = new FakeLease();
