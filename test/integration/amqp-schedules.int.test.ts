@@ -35,6 +35,16 @@ const isLeading = (worker: WarrenProcess) => eventsOf(worker).filter((e) => e.ev
 const tickOf = (id: string) => Date.parse(id.slice(id.indexOf('@') + 1));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `waiting` or a failure naming what each worker printed (a broker restarted by another test shows there too). */
+async function withTranscripts<T>(workers: readonly WarrenProcess[], waiting: Promise<T>): Promise<T> {
+  try {
+    return await waiting;
+  } catch (error) {
+    const transcripts = workers.map((worker) => `--- worker ${worker.child.pid}\n${worker.transcript()}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${transcripts}`, { cause: error });
+  }
+}
+
 describe('schedules across worker processes', () => {
   it('dispatches each every-second tick once across three workers, and keeps doing so after the scheduler is SIGKILLed', async () => {
     const queue = uniqueName('warren.sched');
@@ -54,16 +64,16 @@ describe('schedules across worker processes', () => {
       channel.ack(message);
     });
 
-    const leader = await eventually(async () => workers.find(isLeading), (found) => found !== undefined, 'one worker to lead', 10_000);
-    await eventually(async () => received.length, (count) => count >= 11, '11 ticks (10 s of schedule)', 25_000);
+    const leader = await withTranscripts(workers, eventually(async () => workers.find(isLeading), (found) => found !== undefined, 'one worker to lead', 10_000));
+    await withTranscripts(workers, eventually(async () => received.length, (count) => count >= 11, '11 ticks (10 s of schedule)', 25_000));
 
     const killAtMs = Date.now();
     leader!.child.kill('SIGKILL');
     const others = workers.filter((worker) => worker !== leader);
-    const successor = await eventually(async () => others.find(isLeading), (found) => found !== undefined, 'another worker to take over', 5_000);
+    const successor = await withTranscripts(workers, eventually(async () => others.find(isLeading), (found) => found !== undefined, 'another worker to take over', 5_000));
     const takeoverAtMs = eventsOf(successor!).filter((e) => e.event === 'scheduler' && e.state === 'leading').at(-1)!.atMs;
     console.log(`takeover ${takeoverAtMs - killAtMs} ms after SIGKILL`);
-    await eventually(async () => received.map(tickOf), (ticks) => ticks.some((tick) => tick >= takeoverAtMs + 2_000), 'two more ticks after takeover', 10_000);
+    await withTranscripts(workers, eventually(async () => received.map(tickOf), (ticks) => ticks.some((tick) => tick >= takeoverAtMs + 2_000), 'two more ticks after takeover', 10_000));
 
     // `warren status` reads the holder from the broker, without the job modules.
     const { dir, cleanup } = makeProject({
