@@ -35,6 +35,15 @@ describe('schedule and rate-limit config', () => {
     expect(found!.hint).toContain(expected.hintIncludes);
   });
 
+  it('reports a schedule for a job no loaded module declares, when it names no pipeline', async () => {
+    const source = { version: 1, jobs: { schedules: { 'not.loaded': '0 * * * *', 'elsewhere': { cron: '0 * * * *', pipeline: 'default' } } } };
+    const jobs = [{ name: 'loaded', className: 'Loaded', pipeline: 'default', timeoutMs: 1_000 }];
+    const errors = (await runDoctor({ source, registry: fakeRegistry(), jobs })).filter((d) => d.severity === 'error');
+    expect(errors).toEqual([expect.objectContaining({
+      code: 'WARREN_ERR_CONFIG_PIPELINE_NOT_FOUND', path: 'jobs.schedules["not.loaded"]', hint: expect.stringContaining('add pipeline: <name>'),
+    })]);
+  });
+
   it('parses both forms with their defaults', () => {
     const config = buildConfigSchema(fakeRegistry()).parse({
       version: 1,

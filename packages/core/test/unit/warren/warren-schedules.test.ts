@@ -1,7 +1,7 @@
 /*
  * Schedules on the memory driver run in-process: run() fires each tick as an ordinary job that the worker handles
  * (retries apply), stop() ends the schedule, and run({ schedules: false }) opts out. A jobs.schedules entry for a job
- * that is not loaded needs a pipeline.
+ * that is not loaded needs a pipeline (a config error before anything starts).
  */
 import 'reflect-metadata';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -58,10 +58,10 @@ describe('Warren schedules on the memory driver', () => {
     expect(seen).toEqual([]);
   });
 
-  it('refuses run() when jobs.schedules names a job that is not loaded and gives no pipeline', async () => {
+  it('refuses to start when jobs.schedules names a job that is not loaded and gives no pipeline', async () => {
     const seen: string[] = [];
     await expect(start({ version: 1, jobs: { schedules: { 'not.loaded': '0 * * * *' } } }, seen)).rejects.toMatchObject({
-      code: 'WARREN_ERR_CONFIG_INVALID', message: expect.stringContaining('jobs.schedules.not.loaded'),
+      code: 'WARREN_ERR_CONFIG_INVALID', message: expect.stringContaining('jobs.schedules["not.loaded"]: schedules job `not.loaded`'),
     });
   });
 });
