@@ -9,8 +9,12 @@ import path from 'node:path';
 import type { ChannelModel } from 'amqplib';
 import {
   TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
-  type DriverState, type DriverStatus, type Logger, type MessagingTarget, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
+  type DriverState, type DriverStatus, type Logger, type MessagingTarget, type OpenSchedulerLeaseOptions, type PipelineStats, type PublishOptions,
+  type ScheduleInspection, type TopologyFinding, type WireMessage,
 } from '@warren/core';
+import type { AmqpSchedulerLease } from './scheduler/amqp-scheduler-lease.js';
+import { SchedulerLeases, renewEveryMs } from './scheduler/scheduler-leases.js';
+import { inspectSchedulerQueues } from './scheduler/inspect-scheduler-queues.js';
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
 import { BrokerBreaker } from './breaker/broker-breaker.js';
@@ -45,6 +49,7 @@ export class AmqpDriver implements Driver {
   readonly #consumers = new Set<PipelineConsumer>();
   /** Cancelled by their worker, whose draining jobs still ack on their channels: close() closes them, acks first. */
   readonly #cancelled = new Set<PipelineConsumer>();
+  readonly #leases: SchedulerLeases;
   readonly #breaker: BrokerBreaker;
   /** Declares on the publish session (pipeline queues, delay queues, re-declares after an unroutable return). */
   readonly #publishDeclarer = new TopologyDeclarer();
@@ -81,6 +86,9 @@ export class AmqpDriver implements Driver {
       publishTimeoutMs: this.section.publishTimeoutMs, maxMessages: this.section.outbox.maxMessages, isFastPath: this.section.isPublishFastPath,
       breaker: this.#breaker, declarer: this.#publishDeclarer, logger: this.#log, redeclare: (queue) => this.#redeclare(queue),
       isBrokerBlocked: () => this.#connections.publish.state === 'blocked',
+    });
+    this.#leases = new SchedulerLeases({
+      logger: this.#log, renewEveryMs: renewEveryMs(this.section.consumerTimeoutMs), publish: (queue, message) => this.#publisher.publish(queue, message, 0),
     });
     this.#connections = new DriverConnections({
       ...internals, section: this.section, logger: this.#log, breaker: this.#breaker,
@@ -209,6 +217,17 @@ export class AmqpDriver implements Driver {
     return consumer;
   }
 
+  /** Joins the election of `pipeline`'s scheduler (scheduler/amqp-scheduler-lease.ts explains how it works). */
+  openSchedulerLease(pipeline: string, options: OpenSchedulerLeaseOptions): Promise<AmqpSchedulerLease> {
+    const session = this.#connections.consume.session;
+    return this.#leases.open(pipeline, this.#resolve(pipeline).queue, options, session === this.#declaredSession ? session : undefined);
+  }
+
+  /** Who holds `pipeline`'s scheduler (its announcement, if anyone consumes the election queue) and the last ticks. */
+  inspectSchedules(pipeline: string, jobs: readonly string[]): Promise<ScheduleInspection> {
+    return inspectSchedulerQueues(this.#connections.consume.model, this.#resolve(pipeline).queue, jobs);
+  }
+
   status(): DriverStatus {
     return {
       driver: this.name,
@@ -259,6 +278,7 @@ export class AmqpDriver implements Driver {
     const graceDeadlineMs = () => Math.max(deadlineMs, Date.now() + CLOSE_GRACE_MS);
     this.#timers.close();
     const failures: unknown[] = [];
+    await this.#leases.releaseAll();
     const consumers = [...this.#consumers, ...this.#cancelled];
     await settleWithin(Promise.all(consumers.map((consumer) => consumer.cancel().catch((error: unknown) => failures.push(error)))), graceDeadlineMs());
     // Publish side first: retry and dead-letter copies confirmed during the flush still get their originals acked
@@ -289,6 +309,7 @@ export class AmqpDriver implements Driver {
     for (const pipeline of this.#pipelines.values()) await this.#consumeDeclarer.declarePipeline(pipeline);
     this.#declaredSession = session;
     await Promise.all([...this.#consumers].map((consumer) => consumer.attach(session).catch(() => undefined))); // each retries itself
+    this.#leases.attachAll(session); // each retries itself; must not hold up consuming
   }
 
   async #redeclare(queue: string): Promise<void> {

@@ -63,6 +63,21 @@ export type { JobDefinition, JobInfo, ResolvedBackoff } from './job/job-definiti
 export { normalizeJobOptions } from './job/normalize-job-options.js';
 export { JOB_CONTEXT, JobScope } from './di/job-scope.js';
 
+// schedules and rate limits
+export type {
+  CatchUp, ScheduleOptions, ScheduleSpec, RateLimitOptions, ResolvedRateLimit, ResolvedSchedule, ResolvedScheduleFields,
+} from './schedule/schedule-types.js';
+export type {
+  SchedulerLease, SchedulerLeaseEventMap, SchedulerHolderInfo, ScheduleInspection, OpenSchedulerLeaseOptions,
+} from './driver/scheduler-lease.js';
+export type { ScheduleStatus } from './schedule/pipeline-scheduler.js';
+export { SCHEDULER_TRANSITIONS } from './schedule/scheduler-state.js';
+export type { SchedulerState } from './schedule/scheduler-state.js';
+export { tickJobId } from './schedule/tick-id.js';
+export { CronClock } from './schedule/cron-clock.js';
+export { cronProblem, timezoneProblem } from './schedule/cron-check.js';
+export { RateLimiter } from './worker/rate-limiter.js';
+
 // worker runtime
 export { PipelineWorker } from './worker/pipeline-worker.js';
 export { DEFAULT_STOP_TIMEOUT_MS } from './worker/pipeline-worker-options.js';

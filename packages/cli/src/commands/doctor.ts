@@ -36,6 +36,7 @@ export function registerDoctorCommand(program: Command, context: CliContext): vo
         // Job-to-pipeline bindings can only be checked with the handler modules loaded.
         const jobs = await loadJobInfos(file, io.env);
         if (jobs.ok) diagnostics = await runDoctor({ source: file, env: io.env, jobs: jobs.jobs });
+        else if (jobs.diagnostic) diagnostics = [jobs.diagnostic, ...diagnostics];
         else io.out(`note: job modules not loaded (${jobs.reason}); job bindings were not checked`);
       }
       for (const line of formatDiagnostics(diagnostics, { file, cwd: io.cwd })) io.out(line);

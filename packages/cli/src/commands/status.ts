@@ -1,12 +1,15 @@
 /*
  * `warren status [--json]`: per pipeline, messages ready, unacked, consumers, delayed and
- * dead-lettered, as the driver reports them (warren.inspect), plus the consumption breaker states a running worker
- * reports on its /health (--worker, default this config's http.port). Never prints broker credentials.
+ * dead-lettered, as the driver reports them (warren.inspect); the consumption breaker states a running worker
+ * reports on its /health (--worker, default this config's http.port); then each schedule with its next run and the
+ * process holding its scheduler. Never prints broker credentials.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatBreakers, formatConnections, formatStatus, formatStatusJson, type StatusRow } from '../output/format-status.js';
+import { formatSchedules } from '../output/format-schedules.js';
 import { defaultWorkerUrl, readWorkerBreakers } from '../runtime/read-worker-breakers.js';
+import { scheduleRows } from '../runtime/schedule-rows.js';
 import { configOption } from '../runtime/config-path.js';
 import { assertReachablePipeline, isReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import { withWarren } from '../runtime/open-warren.js';
@@ -29,7 +32,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .option('--worker <url>', 'a running worker whose consumption breakers to show (default: http://127.0.0.1:<http.port>)')
     .action(async (options: StatusOptions) => {
       const hidden: string[] = [];
-      const { rows, drivers, workerUrl } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
+      const { rows, drivers, workerUrl, schedules } = await withWarren(context.io, { config: options.config, loadModules: false }, async (warren) => {
         const names = options.pipelines === undefined ? Object.keys(warren.config.jobs.pipelines) : parseListOption(options.pipelines);
         const result: StatusRow[] = [];
         for (const name of names) {
@@ -42,12 +45,13 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
           const stats = await warren.inspect(name);
           result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
         }
-        return { rows: result, drivers: warren.health().drivers, workerUrl: options.worker ?? defaultWorkerUrl(warren.config) };
+        const schedules = await scheduleRows(warren, result.map((row) => row.pipeline));
+        return { rows: result, drivers: warren.health().drivers, workerUrl: options.worker ?? defaultWorkerUrl(warren.config), schedules };
       });
       const breakers = workerUrl === undefined ? undefined : await readWorkerBreakers(workerUrl);
       const lines = options.json
-        ? [formatStatusJson(rows, drivers, breakers)]
-        : [...formatStatus(rows, hidden), ...formatConnections(drivers), ...formatBreakers(breakers, workerUrl)];
+        ? [formatStatusJson(rows, drivers, { breakers, schedules })]
+        : [...formatStatus(rows, hidden), ...formatConnections(drivers), ...formatBreakers(breakers, workerUrl), ...formatSchedules(schedules)];
       for (const line of lines) context.io.out(line);
     });
 }

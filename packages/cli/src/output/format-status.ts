@@ -1,10 +1,11 @@
 /*
  * The `warren status` output: one row per pipeline (ready, unacked, consumers, delayed, dead-lettered),
- * or the same data as JSON, plus the state of each connection a driver keeps (the AMQP driver: publish and
- * consume, as this command reached the broker), and the consumption breakers a running worker reports. Counts a
- * driver cannot tell show as "-" (null in JSON).
+ * or the same data as JSON (with `schedules` when there are any), plus the state of each connection a driver keeps
+ * (the AMQP driver: publish and consume, as this command reached the broker), and the consumption breakers a running
+ * worker reports. Counts a driver cannot tell show as "-" (null in JSON).
  */
 import type { DriverStatus, PipelineStats } from '@warren/core';
+import { schedulesJson, type ScheduleRow } from './format-schedules.js';
 import { formatTable } from './format-table.js';
 
 export interface StatusRow extends PipelineStats {
@@ -41,10 +42,14 @@ export function formatBreakers(breakers: Readonly<Record<string, Readonly<Record
     `breakers of ${pipeline} (worker ${workerUrl ?? '?'}): ${Object.entries(states).map(([name, state]) => `${name} ${state}`).join(', ')}`);
 }
 
-/** The JSON document of `warren status --json` (stable keys, null for unknown counts; `breakers` when a worker reported some). */
-export function formatStatusJson(
-  rows: readonly StatusRow[], drivers: readonly DriverStatus[] = [], breakers?: Readonly<Record<string, Readonly<Record<string, string>>>>,
-): string {
+/** What `warren status --json` adds when there is any: the breakers a worker reported, the schedules. */
+export interface StatusJsonExtras {
+  readonly breakers?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined;
+  readonly schedules?: readonly ScheduleRow[];
+}
+
+/** The JSON document of `warren status --json` (stable keys, null for unknown counts; `breakers` and `schedules` when there are any). */
+export function formatStatusJson(rows: readonly StatusRow[], drivers: readonly DriverStatus[] = [], extras: StatusJsonExtras = {}): string {
   const pipelines = rows.map((r) => ({
     pipeline: r.pipeline,
     driver: r.driver,
@@ -55,5 +60,8 @@ export function formatStatusJson(
     deadLettered: r.deadLettered ?? null,
   }));
   const connections = Object.fromEntries(drivers.filter((d) => d.connections !== undefined).map((d) => [d.driver, d.connections]));
-  return JSON.stringify({ pipelines, connections, ...(breakers ? { breakers } : {}) }, null, 2);
+  const { breakers, schedules = [] } = extras;
+  return JSON.stringify({
+    pipelines, connections, ...(breakers ? { breakers } : {}), ...(schedules.length > 0 ? { schedules: schedulesJson(schedules) } : {}),
+  }, null, 2);
 }

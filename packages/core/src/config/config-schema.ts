@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { DriverRegistry } from '../driver/driver-registry.js';
+import { rateLimitSchema, scheduleEntrySchema, type ConfiguredSchedule } from '../schedule/schedule-config-schema.js';
+import type { ResolvedRateLimit } from '../schedule/schedule-types.js';
 import { durationMs, flag, integer } from './schema-primitives.js';
 
 /** Pino levels accepted by `log.level`. */
@@ -55,8 +57,11 @@ export function pipelineSchema(registry: DriverRegistry) {
       options: z.record(z.string(), z.unknown()).optional().describe("Driver-owned options (queue, prefetch, ...); each driver's schema defines and documents them."),
       breaker: pipelineBreakerSchema.optional()
         .describe('Consumption circuit breaker: stops taking deliveries while the handlers\' dependency is down (README "Consumption circuit breaker"). Absent: none.'),
+      rate_limit: rateLimitSchema.optional().describe('At most `max` jobs of this pipeline start per `per` in each worker process; the others wait (held, not failed).'),
     })
-    .transform((pipeline, ctx) => {
+    .transform((pipeline, ctx): {
+      driver: string; concurrency: number; options: unknown; rateLimit?: ResolvedRateLimit | undefined; breaker?: z.output<typeof pipelineBreakerSchema>;
+    } => {
       if (!registry.has(pipeline.driver)) {
         ctx.issues.push({
           code: 'custom',
@@ -72,8 +77,21 @@ export function pipelineSchema(registry: DriverRegistry) {
         forwardIssues(ctx as unknown as IssueSink, parsed.error.issues, ['options']);
         return z.NEVER;
       }
-      return { driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown, ...(pipeline.breaker ? { breaker: pipeline.breaker } : {}) };
+      return {
+        driver: pipeline.driver, concurrency: pipeline.concurrency, options: parsed.data as unknown, rateLimit: pipeline.rate_limit,
+        ...(pipeline.breaker ? { breaker: pipeline.breaker } : {}),
+      };
     });
+}
+
+/** The parsed `jobs:` section; `schedules` is optional in the type so that hand-built configs need not name it. */
+interface JobsOutput<P> {
+  modules: string[];
+  bootstrap: string | undefined;
+  consume: string[];
+  shutdownTimeoutMs: number;
+  pipelines: P;
+  schedules?: Record<string, ConfiguredSchedule>;
 }
 
 /** The `jobs:` section. */
@@ -88,14 +106,28 @@ export function jobsSchema(registry: DriverRegistry) {
         .record(z.string(), pipelineSchema(registry))
         .prefault({ default: { driver: DEFAULT_DRIVER } })
         .describe('Named pipelines (queues). Default: one in-memory pipeline named `default`.'),
+      schedules: z
+        .record(z.string(), scheduleEntrySchema)
+        .default({})
+        .describe('Schedules by job name, for jobs declared without `schedule` (or to override it): the job is dispatched on each tick.'),
     })
-    .transform((jobs) => ({
+    .transform((jobs): JobsOutput<typeof jobs.pipelines> => ({
       modules: jobs.modules,
       bootstrap: jobs.bootstrap,
       consume: jobs.consume ?? Object.keys(jobs.pipelines),
       shutdownTimeoutMs: jobs.shutdown_timeout,
       pipelines: jobs.pipelines,
-    }));
+      schedules: jobs.schedules,
+    }))
+    .superRefine((jobs, ctx) => {
+      for (const [job, schedule] of Object.entries(jobs.schedules ?? {})) {
+        if (schedule.pipeline === undefined || jobs.pipelines[schedule.pipeline] !== undefined) continue;
+        ctx.addIssue({
+          code: 'custom', path: ['schedules', job, 'pipeline'], message: `names pipeline \`${schedule.pipeline}\`, which jobs.pipelines does not define`,
+          params: { warrenCode: 'WARREN_ERR_CONFIG_PIPELINE_NOT_FOUND', warrenHint: `define jobs.pipelines.${schedule.pipeline}, or use one of: ${Object.keys(jobs.pipelines).join(', ')}` },
+        });
+      }
+    });
 }
 
 /** The `http:` section (health, readiness and metrics server). */

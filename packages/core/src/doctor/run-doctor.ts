@@ -9,6 +9,7 @@ import { driverRegistry as defaultRegistry, type DriverRegistry } from '../drive
 import { driverHooksCheck } from './checks/driver-hooks-check.js';
 import { jobPipelineCheck } from './checks/job-pipeline-check.js';
 import { jobTimeoutCheck } from './checks/job-timeout-check.js';
+import { scheduleJobCheck } from './checks/schedule-job-check.js';
 import { configView } from './config-view.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { DoctorJobInfo } from './doctor-job-info.js';
@@ -38,5 +39,6 @@ export async function runDoctor(input: DoctorInput): Promise<Diagnostic[]> {
     extra.push(...jobPipelineCheck(view, input.jobs), ...jobTimeoutCheck(view, input.jobs));
   }
   if (parsed) extra.push(...driverHooksCheck(parsed, registry, input.jobs ?? []));
+  if (parsed && input.jobs) extra.push(...scheduleJobCheck(parsed, input.jobs));
   return finalizeDiagnostics([...result.diagnostics, ...extra], result.file, evaluation.lines);
 }

@@ -4,6 +4,7 @@
  * durability and reconnection; the runtime owns decoding, retries, timeouts and dead-letter policy.
  */
 import type { TypedEmitter } from '../events/typed-emitter.js';
+import type { OpenSchedulerLeaseOptions, ScheduleInspection, SchedulerLease } from './scheduler-lease.js';
 import type { ReceivedProperties, WireMessage } from './wire-message.js';
 import type { MessagingTarget } from '../tracing/messaging-target.js';
 
@@ -149,6 +150,13 @@ export interface Driver {
    * queue). Undefined: the driver's name and the pipeline name.
    */
   messagingTarget?(pipeline: string): MessagingTarget;
+  /**
+   * Optional: joins the election of `pipeline`'s scheduler among every process using this broker (see
+   * scheduler-lease.ts). Without it, schedules of the driver's pipelines run in this process alone.
+   */
+  openSchedulerLease?(pipeline: string, options: OpenSchedulerLeaseOptions): Promise<SchedulerLease>;
+  /** Optional: who holds `pipeline`'s scheduler and the last recorded tick of each of `jobs` (`warren status`). */
+  inspectSchedules?(pipeline: string, jobs: readonly string[]): Promise<ScheduleInspection>;
   /** Flushes buffered publishes (bounded by `timeoutMs`) and closes. Idempotent. */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }

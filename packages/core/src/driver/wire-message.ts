@@ -17,6 +17,10 @@ export const WARREN_HEADERS = {
    * the worker dead-letters such a message as `undecodable`. Its body and other properties are intact.
    */
   headersDropped: 'x-warren-headers-dropped',
+  /** On a job dispatched by a schedule: the schedule's job name. */
+  schedule: 'x-warren-schedule',
+  /** On a job dispatched by a schedule: the tick it was dispatched for, ISO 8601 (the job id is `<job>@<tick>`). */
+  tick: 'x-warren-tick',
 } as const;
 
 /** Every `x-warren-dead-reason` Warren writes (docs/wire-format.md lists the same, with when each applies). */

@@ -157,6 +157,11 @@ export const CORE_ERROR_CODES = {
     hint: 'Define the pipeline under jobs.pipelines with this driver.',
     retryable: false,
   },
+  WARREN_ERR_SCHEDULE_ILLEGAL_STATE: {
+    meaning: 'A pipeline scheduler was asked to do something its state does not allow (e.g. start twice).',
+    hint: 'This is a bug in Warren or in code driving the scheduler directly; report it with the log line.',
+    retryable: false,
+  },
   WARREN_ERR_CLI_INVALID: {
     meaning: 'A command was called with invalid arguments.',
     hint: 'Run the command with --help.',

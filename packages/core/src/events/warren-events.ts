@@ -4,6 +4,7 @@
  */
 import type { DriverState } from '../driver/driver.js';
 import type { DeadLetterReason } from '../driver/wire-message.js';
+import type { SchedulerState } from '../schedule/scheduler-state.js';
 import type { WarrenState } from '../warren/warren-state.js';
 
 /** Identity of one job attempt, shared by every job event. */
@@ -38,6 +39,10 @@ export type WarrenEventMap = {
   'breaker:half-open': { pipeline: string; job?: string; reason: string };
   /** A consumption breaker closed after a successful trial: work flows again. */
   'breaker:close': { pipeline: string; job?: string; reason: string };
+  /** A pipeline's scheduler changed state; `leading` means this process fires that pipeline's schedules. */
+  'scheduler:state': { pipeline: string; from: SchedulerState; to: SchedulerState; reason: string };
+  /** The job of one schedule tick was dispatched (confirmed) by this process; `id` is `<job>@<tick ISO>`. */
+  'schedule:fired': { job: string; pipeline: string; tickMs: number; id: string; isCatchUp: boolean };
   /** A driver changed state. */
   'driver:state': { driver: string; from: DriverState; to: DriverState; cause?: unknown };
 };

@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { InjectionToken } from 'tsyringe';
 import type { ResolvedBreakerOptions } from '../breaker/breaker-options.js';
+import type { ResolvedRateLimit, ResolvedScheduleFields } from '../schedule/schedule-types.js';
 import type { BackoffType, JobClass } from './job-types.js';
 
 /** Backoff with durations resolved to milliseconds. */
@@ -52,6 +53,10 @@ export interface JobDefinition {
   readonly inject: ReadonlyArray<InjectionToken<unknown>> | undefined;
   /** The job's own consumption breaker (`@Job({ breaker })`); undefined: it counts towards the pipeline's. */
   readonly breaker?: ResolvedBreakerOptions | undefined;
+  /** The `schedule` option resolved; undefined means none. */
+  readonly schedule?: ResolvedScheduleFields | undefined;
+  /** The `rateLimit` option resolved; undefined means none. */
+  readonly rateLimit?: ResolvedRateLimit | undefined;
 }
 
 /** What `registry.list()` reports per job (for doctor and status). */

@@ -5,6 +5,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Logger } from 'pino';
 import type { InjectionToken } from 'tsyringe';
+import type { RateLimitOptions, ScheduleSpec } from '../schedule/schedule-types.js';
 import type { Duration } from '../util/duration.js';
 
 /** What a handler receives besides its payload. */
@@ -78,6 +79,14 @@ export interface JobOptions<TPayload = unknown> {
   readonly inject?: ReadonlyArray<InjectionToken<unknown>>;
   /** A consumption breaker of this job's own (see JobBreakerOptions). Default: it counts towards the pipeline's. */
   readonly breaker?: JobBreakerOptions;
+  /**
+   * Dispatch this job on a schedule: a cron expression (`'0 * * * *'`, or 6 fields with seconds first) or
+   * `{ cron, tz, payload, catch_up }`. Each tick is dispatched once across all workers, with the job id
+   * `<name>@<tick as ISO time>`.
+   */
+  readonly schedule?: ScheduleSpec<TPayload>;
+  /** At most `max` jobs of this name start per `per` in each worker process; the others wait (held, not failed). */
+  readonly rateLimit?: RateLimitOptions;
 }
 
 /** A class whose instances handle jobs of payload `TPayload`. */

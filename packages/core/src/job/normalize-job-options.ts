@@ -4,6 +4,7 @@
  */
 import { BREAKER_DEFAULTS, type ResolvedBreakerOptions } from '../breaker/breaker-options.js';
 import { WarrenError } from '../errors/warren-error.js';
+import { resolveRateLimitOption, resolveScheduleOption } from '../schedule/normalize-schedule-options.js';
 import { tryParseDurationMs } from '../util/duration.js';
 import { JOB_DEFAULTS, MAX_DELAY_MS, type JobDefinition, type ResolvedBackoff } from './job-definition.js';
 import type { JobClass, JobOptions } from './job-types.js';
@@ -89,6 +90,8 @@ export function normalizeJobOptions(name: unknown, jobClass: JobClass, options: 
     problems.push('schema must be a Standard Schema validator (zod, valibot, arktype...) with ~standard.validate');
   }
   if (options.inject !== undefined && !Array.isArray(options.inject)) problems.push('inject must be an array of injection tokens');
+  const schedule = resolveScheduleOption(options.schedule, problems);
+  const rateLimit = resolveRateLimitOption(options.rateLimit, problems);
   if (problems.length > 0) {
     throw new WarrenError('WARREN_ERR_JOB_INVALID', `@Job(${describe(name)}) on class ${className} is invalid: ${problems.join('; ')}`, {
       details: { job: name, className, problems },
@@ -106,5 +109,7 @@ export function normalizeJobOptions(name: unknown, jobClass: JobClass, options: 
     schema: schema as JobDefinition['schema'],
     inject: options.inject,
     ...(breaker ? { breaker } : {}),
+    schedule,
+    rateLimit,
   };
 }

@@ -31,6 +31,7 @@ export interface MetricsHealth {
   readonly ready: boolean;
   readonly pipelines: ReadonlyArray<{
     readonly name: string; readonly consuming: boolean; readonly inFlight: number; readonly breakers?: Readonly<Record<string, string>>;
+    readonly rateLimitWaitedMs?: number; readonly rateLimited?: number;
   }>;
   readonly drivers: readonly DriverStatus[];
 }
@@ -157,6 +158,18 @@ export class WarrenMetrics {
     new Gauge({
       name: 'warren_jobs_in_flight', help: 'Deliveries held unsettled by the worker: handlers running plus those waiting for a free slot (at most prefetch).', labelNames: ['pipeline'] as const, registers,
       collect() { this.reset(); for (const p of health()?.pipelines ?? []) this.set({ pipeline: p.name }, p.inFlight); },
+    });
+    new this.#prom.Counter({
+      name: 'warren_rate_limit_wait_seconds_total', help: 'Time deliveries waited, held unacked, for a rate limit (rate_limit, rateLimit) before their job started.',
+      labelNames: ['pipeline'] as const, registers,
+      collect() {
+        this.reset();
+        for (const p of health()?.pipelines ?? []) if (p.rateLimitWaitedMs) this.inc({ pipeline: p.name }, p.rateLimitWaitedMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'warren_rate_limited_jobs', help: 'Deliveries held now because a rate limit does not let their job start yet.', labelNames: ['pipeline'] as const, registers,
+      collect() { this.reset(); for (const p of health()?.pipelines ?? []) this.set({ pipeline: p.name }, p.rateLimited ?? 0); },
     });
     new Gauge({
       name: 'warren_pipeline_consuming', help: '1 while the pipeline\'s consumer receives deliveries.', labelNames: ['pipeline'] as const, registers,

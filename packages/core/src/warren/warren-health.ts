@@ -18,6 +18,10 @@ export interface PipelineHealth {
   readonly inFlight: number;
   /** Consumption breaker states: `pipeline`, and `job:<name>` for jobs with their own; empty without breakers. */
   readonly breakers: Readonly<Record<string, string>>;
+  /** Total ms deliveries waited for a rate limit before they started (0 without limits). */
+  readonly rateLimitWaitedMs: number;
+  /** Deliveries waiting for a rate limit now. */
+  readonly rateLimited: number;
 }
 
 export interface WarrenHealth {
@@ -53,7 +57,11 @@ export function computeHealth(
     if (worker && !consuming) {
       reasons.push(`pipeline ${name}: not consuming (worker ${worker.state}, driver ${pipeline.driver} ${driverStateOf(name)})`);
     }
-    return { name, driver: pipeline.driver, workerState: worker?.state ?? 'not-consumed', consuming, inFlight: worker?.inFlight ?? 0, breakers: worker?.breakerStates() ?? {} };
+    const limited = worker?.rateLimited;
+    return {
+      name, driver: pipeline.driver, workerState: worker?.state ?? 'not-consumed', consuming, inFlight: worker?.inFlight ?? 0,
+      breakers: worker?.breakerStates() ?? {}, rateLimitWaitedMs: limited?.waitedMs ?? 0, rateLimited: limited?.waiting ?? 0,
+    };
   });
   return { live: failed.length === 0, ready: reasons.length === 0 && workers.size > 0, reasons, pipelines, drivers };
 }

@@ -32,6 +32,8 @@ export interface WarrenOptions {
 export interface RunOptions {
   /** Pipelines to consume; default `jobs.consume`. */
   readonly pipelines?: readonly string[];
+  /** Take part in electing the scheduler of each pipeline with schedules; default true. */
+  readonly schedules?: boolean;
 }
 
 export interface CloseOptions {

@@ -25,6 +25,10 @@ import { computeHealth, type WarrenHealth } from './warren-health.js';
 import { drainTimeoutMs, type CloseOptions, type RunOptions, type WarrenOptions } from './warren-options.js';
 import { canWarrenTransition, type WarrenState } from './warren-state.js';
 import { WorkerPool } from './worker-pool.js';
+import { collectSchedules } from '../schedule/collect-schedules.js';
+import type { ScheduleStatus } from '../schedule/pipeline-scheduler.js';
+import { Scheduler } from '../schedule/scheduler.js';
+import type { ScheduleInspection } from '../driver/scheduler-lease.js';
 
 /** Dispatches jobs and runs their handlers. Create one with `Warren.fromConfig()`. */
 export class Warren {
@@ -40,6 +44,7 @@ export class Warren {
   readonly #container: DependencyContainer | undefined;
   readonly #tracing: JobTracing | undefined;
   #pool: WorkerPool | undefined;
+  #scheduler: Scheduler | undefined;
   #stopping: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -114,6 +119,7 @@ export class Warren {
     this.#assertOpen('run');
     const pipelines = options.pipelines ?? this.config.jobs.consume;
     for (const pipeline of pipelines) this.#drivers.forPipeline(pipeline); // unknown pipeline → coded error now
+    const schedules = options.schedules === false ? [] : collectSchedules(this.config, this.registry); // a bad one throws before anything starts
     this.#transition('running', 'run() called');
     this.#stopping = undefined;
     this.#pool = new WorkerPool(
@@ -127,7 +133,15 @@ export class Warren {
       this.#transition('stopped', 'the workers that started were stopped');
       throw error;
     }
-    this.logger.debug({ pipelines }, 'warren is consuming'); // each worker logs its own start at info
+    if (schedules.length > 0) {
+      this.#scheduler = new Scheduler({ schedules, drivers: this.#drivers, registry: this.registry, logger: this.logger, events: this.events });
+      await this.#scheduler.start().catch(async (error: unknown) => {
+        this.#scheduler = undefined;
+        await this.stop({ timeoutMs: 0 });
+        throw error;
+      });
+    }
+    this.logger.debug({ pipelines, schedules: schedules.length }, 'warren is consuming'); // each worker logs its own start at info
   }
 
   /** Stops consuming and drains in-flight jobs up to the timeout; the rest are aborted and requeued. Idempotent. */
@@ -136,9 +150,9 @@ export class Warren {
     if (this.#state !== 'running') return Promise.resolve();
     this.#transition('stopping', 'stop() called');
     const pool = this.#pool!;
-    this.#stopping = pool.stop(drainTimeoutMs(options, this.config.jobs.shutdownTimeoutMs)).finally(() => {
+    this.#stopping = this.#closeScheduler().catch((error: unknown) => this.logger.error({ err: error }, 'leaving the scheduler elections failed')).then(() => pool.stop(drainTimeoutMs(options, this.config.jobs.shutdownTimeoutMs)).finally(() => {
       if (this.#state === 'stopping') this.#transition('stopped', 'workers drained');
-    });
+    }));
     return this.#stopping;
   }
 
@@ -165,6 +179,17 @@ export class Warren {
     return computeHealth(this.#state, this.config, this.#pool?.workers ?? new Map(), statuses, (pipeline) => this.#drivers.forPipeline(pipeline).status().state);
   }
 
+  /** The schedules this process runs (after run()), with their next tick and what it fired last. */
+  schedules(): ScheduleStatus[] {
+    return this.#scheduler?.status() ?? [];
+  }
+
+  /** Who holds a pipeline's scheduler and the last recorded ticks of `jobs`, as the driver knows (`warren status`). */
+  async inspectSchedules(pipeline: string, jobs: readonly string[]): Promise<ScheduleInspection | undefined> {
+    const driver = this.#drivers.forPipeline(pipeline);
+    return driver.inspectSchedules ? driver.inspectSchedules(pipeline, jobs) : undefined;
+  }
+
   /** Queue counts of a pipeline as its driver reports them (for `warren status`). */
   inspect(pipeline: string): Promise<PipelineStats> {
     return this.#drivers.forPipeline(pipeline).inspect(pipeline);
@@ -189,11 +214,19 @@ export class Warren {
     const failures: unknown[] = [];
     const reason = timeoutMs === 0 ? 'forceClose() called' : 'close() called';
     if (this.#state === 'running') this.#transition('stopping', reason);
+    await this.#closeScheduler().catch((error: unknown) => failures.push(error));
     if (this.#state === 'stopping') await this.#pool?.stop(timeoutMs).catch((error: unknown) => failures.push(error));
     this.#transition('closing', reason);
     await this.#drivers.closeAll(Math.max(timeoutMs, 1_000)).catch((error: unknown) => failures.push(error));
     this.#transition('closed', 'drivers closed');
     if (failures.length > 0) throw new AggregateError(failures, 'warren closed with errors');
+  }
+
+  /** Leaves the scheduler elections first, so another process takes over while this one drains. */
+  async #closeScheduler(): Promise<void> {
+    const scheduler = this.#scheduler;
+    this.#scheduler = undefined;
+    await scheduler?.close();
   }
 
   #assertOpen(operation: string): void {

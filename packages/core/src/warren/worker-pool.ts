@@ -39,6 +39,7 @@ export class WorkerPool {
         pipeline,
         concurrency: pipelineConfig.concurrency,
         breaker: pipelineConfig.breaker,
+        rateLimit: pipelineConfig.rateLimit,
         ...(typeof prefetch === 'number' ? { prefetch } : {}),
         logger,
         events,

@@ -58,6 +58,19 @@ export class HeldDeliveries {
     return entry;
   }
 
+  /** The deliveries waiting for a slot, oldest first (read only: for a rate gate to choose from). */
+  get waitingLine(): readonly InFlightDelivery[] {
+    return this.#waiting;
+  }
+
+  /** Takes the waiting delivery at `index` of waitingLine into a running slot. */
+  startAt(index: number): InFlightDelivery {
+    const [entry] = this.#waiting.splice(index, 1);
+    entry!.start();
+    this.#runningCount += 1;
+    return entry!;
+  }
+
   /** A running delivery is done (settled, or abandoned earlier); wakes drain waiters once none is held. */
   finish(entry: InFlightDelivery): void {
     this.#runningCount -= 1;

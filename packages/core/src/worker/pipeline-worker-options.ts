@@ -10,6 +10,7 @@ import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { WarrenEventMap } from '../events/warren-events.js';
 import type { JobRegistry } from '../job/job-registry.js';
 import type { JobTracing } from '../tracing/job-tracing.js';
+import type { ResolvedRateLimit } from '../schedule/schedule-types.js';
 import type { RandomSource } from './backoff.js';
 
 /** Options of a PipelineWorker. */
@@ -34,6 +35,8 @@ export interface PipelineWorkerOptions {
   readonly random?: RandomSource;
   /** A job running this long is logged as stuck (once); undefined: never. Warren passes the driver's stuckJobAfterMs. */
   readonly stuckJobAfterMs?: number | undefined;
+  /** The pipeline's `rate_limit` (jobs' own `rateLimit` come from the registry); undefined: none. */
+  readonly rateLimit?: ResolvedRateLimit | undefined;
   /** How long a delivery is held before it is requeued when the driver refused its retry or dead-letter copy. Default 1000. */
   readonly requeueDelayMs?: number;
   /** Runs each attempt in an OpenTelemetry consumer span; Warren passes one when `@opentelemetry/api` is installed. */

@@ -21,9 +21,10 @@ import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, requeueAfterDelay, settleInternalFai
 import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
+import { RateGate } from './rate-gate.js';
 import { runAttempt } from './run-attempt.js';
 import { StuckJobWatch } from './stuck-job-watch.js';
-import { TimerSet } from './timer-set.js';
+import { TimerSet, type OwnedTimer } from './timer-set.js';
 import { canTransition } from './worker-state.js';
 import { messagingTargetOf, type MessagingTarget } from '../tracing/messaging-target.js';
 
@@ -44,6 +45,10 @@ export class PipelineWorker {
   /** Where traces say this pipeline's messages come from; only computed when tracing. */
   readonly #messagingTarget: MessagingTarget | undefined;
   readonly #breakers: BreakerGate;
+  /** Rate limits of the pipeline and its jobs; undefined when there are none (the common, fast path). */
+  readonly #rateGate: RateGate | undefined;
+  /** Wakes #pump when a rate limit lets the next job start; at most one armed. */
+  #rateTimer: OwnedTimer | undefined;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -58,6 +63,7 @@ export class PipelineWorker {
       pipeline: options.pipeline, breaker: options.breaker, timers: this.#timers, logger: this.#logger, events: options.events,
       consumer: () => this.#consumer, isRunning: () => this.#state === 'running', requeueWaiting: () => this.#held.requeueWaiting(), pump: () => this.#pump(),
     });
+    this.#rateGate = RateGate.create(options.rateLimit, options.registry);
     this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 
@@ -73,6 +79,11 @@ export class PipelineWorker {
   /** Handlers running right now (never above `concurrency`). */
   get activeJobs(): number {
     return this.#held.runningCount;
+  }
+
+  /** Rate-limit figures: total ms deliveries waited for a limit, and how many wait for one now (0 without limits). */
+  get rateLimited(): { readonly waitedMs: number; readonly waiting: number } {
+    return { waitedMs: this.#rateGate?.waitedMs ?? 0, waiting: this.#rateGate?.limitedNow ?? 0 };
   }
 
   /**
@@ -188,11 +199,25 @@ export class PipelineWorker {
     while (this.#state === 'running' && this.#held.runningCount < this.#options.concurrency) {
       const next = this.#held.peekNext();
       if (!next || !this.#breakers.admit(next)) return;
-      const entry = this.#held.startNext();
+      // A breaker's trial is the head delivery itself: the rate gate chooses only while the breaker is closed.
+      const entry = this.#rateGate && !this.#breakers.isHoldingBack ? this.#startAllowed(this.#rateGate) : this.#held.startNext();
       if (!entry) return;
       // Voided: #process never rejects; it settles the delivery itself.
       void this.#process(entry);
     }
+  }
+
+  /** The oldest waiting delivery no rate limit holds back, started; otherwise arms a wake-up for when one may start. */
+  #startAllowed(gate: RateGate): InFlightDelivery | undefined {
+    const { index, retryInMs } = gate.pick(this.#held.waitingLine, Date.now());
+    if (index >= 0) return this.#held.startAt(index);
+    if (Number.isFinite(retryInMs) && !this.#rateTimer) {
+      this.#rateTimer = this.#timers.schedule(retryInMs, () => {
+        this.#rateTimer = undefined;
+        this.#pump();
+      });
+    }
+    return undefined;
   }
 
   async #process(entry: InFlightDelivery): Promise<void> {

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   readonly stuckJobAfterMs?: number;
   readonly requeueDelayMs?: number;
+  /** The pipeline's rate_limit. */
+  readonly rateLimit?: { readonly max: number; readonly perMs: number };
 }
 
 /** One event-loop turn; with fake timers it also runs timers that are due now. */
@@ -58,7 +60,7 @@ export async function startWorker(options: HarnessOptions) {
   const worker = new PipelineWorker({
     driver, registry, events, pipeline: PIPELINE, concurrency: options.concurrency ?? 1, prefetch: options.prefetch,
     logger: options.logger ?? createSilentLogger(), container: options.container, random: () => 0.5, stuckJobAfterMs: options.stuckJobAfterMs,
-    requeueDelayMs: options.requeueDelayMs,
+    requeueDelayMs: options.requeueDelayMs, rateLimit: options.rateLimit,
   });
   await worker.start();
   return {

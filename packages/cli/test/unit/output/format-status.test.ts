@@ -42,6 +42,6 @@ describe('formatStatus', () => {
     const breakers = { emails: { pipeline: 'open', 'job:emails.welcome': 'closed' } };
     expect(formatBreakers(breakers, 'http://127.0.0.1:9400')).toEqual(['breakers of emails (worker http://127.0.0.1:9400): pipeline open, job:emails.welcome closed']);
     expect(formatBreakers(undefined, 'http://127.0.0.1:9400')).toEqual([]);
-    expect(JSON.parse(formatStatusJson(rows, [], breakers)).breakers).toEqual(breakers);
+    expect(JSON.parse(formatStatusJson(rows, [], { breakers })).breakers).toEqual(breakers);
   });
 });

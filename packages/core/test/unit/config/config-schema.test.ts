@@ -9,7 +9,8 @@ describe('buildConfigSchema defaults', () => {
       version: 1,
       jobs: {
         modules: [], bootstrap: undefined, consume: ['default'], shutdownTimeoutMs: 30_000,
-        pipelines: { default: { driver: 'memory', concurrency: 10, options: {} } },
+        pipelines: { default: { driver: 'memory', concurrency: 10, options: {}, rateLimit: undefined } },
+        schedules: {},
       },
       http: { port: 9400, host: '0.0.0.0', enabled: true },
       log: { level: 'info', pretty: undefined },

@@ -15,7 +15,7 @@ function documentedRows(): Map<string, { meaning: string; fix: string }> {
   return rows;
 }
 
-const CORE_AREAS = /^WARREN_ERR_(CONFIG|JOB|DI|WORKER|DRIVER|CLI)_[A-Z_]+$/;
+const CORE_AREAS = /^WARREN_ERR_(CONFIG|JOB|DI|WORKER|DRIVER|SCHEDULE|CLI)_[A-Z_]+$/;
 
 describe('error catalogue', () => {
   it('names every core code WARREN_ERR_<AREA>_<PROBLEM> with a core area', () => {

@@ -191,7 +191,7 @@ describe('Warren', () => {
     expect(warren.health()).toMatchObject({ live: true, ready: false });
     await warren.run();
     expect(warren.health()).toMatchObject({ live: true, ready: true, reasons: [] });
-    expect(warren.health().pipelines).toEqual([{ name: 'main', driver: 'memory', workerState: 'running', consuming: true, inFlight: 0, breakers: {} }]);
+    expect(warren.health().pipelines).toEqual([{ name: 'main', driver: 'memory', workerState: 'running', consuming: true, inFlight: 0, breakers: {}, rateLimitWaitedMs: 0, rateLimited: 0 }]);
     await warren.stop();
     expect(warren.health().ready).toBe(false);
   });
