@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, deleteUser } from '../support/broker-control.js';
 import { launchChromium } from '../support/chromium.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { REPO_ROOT, deleteQueues, eventually, makeProject, startWarren, uniqueName, type WarrenProcess } from './cli-harness.js';
+import { REPO_ROOT, deleteQueues, eventually, makeProject, runWarren, startWarren, uniqueName, type WarrenProcess } from './cli-harness.js';
 
 const started = Date.now();
 const queue = uniqueName('warren.dash');
@@ -67,6 +67,7 @@ let proxy: TcpProxy;
 let browser: Browser;
 let project: { dir: string; cleanup: () => void };
 const processes: WarrenProcess[] = [];
+const extraQueues: string[] = [];
 
 beforeAll(async () => {
   proxy = await TcpProxy.start();
@@ -75,11 +76,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  for (const process of processes) await process.kill();
-  await proxy?.close();
-  await deleteQueues(queue, `${queue}.dlq`, backlogQueue, `${backlogQueue}.dlq`).catch(() => undefined);
-  await deleteUser(user);
+  await Promise.all([browser?.close(), ...processes.map((process) => process.kill()), proxy?.close()]);
+  // rabbitmqctl takes seconds: delete the user while the queues are deleted.
+  await Promise.all([deleteQueues(queue, `${queue}.dlq`, backlogQueue, `${backlogQueue}.dlq`, ...extraQueues).catch(() => undefined), deleteUser(user)]);
   project?.cleanup();
   if (process.env.WARREN_SCREENSHOTS !== 'update') rmSync(screenshotDir, { recursive: true, force: true });
   console.log(`cli-dashboard.int.test.ts took ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -133,7 +132,16 @@ describe('warren dashboard', () => {
   it('shows counts, rates and dead letters of a running worker and replays one through the confirm dialog', async () => {
     const worker = startWarren(['run', '-c', 'worker.yaml', '--dashboard', '0', '--allow-actions'], project.dir);
     processes.push(worker);
-    const url = await dashboardUrl(worker);
+    // Another process's delayed dispatch: its delay queue is found by the dashboard's scan of the delay ladder.
+    const [push, url] = await Promise.all([
+      runWarren(['push', 'dash.flaky', '{"n":0}', '--delay', '5m', '--pipeline', 'backlog', '-c', 'worker.yaml'], project.dir),
+      dashboardUrl(worker),
+    ]);
+    expect(push.code, push.stderr).toBe(0);
+    const snapshot = (await (await fetch(`${url}api/snapshot`)).json()) as { pipelines: Array<{ name: string; delayQueues: Array<{ queue: string; delayMs: number; messages: number }> }> };
+    const delayQueues = snapshot.pipelines.find((p) => p.name === 'backlog')?.delayQueues ?? [];
+    extraQueues.push(...delayQueues.map((q) => q.queue));
+    expect(delayQueues).toEqual([{ queue: `${backlogQueue}.delay.${delayQueues[0]?.delayMs}`, delayMs: expect.any(Number), messages: 1 }]);
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     await page.goto(url);
     await waitForCell(page, 'work', 'consumers', (text) => text === '1', 'is the worker');
@@ -149,6 +157,7 @@ describe('warren dashboard', () => {
     await waitForCell(page, 'work', 'deadLettered', (text) => text === '3', 'shows 3');
     await waitForCell(page, 'backlog', 'ready', (text) => text === '4', 'shows 4');
     expect(await cellText(page, 'backlog', 'consumers')).toBe('0');
+    expect(await cellText(page, 'backlog', 'delayed')).toMatch(/^1\n5(\.\d)?m: 1$/);
     // Rates are per second between two readings of the worker's own counters: the burst shows in one of them.
     await waitForCell(page, 'work', 'rate-succeeded', (text) => Number(text) > 0, 'shows handled jobs per second');
 
@@ -193,6 +202,7 @@ describe('warren dashboard', () => {
     const deadLetters = String(await messageCount(`${queue}.dlq`));
     await waitForCell(page, 'work', 'deadLettered', (text) => text === deadLetters, `shows ${deadLetters} as the broker does`);
     await waitForCell(page, 'backlog', 'ready', (text) => text === '4', 'shows 4');
+    expect(await cellText(page, 'backlog', 'delayed'), 'found by scanning the delay ladder').toMatch(/^1\n5(\.\d)?m: 1$/);
     expect(await page.locator('#rates-note').innerText()).toContain('--metrics');
     await page.locator('#pipelines tr[data-pipeline="work"] button').click();
     expect(await page.locator('#dl-replay').isDisabled()).toBe(true);

@@ -8,7 +8,7 @@
 import type { ChannelModel } from 'amqplib';
 import {
   TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
-  type DriverState, type DriverStatus, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
+  type DriverState, type DriverStatus, type InspectOptions, type Logger, type PipelineStats, type PublishOptions, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import { amqpError } from './errors.js';
 import { parseAmqpSection, resolvePipelineOptions, stuckJobAfterMs, type AmqpPipelineOptions, type AmqpSection, type ResolvedPipelineOptions } from './amqp-options.js';
@@ -22,6 +22,7 @@ import { Publisher } from './publisher/publisher.js';
 import { payloadTooLarge } from './publisher/publish-refusal.js';
 import { TopologyDeclarer, delayTooLong } from './topology/topology-declarer.js';
 import { DELAY_LADDER_TOP_MS } from './topology/delay-ladder.js';
+import { DelayQueueCensus } from './topology/delay-queue-census.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
 import { verifyPipelineTopology } from './topology/topology-verifier.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
@@ -46,6 +47,7 @@ export class AmqpDriver implements Driver {
   readonly #publishDeclarer = new TopologyDeclarer();
   /** Declares on the consume session (pipeline queues before consuming, watchdog counts). */
   readonly #consumeDeclarer = new TopologyDeclarer();
+  readonly #delayCensus = new DelayQueueCensus();
   /** The consume session whose topology is declared: consumers may subscribe on it. */
   #declaredSession: ConnectionSession | undefined;
   readonly #publisher: Publisher;
@@ -209,9 +211,12 @@ export class AmqpDriver implements Driver {
     };
   }
 
-  async inspect(pipeline: string): Promise<PipelineStats> {
+  async inspect(pipeline: string, options: InspectOptions = {}): Promise<PipelineStats> {
     const { queue } = this.#resolve(pipeline);
-    return inspectQueues(this.#connections.consume.model, pipeline, queue, deadLetterQueueName(queue), this.#publishDeclarer.knownDelayQueues(queue));
+    const delayQueues = this.#delayCensus.candidates(queue, this.#publishDeclarer.knownDelayQueues(queue), options.scanDelayQueues === true);
+    const stats = await inspectQueues(this.#connections.consume.model, pipeline, queue, deadLetterQueueName(queue), delayQueues);
+    this.#delayCensus.record(queue, stats.delayQueues ?? []);
+    return stats;
   }
 
   peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]> {

@@ -23,6 +23,32 @@ function rate(value) {
   return value >= 10 ? value.toFixed(0) : value.toFixed(1);
 }
 
+function delay(ms) {
+  if (ms < 1000) return `${ms}ms`;
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]]) {
+    if (ms >= size) return `${+(ms / size).toFixed(1)}${unit}`;
+  }
+  return `${+(ms / 1000).toFixed(1)}s`;
+}
+
+/** Under the delayed count: the delay queues holding messages, shortest first, e.g. "1.1s: 3". */
+function delayQueueLines(queues) {
+  const shown = queues.filter((q) => q.messages > 0).slice(0, 3).map((q) => {
+    const line = document.createElement('span');
+    line.className = 'sub';
+    line.textContent = `${delay(q.delayMs)}: ${count(q.messages)}`;
+    return line;
+  });
+  const more = queues.filter((q) => q.messages > 0).length - shown.length;
+  if (more > 0) {
+    const line = document.createElement('span');
+    line.className = 'sub';
+    line.textContent = `+${more} more`;
+    shown.push(line);
+  }
+  return shown;
+}
+
 function time(iso) {
   return new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
 }
@@ -75,6 +101,10 @@ function renderPipelines(snapshot, stale) {
       const td = cell(count(value), 'num');
       td.dataset.field = field;
       if (field === 'deadLettered' && value > 0) td.classList.add('warn');
+      if (field === 'delayed') {
+        td.title = `${p.delayQueues.length} delay queue(s)`;
+        td.append(...delayQueueLines(p.delayQueues));
+      }
       row.append(td);
     }
     for (const key of RATE_KEYS) {

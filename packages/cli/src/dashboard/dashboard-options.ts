@@ -8,6 +8,8 @@ export const DEFAULT_DASHBOARD_PORT = 9401;
 export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
 /** How often the page asks for fresh numbers; each refresh costs the broker a few passive declares. */
 export const DEFAULT_REFRESH_MS = 2_000;
+/** How often the delay ladder is scanned for delay queues other processes declared (~170 passive checks a pipeline). */
+export const DELAY_SCAN_INTERVAL_MS = 15_000;
 /** Dead letters read per listing; peeking holds them unacked briefly, so keep it bounded. */
 export const MAX_DEAD_LETTERS_LISTED = 200;
 

@@ -42,6 +42,8 @@ export class DashboardServer {
   #assets: ReadonlyMap<string, Asset> | undefined;
   #starting: Promise<{ host: string; port: number }> | undefined;
   #closing: Promise<void> | undefined;
+  /** The last dead-letter operation per pipeline (see #oneAtATime). */
+  readonly #deadLetterWork = new Map<string, Promise<unknown>>();
 
   constructor(private readonly warren: Warren, private readonly snapshots: SnapshotBuilder, private readonly options: DashboardServerOptions & { readonly inProcess: boolean }) {
     this.#server = createServer((request, response) => {
@@ -118,7 +120,7 @@ export class DashboardServer {
     if (refused) return sendJson(response, refused.status, { error: refused.error });
     const limit = Math.min(MAX_DEAD_LETTERS_LISTED, Math.max(1, Number.parseInt(params.get('limit') ?? '50', 10) || 50));
     try {
-      const messages = await this.warren.peekDeadLetters(pipeline, limit);
+      const messages = await this.#oneAtATime(pipeline, () => this.warren.peekDeadLetters(pipeline, limit));
       sendJson(response, 200, { pipeline, scanned: messages.length, rows: deadLetterRows(messages, params.get('job') ?? '') });
     } catch (error) {
       sendJson(response, 503, { error: describe(error) });
@@ -136,12 +138,22 @@ export class DashboardServer {
     const body = await readJsonBody(request);
     const limit = typeof body.limit === 'number' && Number.isInteger(body.limit) && body.limit > 0 ? body.limit : undefined;
     try {
-      const count = verb === 'replay' ? await this.warren.replayDeadLetters(pipeline, limit) : await this.warren.purgeDeadLetters(pipeline);
+      const count = await this.#oneAtATime(pipeline, () => (verb === 'replay' ? this.warren.replayDeadLetters(pipeline, limit) : this.warren.purgeDeadLetters(pipeline)));
       this.options.logger?.info({ pipeline, count, limit }, `dashboard: ${verb} of ${count} dead letter(s) in ${pipeline}`);
       sendJson(response, 200, { pipeline, [verb === 'replay' ? 'replayed' : 'purged']: count });
     } catch (error) {
       sendJson(response, 503, { error: describe(error) });
     }
+  }
+
+  /**
+   * Runs dead-letter operations of one pipeline one after the other: a peek holds the messages it read unacked
+   * until it puts them back, so a second page's peek (or a replay) running at the same time would find them gone.
+   */
+  #oneAtATime<T>(pipeline: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.#deadLetterWork.get(pipeline) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.#deadLetterWork.set(pipeline, next);
+    return next;
   }
 
   #refusePipeline(pipeline: string): { status: number; error: string } | undefined {

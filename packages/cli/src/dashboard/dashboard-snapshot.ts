@@ -6,6 +6,7 @@
 import { isWarrenError, redactSecrets, type Warren } from '@warren/core';
 import { isReachablePipeline } from '../runtime/assert-reachable-pipeline.js';
 import type { OutcomeRates, RateOutcome } from './job-rates.js';
+import { DELAY_SCAN_INTERVAL_MS } from './dashboard-options.js';
 import type { RateSampler } from './rate-sampler.js';
 
 export interface PipelineView {
@@ -16,6 +17,8 @@ export interface PipelineView {
   readonly unacked: number | null;
   readonly consumers: number | null;
   readonly delayed: number | null;
+  /** The delay queues that exist (Q.delay.<ms>) and their messages, shortest delay first. */
+  readonly delayQueues: ReadonlyArray<{ readonly queue: string; readonly delayMs: number; readonly messages: number }>;
   readonly deadLettered: number | null;
   /** Jobs per second by outcome; null when no source tells (yet), or for an outcome the source cannot see. */
   readonly rates: Readonly<Record<RateOutcome, number | null>> | null;
@@ -51,6 +54,7 @@ export interface SnapshotOptions {
 /** Builds snapshots; keeps the previous dead-letter counts to estimate a dead-letter rate from the broker. */
 export class SnapshotBuilder {
   #previousDead: { atMs: number; counts: Map<string, number> } | undefined;
+  #lastDelayScanMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly warren: Warren, private readonly options: SnapshotOptions) {}
 
@@ -59,16 +63,17 @@ export class SnapshotBuilder {
     const names = Object.keys(warren.config.jobs.pipelines);
     const shown = names.filter((name) => options.inProcess || isReachablePipeline(warren, name));
     const rates = await options.rates?.reading();
-    let problem: string | undefined;
     const pipelines: PipelineView[] = [];
+    // Delay queues of other processes are found by checking every ladder step: not on every refresh.
+    const isDelayScan = Date.now() - this.#lastDelayScanMs >= DELAY_SCAN_INTERVAL_MS;
+    if (isDelayScan) this.#lastDelayScanMs = Date.now();
     for (const name of shown) {
-      const view = await this.#pipeline(name, rates?.byPipeline);
-      if (view.error !== undefined) problem ??= view.error;
-      pipelines.push(view);
+      pipelines.push(await this.#pipeline(name, rates?.byPipeline, isDelayScan));
     }
     const drivers = warren.health().drivers.filter((d) => d.driver !== 'memory');
-    const down = drivers.filter((d) => d.state !== 'ready' && d.state !== 'blocked');
-    if (down.length > 0) problem ??= down.map((d) => `${d.driver} is ${d.state}`).join('; ');
+    const down = drivers.filter((d) => d.state !== 'ready' && d.state !== 'blocked').map((d) => `the ${d.driver} driver is ${d.state}`).join('; ');
+    const firstError = pipelines.find((p) => p.error !== undefined)?.error;
+    const problem = down !== '' && firstError !== undefined ? `${down} (${firstError})` : down || firstError;
     const brokerRates = this.#deadLetterRates(pipelines, rates === undefined);
     return {
       generatedAt: new Date().toISOString(),
@@ -88,16 +93,20 @@ export class SnapshotBuilder {
     };
   }
 
-  async #pipeline(name: string, rates: ReadonlyMap<string, OutcomeRates> | undefined): Promise<PipelineView> {
+  async #pipeline(name: string, rates: ReadonlyMap<string, OutcomeRates> | undefined, scanDelayQueues: boolean): Promise<PipelineView> {
     const config = this.warren.config.jobs.pipelines[name];
     const driver = config?.driver ?? 'unknown';
     const queue = (config?.options as { queue?: unknown } | undefined)?.queue;
     const base = { name, driver, queue: typeof queue === 'string' ? queue : undefined, rates: rates ? (rates.get(name) ?? zeroRates()) : null };
     try {
-      const stats = await this.warren.inspect(name);
-      return { ...base, ready: stats.ready ?? null, unacked: stats.unacked ?? null, consumers: stats.consumers ?? null, delayed: stats.delayed ?? null, deadLettered: stats.deadLettered ?? null };
+      const stats = await this.warren.inspect(name, { scanDelayQueues });
+      return {
+        ...base, ready: stats.ready ?? null, unacked: stats.unacked ?? null, consumers: stats.consumers ?? null, delayed: stats.delayed ?? null,
+        delayQueues: stats.delayQueues ?? [], deadLettered: stats.deadLettered ?? null,
+      };
     } catch (error) {
-      return { ...base, ready: null, unacked: null, consumers: null, delayed: null, deadLettered: null, error: describe(error) };
+      if (scanDelayQueues) this.#lastDelayScanMs = Number.NEGATIVE_INFINITY; // scan again once the broker answers
+      return { ...base, ready: null, unacked: null, consumers: null, delayed: null, delayQueues: [], deadLettered: null, error: describe(error) };
     }
   }
 
