@@ -205,6 +205,7 @@ describe('warren dashboard', () => {
     expect(await cellText(page, 'backlog', 'delayed'), 'found by scanning the delay ladder').toMatch(/^1\n5(\.\d)?m: 1$/);
     expect(await page.locator('#rates-note').innerText()).toContain('--metrics');
     await page.locator('#pipelines tr[data-pipeline="work"] button').click();
+    await eventually(() => page.locator('#dl-table tbody tr').count(), (count) => String(count) === deadLetters, 'the dead letters listed');
     expect(await page.locator('#dl-replay').isDisabled()).toBe(true);
     const refusedReplay = await fetch(`${url}api/pipelines/work/replay`, { method: 'POST', headers: { 'x-warren-dashboard': '1' }, body: '{}' });
     expect(refusedReplay.status).toBe(403);
