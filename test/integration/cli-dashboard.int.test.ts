@@ -94,7 +94,7 @@ async function publish(target: string, messages: Array<{ id: string; type: strin
     }
     await channel.waitForConfirms();
   } finally {
-    await connection.close();
+    await connection.close().catch(() => undefined); // already closed by the error that is being thrown
   }
 }
 
@@ -103,7 +103,7 @@ async function messageCount(target: string): Promise<number> {
   try {
     return (await (await connection.createChannel()).checkQueue(target)).messageCount;
   } finally {
-    await connection.close();
+    await connection.close().catch(() => undefined); // already closed by the error that is being thrown
   }
 }
 

@@ -36,6 +36,7 @@ export function registerDashboardCommand(program: Command, context: CliContext):
       const port = parseIntegerOption(options.port, '--port', 0, 65_535);
       const refreshMs = Math.max(500, parseDurationOption(options.refresh, '--refresh'));
       const metricsUrls = options.metrics === undefined ? [] : parseListOption(options.metrics);
+      if (!isLoopback(options.host)) io.err(`warning: --host ${options.host} lets anyone who can reach this machine read the queues' messages${options.allowActions ? ' and replay or purge them' : ''}`);
       const warren = await openWarren(io, { config: options.config, loadModules: false });
       try {
         const { server, url } = await startDashboard(warren, {
@@ -49,6 +50,10 @@ export function registerDashboardCommand(program: Command, context: CliContext):
         await warren.close({ timeoutMs: 5_000 });
       }
     });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

@@ -79,7 +79,7 @@ async function runWorker(options: RunOptions, context: CliContext): Promise<Exit
   let dashboard: DashboardServer | undefined;
   try {
     const address = await server?.start();
-    await warren.run(pipelines ? { pipelines } : {});
+    // Before consuming, so a port that is taken stops the worker before it takes any job.
     if (dashboardPort !== undefined) {
       const started = await startDashboard(warren, {
         port: dashboardPort, host: options.dashboardHost, allowActions: options.allowActions === true, refreshMs: DEFAULT_REFRESH_MS,
@@ -88,6 +88,7 @@ async function runWorker(options: RunOptions, context: CliContext): Promise<Exit
       dashboard = started.server;
       logger.info({ url: started.url, allowActions: options.allowActions === true }, `dashboard on ${started.url}`);
     }
+    await warren.run(pipelines ? { pipelines } : {});
     const consumed = pipelines ?? warren.health().pipelines.filter((p) => p.workerState !== 'not-consumed').map((p) => p.name);
     const summary = startupSummary(config, consumed, (name) => warren.registry.forPipeline(name).map((d) => d.name), address);
     logger.info({ ...summary, port: address?.port }, startupMessage(summary));
