@@ -1,7 +1,7 @@
 /*
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real broker:
  * `warren run --dashboard --allow-actions` with jobs handled and dead-lettered, the numbers on the page,
- * a replay through the confirm dialog that the worker then handles; and a read-only `warren dashboard`
+ * a replay through the confirm dialog that the worker then handles, a purge; and a read-only `warren dashboard`
  * through a TCP proxy that is cut and restored to emulate a broker restart (the shared broker keeps running).
  * The broker user has a password of its own, so the test can check that the page never shows it.
  * Screenshots go to docs/img/ with WARREN_SCREENSHOTS=update (the README shows them), else to a temp folder.
@@ -146,6 +146,7 @@ describe('warren dashboard', () => {
     await page.goto(url);
     await waitForCell(page, 'work', 'consumers', (text) => text === '1', 'is the worker');
     await publish(backlogQueue, [1, 2, 3, 4].map((n) => ({ id: `backlog-${n}`, type: 'dash.flaky', body: { n } })));
+    await publish(`${backlogQueue}.dlq`, [{ id: 'backlog-dead', type: 'dash.flaky', body: {}, headers: { 'x-warren-dead-reason': 'attempts-exhausted' } }]);
     const refused = ['refused-a', 'refused-b'];
     await publish(queue, [
       ...refused.map((id) => ({ id, type: 'dash.flaky', body: { refuseFirst: true, url: brokerUrl(5672) } })),
@@ -189,6 +190,15 @@ describe('warren dashboard', () => {
     await waitForCell(page, 'work', 'deadLettered', (text) => text === '2', 'shows 2 after the replay');
     await eventually(() => rows.count(), (count) => count === 2, 'two dead-letter rows after the replay');
     expect(await page.locator(`#dl-table tbody tr[data-id="${replayed[0]}"]`).count()).toBe(0);
+
+    await page.locator('#pipelines tr[data-pipeline="backlog"] button').click();
+    await eventually(() => rows.count(), (count) => count === 1, 'the backlog dead letter listed');
+    await page.locator('#dl-purge').click();
+    await page.locator('#confirm[open]', { hasText: 'Purge every dead letter of backlog?' }).waitFor({ timeout: 5_000 });
+    await page.locator('#confirm-ok').click();
+    await page.locator('#toast', { hasText: 'Purged 1 dead letter(s) from backlog.' }).waitFor({ timeout: 10_000 });
+    await waitForCell(page, 'backlog', 'deadLettered', (text) => text === '0', 'shows 0 after the purge');
+    expect(await messageCount(`${queue}.dlq`), 'the other pipeline\'s dead letters are untouched').toBe(2);
     await page.close();
   });
 
