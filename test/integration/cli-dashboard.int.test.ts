@@ -86,7 +86,7 @@ afterAll(async () => {
 
 /** Publishes as any AMQP producer may, with this test's user, straight to the broker. */
 async function publish(target: string, messages: Array<{ id: string; type: string; body: unknown; headers?: Record<string, unknown> }>): Promise<void> {
-  const connection = await amqplib.connect(brokerUrl(5672));
+  const connection = await amqplib.connect(brokerUrl(5672), { timeout: 5_000 }); // a broker that is starting may accept and never answer
   try {
     const channel = await connection.createConfirmChannel();
     for (const m of messages) {
@@ -99,7 +99,7 @@ async function publish(target: string, messages: Array<{ id: string; type: strin
 }
 
 async function messageCount(target: string): Promise<number> {
-  const connection = await amqplib.connect(brokerUrl(5672));
+  const connection = await amqplib.connect(brokerUrl(5672), { timeout: 5_000 }); // a broker that is starting may accept and never answer
   try {
     return (await (await connection.createChannel()).checkQueue(target)).messageCount;
   } finally {
@@ -138,8 +138,12 @@ describe('warren dashboard', () => {
       dashboardUrl(worker),
     ]);
     expect(push.code, push.stderr).toBe(0);
-    const snapshot = (await (await fetch(`${url}api/snapshot`)).json()) as { pipelines: Array<{ name: string; delayQueues: Array<{ queue: string; delayMs: number; messages: number }> }> };
-    const delayQueues = snapshot.pipelines.find((p) => p.name === 'backlog')?.delayQueues ?? [];
+    type Snapshot = { pipelines: Array<{ name: string; delayQueues: Array<{ queue: string; delayMs: number; messages: number }> }> };
+    // The first snapshot starts the scan; a later one shows what it found.
+    const delayQueues = await eventually(async () => {
+      const snapshot = (await (await fetch(`${url}api/snapshot`)).json()) as Snapshot;
+      return snapshot.pipelines.find((p) => p.name === 'backlog')?.delayQueues ?? [];
+    }, (found) => found.length > 0, 'the delayed job\'s queue to be found');
     extraQueues.push(...delayQueues.map((q) => q.queue));
     expect(delayQueues).toEqual([{ queue: `${backlogQueue}.delay.${delayQueues[0]?.delayMs}`, delayMs: expect.any(Number), messages: 1 }]);
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
@@ -152,15 +156,16 @@ describe('warren dashboard', () => {
       ...refused.map((id) => ({ id, type: 'dash.flaky', body: { refuseFirst: true, url: brokerUrl(5672) } })),
       ...[1, 2, 3].map((n) => ({ id: `ok-${n}`, type: 'dash.flaky', body: { n } })),
     ]);
+    // Rates are per second between two readings of the worker's own counters: the burst shows in the first reading
+    // after it, for one refresh; waiting from the moment of publishing cannot miss it.
+    await waitForCell(page, 'work', 'rate-succeeded', (text) => Number(text) > 0, 'shows handled jobs per second');
     await eventually(() => messageCount(`${queue}.dlq`), (count) => count === 2, 'two dead letters');
     await publish(`${queue}.dlq`, [{ id: 'foreign-1', type: 'dash.other', body: { from: 'elsewhere' }, headers: { 'x-warren-dead-reason': 'unknown-job', 'x-warren-attempt': 1 } }]);
 
     await waitForCell(page, 'work', 'deadLettered', (text) => text === '3', 'shows 3');
     await waitForCell(page, 'backlog', 'ready', (text) => text === '4', 'shows 4');
     expect(await cellText(page, 'backlog', 'consumers')).toBe('0');
-    expect(await cellText(page, 'backlog', 'delayed')).toMatch(/^1\n5(\.\d)?m: 1$/);
-    // Rates are per second between two readings of the worker's own counters: the burst shows in one of them.
-    await waitForCell(page, 'work', 'rate-succeeded', (text) => Number(text) > 0, 'shows handled jobs per second');
+    await waitForCell(page, 'backlog', 'delayed', (text) => /^1\n5(\.\d)?m: 1$/.test(text), 'shows the delay queue');
 
     await page.locator('#pipelines tr[data-pipeline="work"] button').click();
     const rows = page.locator('#dl-table tbody tr');
@@ -176,6 +181,9 @@ describe('warren dashboard', () => {
     const shown = await everythingShown(page, url);
     expect(shown).toContain(`${user}:***@`);
     expect(shown, 'the password never reaches the page').not.toContain(password);
+    // A few more jobs, so that the screenshot shows rates.
+    await publish(queue, [4, 5, 6].map((n) => ({ id: `ok-${n}`, type: 'dash.flaky', body: { n } })));
+    await waitForCell(page, 'work', 'rate-succeeded', (text) => Number(text) > 0, 'shows handled jobs per second again');
     await page.screenshot({ path: join(screenshotDir, 'dashboard.png'), fullPage: true });
 
     await page.locator('#dl-replay').click();
@@ -212,7 +220,7 @@ describe('warren dashboard', () => {
     const deadLetters = String(await messageCount(`${queue}.dlq`));
     await waitForCell(page, 'work', 'deadLettered', (text) => text === deadLetters, `shows ${deadLetters} as the broker does`);
     await waitForCell(page, 'backlog', 'ready', (text) => text === '4', 'shows 4');
-    expect(await cellText(page, 'backlog', 'delayed'), 'found by scanning the delay ladder').toMatch(/^1\n5(\.\d)?m: 1$/);
+    await waitForCell(page, 'backlog', 'delayed', (text) => /^1\n5(\.\d)?m: 1$/.test(text), 'shows the delay queue, found by scanning the delay ladder');
     expect(await page.locator('#rates-note').innerText()).toContain('--metrics');
     await page.locator('#pipelines tr[data-pipeline="work"] button').click();
     await eventually(() => page.locator('#dl-table tbody tr').count(), (count) => String(count) === deadLetters, 'the dead letters listed');

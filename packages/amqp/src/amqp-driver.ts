@@ -215,7 +215,7 @@ export class AmqpDriver implements Driver {
     const { queue } = this.#resolve(pipeline);
     const delayQueues = this.#delayCensus.candidates(queue, this.#publishDeclarer.knownDelayQueues(queue), options.scanDelayQueues === true);
     const stats = await inspectQueues(this.#connections.consume.model, pipeline, queue, deadLetterQueueName(queue), delayQueues);
-    this.#delayCensus.record(queue, stats.delayQueues ?? []);
+    this.#delayCensus.record(queue, delayQueues, stats.delayQueues ?? []);
     return stats;
   }
 

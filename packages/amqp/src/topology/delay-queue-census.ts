@@ -15,9 +15,15 @@ export class DelayQueueCensus {
     return [...new Set([...declaredHere, ...(this.#found.get(queue) ?? [])])];
   }
 
-  /** Remembers which delay queues of `queue` exist after a check (expired ones are forgotten). */
-  record(queue: string, existing: ReadonlyArray<{ readonly queue: string }>): void {
-    this.#found.set(queue, new Set(existing.map((entry) => entry.queue)));
+  /**
+   * Remembers which of the `checked` delay queues of `queue` exist (expired ones are forgotten). Only what was checked
+   * changes, so a quick inspect that overlaps a scan does not undo what the scan found.
+   */
+  record(queue: string, checked: readonly string[], existing: ReadonlyArray<{ readonly queue: string }>): void {
+    const found = this.#found.get(queue) ?? new Set<string>();
+    for (const name of checked) found.delete(name);
+    for (const entry of existing) found.add(entry.queue);
+    this.#found.set(queue, found);
   }
 }
 

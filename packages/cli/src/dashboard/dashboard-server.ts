@@ -93,7 +93,7 @@ export class DashboardServer {
     this.#closing = new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
-    }).then(() => this.#transition('closed'));
+    }).then(() => this.snapshots.settled()).then(() => this.#transition('closed'));
     return this.#closing;
   }
 

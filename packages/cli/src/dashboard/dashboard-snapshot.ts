@@ -55,6 +55,7 @@ export interface SnapshotOptions {
 export class SnapshotBuilder {
   #previousDead: { atMs: number; counts: Map<string, number> } | undefined;
   #lastDelayScanMs = Number.NEGATIVE_INFINITY;
+  #scanning: Promise<void> | undefined;
 
   constructor(private readonly warren: Warren, private readonly options: SnapshotOptions) {}
 
@@ -63,13 +64,9 @@ export class SnapshotBuilder {
     const names = Object.keys(warren.config.jobs.pipelines);
     const shown = names.filter((name) => options.inProcess || isReachablePipeline(warren, name));
     const rates = await options.rates?.reading();
+    this.#startDelayScan(shown);
     const pipelines: PipelineView[] = [];
-    // Delay queues of other processes are found by checking every ladder step: not on every refresh.
-    const isDelayScan = Date.now() - this.#lastDelayScanMs >= DELAY_SCAN_INTERVAL_MS;
-    if (isDelayScan) this.#lastDelayScanMs = Date.now();
-    for (const name of shown) {
-      pipelines.push(await this.#pipeline(name, rates?.byPipeline, isDelayScan));
-    }
+    for (const name of shown) pipelines.push(await this.#pipeline(name, rates?.byPipeline));
     const drivers = warren.health().drivers.filter((d) => d.driver !== 'memory');
     const down = drivers.filter((d) => d.state !== 'ready' && d.state !== 'blocked').map((d) => `the ${d.driver} driver is ${d.state}`).join('; ');
     const firstError = pipelines.find((p) => p.error !== undefined)?.error;
@@ -93,19 +90,36 @@ export class SnapshotBuilder {
     };
   }
 
-  async #pipeline(name: string, rates: ReadonlyMap<string, OutcomeRates> | undefined, scanDelayQueues: boolean): Promise<PipelineView> {
+  /** Resolves once a delay-queue scan under way has ended (for a clean close). */
+  settled(): Promise<void> {
+    return this.#scanning ?? Promise.resolve();
+  }
+
+  /**
+   * Delay queues of other processes are found by checking every step of the delay ladder: seconds on a busy broker,
+   * so not on every refresh and not awaited. The driver remembers what it found; the next snapshots show it.
+   */
+  #startDelayScan(pipelines: readonly string[]): void {
+    if (this.#scanning || Date.now() - this.#lastDelayScanMs < DELAY_SCAN_INTERVAL_MS) return;
+    this.#lastDelayScanMs = Date.now();
+    const scans = pipelines.map((name) => this.warren.inspect(name, { scanDelayQueues: true }).catch(() => {
+      this.#lastDelayScanMs = Number.NEGATIVE_INFINITY; // scan again once the broker answers
+    }));
+    this.#scanning = Promise.all(scans).then(() => undefined).finally(() => (this.#scanning = undefined));
+  }
+
+  async #pipeline(name: string, rates: ReadonlyMap<string, OutcomeRates> | undefined): Promise<PipelineView> {
     const config = this.warren.config.jobs.pipelines[name];
     const driver = config?.driver ?? 'unknown';
     const queue = (config?.options as { queue?: unknown } | undefined)?.queue;
     const base = { name, driver, queue: typeof queue === 'string' ? queue : undefined, rates: rates ? (rates.get(name) ?? zeroRates()) : null };
     try {
-      const stats = await this.warren.inspect(name, { scanDelayQueues });
+      const stats = await this.warren.inspect(name);
       return {
         ...base, ready: stats.ready ?? null, unacked: stats.unacked ?? null, consumers: stats.consumers ?? null, delayed: stats.delayed ?? null,
         delayQueues: stats.delayQueues ?? [], deadLettered: stats.deadLettered ?? null,
       };
     } catch (error) {
-      if (scanDelayQueues) this.#lastDelayScanMs = Number.NEGATIVE_INFINITY; // scan again once the broker answers
       return { ...base, ready: null, unacked: null, consumers: null, delayed: null, delayQueues: [], deadLettered: null, error: describe(error) };
     }
   }

@@ -24,9 +24,12 @@ describe('DelayQueueCensus', () => {
     const census = new DelayQueueCensus();
     expect(census.candidates('q', [], true)).toHaveLength(DELAY_LADDER_MS.length);
     expect(census.candidates('q', ['q.delay.1000'], false)).toEqual(['q.delay.1000']);
-    census.record('q', [{ queue: 'q.delay.50' }]);
+    const ladder = census.candidates('q', [], true);
+    census.record('q', ladder, [{ queue: 'q.delay.50' }]);
     expect(census.candidates('q', ['q.delay.1000'], false)).toEqual(['q.delay.1000', 'q.delay.50']);
-    census.record('q', []); // expired since
+    census.record('q', ['q.delay.1000'], []); // a quick check that did not include q.delay.50 keeps it
+    expect(census.candidates('q', [], false)).toEqual(['q.delay.50']);
+    census.record('q', ['q.delay.50'], []); // expired since
     expect(census.candidates('q', [], false)).toEqual([]);
   });
 
