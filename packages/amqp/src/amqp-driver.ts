@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { ChannelModel } from 'amqplib';
 import {
   TimerSet, TypedEmitter, WarrenError, isWarrenError, redactUrl, type ConsumeOptions, type Consumer, type Driver, type DriverContext, type DriverEventMap,
-  type DriverState, type DriverStatus, type Logger, type MessagingTarget, type OpenSchedulerLeaseOptions, type PipelineStats, type PublishOptions,
-  type ScheduleInspection, type TopologyFinding, type WireMessage,
+  type DriverState, type DriverStatus, type InspectOptions, type Logger, type MessagingTarget, type OpenSchedulerLeaseOptions, type PipelineStats,
+  type PublishOptions, type ScheduleInspection, type TopologyFinding, type WireMessage,
 } from '@warren/core';
 import type { AmqpSchedulerLease } from './scheduler/amqp-scheduler-lease.js';
 import { SchedulerLeases, renewEveryMs } from './scheduler/scheduler-leases.js';
@@ -28,6 +28,7 @@ import { DurableOutbox } from './publisher/durable-outbox.js';
 import { payloadTooLarge } from './publisher/publish-refusal.js';
 import { TopologyDeclarer, delayTooLong } from './topology/topology-declarer.js';
 import { DELAY_LADDER_TOP_MS } from './topology/delay-ladder.js';
+import { DelayQueueCensus } from './topology/delay-queue-census.js';
 import { deadLetterQueueName } from './topology/queue-names.js';
 import { verifyPipelineTopology } from './topology/topology-verifier.js';
 import { inspectQueues, peekDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letter-ops.js';
@@ -55,6 +56,7 @@ export class AmqpDriver implements Driver {
   readonly #publishDeclarer = new TopologyDeclarer();
   /** Declares on the consume session (pipeline queues before consuming, watchdog counts). */
   readonly #consumeDeclarer = new TopologyDeclarer();
+  readonly #delayCensus = new DelayQueueCensus();
   /** The consume session whose topology is declared: consumers may subscribe on it. */
   #declaredSession: ConnectionSession | undefined;
   readonly #publisher: Publisher;
@@ -247,9 +249,12 @@ export class AmqpDriver implements Driver {
     };
   }
 
-  async inspect(pipeline: string): Promise<PipelineStats> {
+  async inspect(pipeline: string, options: InspectOptions = {}): Promise<PipelineStats> {
     const { queue } = this.#resolve(pipeline);
-    return inspectQueues(this.#connections.consume.model, pipeline, queue, deadLetterQueueName(queue), this.#publishDeclarer.knownDelayQueues(queue));
+    const delayQueues = this.#delayCensus.candidates(queue, this.#publishDeclarer.knownDelayQueues(queue), options.scanDelayQueues === true);
+    const stats = await inspectQueues(this.#connections.consume.model, pipeline, queue, deadLetterQueueName(queue), delayQueues);
+    this.#delayCensus.record(queue, delayQueues, stats.delayQueues ?? []);
+    return stats;
   }
 
   peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]> {

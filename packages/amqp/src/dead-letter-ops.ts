@@ -9,6 +9,10 @@ import { amqpError } from './errors.js';
 import { declareError } from './topology/topology-declarer.js';
 import { toWireProperties } from './publisher/message-properties.js';
 import { withBrokerDeadReason } from './topology/broker-dead-letter.js';
+import { delayOfQueue } from './topology/delay-queue-census.js';
+
+/** Passive declares of delay queues in flight at once during inspect (each on its own short-lived channel). */
+const DELAY_CHECKS_AT_ONCE = 16;
 
 async function withChannel<T>(model: ChannelModel | undefined, work: (channel: Channel) => Promise<T>): Promise<T> {
   if (!model) throw amqpError('WARREN_ERR_AMQP_CONN_UNAVAILABLE', 'not connected to RabbitMQ');
@@ -25,18 +29,27 @@ function toWireMessage(message: GetMessage): WireMessage {
   return { body: message.content, properties: toWireProperties(message.properties) };
 }
 
-/** Message and consumer counts of Q, Q.dlq and (summed) the given delay queues. */
+/** Message and consumer counts of Q, Q.dlq and the given delay queues (those that exist, each and summed). */
 export async function inspectQueues(
   model: ChannelModel | undefined, pipeline: string, queue: string, dlq: string, delayQueues: readonly string[],
 ): Promise<PipelineStats> {
   const main = await withChannel(model, (channel) => channel.checkQueue(queue).catch((error: unknown) => Promise.reject(declareError(queue, error))));
   const dead = await withChannel(model, (channel) => channel.checkQueue(dlq).then((ok) => ok.messageCount, () => undefined));
-  let delayed: number | undefined = 0;
-  for (const name of delayQueues) {
-    // An expired delay queue is simply empty now.
-    delayed += await withChannel(model, (channel) => channel.checkQueue(name).then((ok) => ok.messageCount, () => 0));
-  }
-  return { pipeline, ready: main.messageCount, unacked: undefined, consumers: main.consumerCount, delayed, deadLettered: dead };
+  const existing: Array<{ queue: string; delayMs: number; messages: number }> = [];
+  // A scan checks every step of the delay ladder (~170 queues), so several checks run at once. A missing (expired)
+  // delay queue is simply absent: its 404 closes the channel, so each check has its own.
+  let next = 0;
+  const checkNext = async (): Promise<void> => {
+    for (let name = delayQueues[next++]; name !== undefined; name = delayQueues[next++]) {
+      const queueName = name;
+      const messages = await withChannel(model, (channel) => channel.checkQueue(queueName).then((ok) => ok.messageCount, () => undefined));
+      if (messages !== undefined) existing.push({ queue: queueName, delayMs: delayOfQueue(queue, queueName) ?? 0, messages });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DELAY_CHECKS_AT_ONCE, delayQueues.length) }, checkNext));
+  existing.sort((a, b) => a.delayMs - b.delayMs);
+  const delayed = existing.reduce((sum, entry) => sum + entry.messages, 0);
+  return { pipeline, ready: main.messageCount, unacked: undefined, consumers: main.consumerCount, delayed, deadLettered: dead, delayQueues: existing };
 }
 
 /**

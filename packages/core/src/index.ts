@@ -28,7 +28,7 @@ export type { WarrenEventMap, JobEventInfo, WorkerState } from './events/warren-
 
 // drivers
 export type {
-  Driver, DriverState, DriverEventMap, Delivery, ConsumeOptions, Consumer, PublishOptions, PipelineStats, DriverStatus, TopologyFinding,
+  Driver, DriverState, DriverEventMap, Delivery, ConsumeOptions, Consumer, PublishOptions, PipelineStats, InspectOptions, DriverStatus, TopologyFinding,
 } from './driver/driver.js';
 export type {
   DriverDefinition, AnyDriverDefinition, DriverContext, DriverPipeline, DriverDoctorInput,

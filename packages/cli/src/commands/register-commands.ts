@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { registerDashboardCommand } from './dashboard.js';
 import { registerDlqCommand } from './dlq.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerNewCommand } from './new.js';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerDoctorCommand(program, context);
   registerStatusCommand(program, context);
   registerDlqCommand(program, context);
+  registerDashboardCommand(program, context);
 }

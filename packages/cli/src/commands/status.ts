@@ -42,7 +42,8 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
             continue;
           }
           if (options.pipelines !== undefined) assertReachablePipeline(warren, name, 'status');
-          const stats = await warren.inspect(name);
+          // A scan finds the delay queues other processes declared (this one declared none).
+          const stats = await warren.inspect(name, { scanDelayQueues: true });
           result.push({ ...stats, driver: warren.config.jobs.pipelines[name]?.driver ?? 'unknown' });
         }
         const schedules = await scheduleRows(warren, result.map((row) => row.pipeline));

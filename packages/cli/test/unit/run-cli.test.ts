@@ -11,7 +11,7 @@ describe('runCli', () => {
     expect(io.stdout).toEqual([cliVersion()]);
   });
 
-  it.each(['new', 'run', 'push', 'doctor', 'status', 'dlq', 'dlq list', 'dlq replay', 'dlq purge'])('has --help for `%s`', async (command) => {
+  it.each(['new', 'run', 'push', 'doctor', 'status', 'dlq', 'dlq list', 'dlq replay', 'dlq purge', 'dashboard'])('has --help for `%s`', async (command) => {
     const io = memoryIo();
     expect(await runCli(argv(...command.split(' '), '--help'), io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(new RegExp(`^Usage: warren ${command} `));

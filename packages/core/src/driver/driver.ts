@@ -78,6 +78,17 @@ export interface PipelineStats {
   readonly consumers: number | undefined;
   readonly delayed: number | undefined;
   readonly deadLettered: number | undefined;
+  /** Optional: each delay queue that exists now, with its messages (their sum is `delayed`). */
+  readonly delayQueues?: ReadonlyArray<{ readonly queue: string; readonly delayMs: number; readonly messages: number }>;
+}
+
+/** Options of `Driver.inspect`. */
+export interface InspectOptions {
+  /**
+   * Also look for delay queues this process did not declare (another process's retries and delayed dispatches): one
+   * check per possible delay, so slower; a driver remembers what it found for the calls without it.
+   */
+  readonly scanDelayQueues?: boolean;
 }
 
 /** What operators see of a driver: its state plus driver-specific gauges (redials, breaker, outbox). */
@@ -124,7 +135,7 @@ export interface Driver {
   /** Subscribes to a pipeline; deliveries start once connected and resume after every reconnect. */
   consume(pipeline: string, options: ConsumeOptions): Promise<Consumer>;
   status(): DriverStatus;
-  inspect(pipeline: string): Promise<PipelineStats>;
+  inspect(pipeline: string, options?: InspectOptions): Promise<PipelineStats>;
   /** Up to `limit` dead letters, oldest first, left in place. */
   peekDeadLetters(pipeline: string, limit: number): Promise<WireMessage[]>;
   /**

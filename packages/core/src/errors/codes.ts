@@ -187,6 +187,16 @@ export const CORE_ERROR_CODES = {
     hint: 'Create a new HealthServer for each start.',
     retryable: false,
   },
+  WARREN_ERR_CLI_DASHBOARD_UNAVAILABLE: {
+    meaning: 'The dashboard could not listen on the given host and port.',
+    hint: 'Free the port or choose another with --port (0 picks a free one).',
+    retryable: true,
+  },
+  WARREN_ERR_CLI_DASHBOARD_ILLEGAL_STATE: {
+    meaning: 'The dashboard server was asked to start after it closed.',
+    hint: 'Create a new DashboardServer for each start.',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** Every code that core throws. */

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import type { WarrenConfig } from '../config/config-types.js';
-import type { PipelineStats } from '../driver/driver.js';
+import type { InspectOptions, PipelineStats } from '../driver/driver.js';
 import type { WireMessage } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
@@ -191,8 +191,8 @@ export class Warren {
   }
 
   /** Queue counts of a pipeline as its driver reports them (for `warren status`). */
-  inspect(pipeline: string): Promise<PipelineStats> {
-    return this.#drivers.forPipeline(pipeline).inspect(pipeline);
+  inspect(pipeline: string, options?: InspectOptions): Promise<PipelineStats> {
+    return this.#drivers.forPipeline(pipeline).inspect(pipeline, options);
   }
 
   /** Up to `limit` dead letters of a pipeline, oldest first, left in place. */
