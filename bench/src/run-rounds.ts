@@ -15,10 +15,8 @@ import type { SideName, SideSettings } from './support/bench-side.js';
 import { openSide } from './support/open-side.js';
 import { percentile } from './support/stats.js';
 
-/** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, Warren. */
-const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren'];
-/** Jobs each side runs end to end, unmeasured, before the throughput rounds. */
-export const WARM_UP_JOBS = 5_000;
+/** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, the reconnecting peer, Warren. */
+const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'acm', 'warren'];
 /** How long idle memory children get to start before the flow children run beside them. */
 const IDLE_HEAD_START_MS = 3_000;
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -121,8 +119,8 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
     // Unmeasured: every side's first few thousand jobs include V8 optimizing its hot path, which made round 1 the
     // slowest for every side; the rounds then measure warm clients, as the latency measurement does.
     for (const side of [...COMPARED, 'bullmq', 'memory'] as const) {
-      await attempt(0, `warm-up ${side} (${WARM_UP_JOBS} jobs end to end, not measured)`, async () => {
-        await withSide(side, settingsFor('warm', side, 0), (opened) => measureEndToEnd(opened, { ...throughput, jobs: WARM_UP_JOBS }));
+      await attempt(0, `warm-up ${side} (${options.warmupJobs} jobs end to end, not measured)`, async () => {
+        await withSide(side, settingsFor('warm', side, 0), (opened) => measureEndToEnd(opened, { ...throughput, jobs: options.warmupJobs }));
       });
     }
   }

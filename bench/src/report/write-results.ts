@@ -4,8 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BenchOptions } from '../bench-options.js';
-import { WARM_UP_JOBS } from '../run-rounds.js';
+import { GROUPS, type BenchOptions } from '../bench-options.js';
 import { formatResultsTable, formatTargetsTable } from './format-table.js';
 import type { MachineFacts } from './machine-facts.js';
 import { allWarrenRatios } from './ratios.js';
@@ -25,7 +24,7 @@ export interface RunRecord {
 
 function settingsLine(options: BenchOptions): string {
   return `${options.rounds} rounds (sides interleaved, order rotated per round); ${options.jobs} jobs per throughput measurement, `
-    + `after ${WARM_UP_JOBS} unmeasured jobs end to end per side; `
+    + `after ${options.warmupJobs} unmeasured jobs end to end per side; `
     + `200-byte JSON payload; confirm window ${options.window}; prefetch ${options.prefetch}; concurrency ${options.concurrency}; `
     + `${options.latencySamples} latency samples after ${options.latencyWarmup} unmeasured round trips; ${options.rssJobs} jobs per memory child (idle RSS read after ${options.idleSeconds} s idle); recovery at ${options.ratePerSec} jobs/s with a ${options.outageMs} ms outage.`;
 }
@@ -50,7 +49,7 @@ export function formatMarkdown(record: RunRecord): string {
     formatTargetsTable(record.targets),
     '',
     ...(errors.length > 0 ? ['Failed measurements:', '', ...errors, ''] : []),
-    `Reproduce: \`pnpm bench --jobs ${record.options.jobs} --rounds ${record.options.rounds}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
+    `Reproduce: \`pnpm bench${record.options.isQuick ? ' --quick' : ''} --jobs ${record.options.jobs} --rounds ${record.options.rounds}${record.options.only.length < GROUPS.length ? ` --only ${record.options.only.join(',')}` : ''}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
     '',
   ].join('\n');
 }
