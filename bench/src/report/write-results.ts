@@ -41,7 +41,7 @@ export function formatMarkdown(record: RunRecord): string {
     `Settings: ${settingsLine(record.options)}`,
     '',
     'Each cell: median (min–max) over the rounds. "amqplib (same wire format)" is the same plain amqplib client sending and '
-      + 'reading Warren\'s wire format (message_id, type, timestamp, content_encoding, x-warren-* headers, mandatory); '
+      + 'reading Warren\'s wire format for a first attempt (message_id, type, timestamp, mandatory; since issue #13 no content_encoding and no x-warren-* headers); '
       + 'the issue\'s targets are against bare amqplib.',
     '',
     formatResultsTable(record.results),

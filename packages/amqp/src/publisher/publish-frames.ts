@@ -47,7 +47,8 @@ export function publishFramesSize(routingKey: string, message: WireMessage, fram
   const headersBytes = tableSize(properties.headers);
   if (headersBytes === undefined) return undefined;
   const contentTypeBytes = Buffer.byteLength(properties.contentType);
-  const contentEncodingBytes = Buffer.byteLength(properties.contentEncoding);
+  const hasContentEncoding = properties.contentEncoding !== undefined;
+  const contentEncodingBytes = hasContentEncoding ? Buffer.byteLength(properties.contentEncoding as string) : 0;
   const messageIdBytes = Buffer.byteLength(properties.messageId);
   const typeBytes = Buffer.byteLength(properties.type);
   if (contentTypeBytes > SHORTSTR_MAX || contentEncodingBytes > SHORTSTR_MAX || messageIdBytes > SHORTSTR_MAX || typeBytes > SHORTSTR_MAX) {
@@ -55,7 +56,7 @@ export function publishFramesSize(routingKey: string, message: WireMessage, fram
   }
   if (properties.priority !== undefined && !isOctet(properties.priority)) return undefined;
   if (!(properties.timestampMs >= 0 && properties.timestampMs < Number.MAX_SAFE_INTEGER)) return undefined;
-  const headerPayload = 14 + (1 + contentTypeBytes) + (1 + contentEncodingBytes) + headersBytes + 1
+  const headerPayload = 14 + (1 + contentTypeBytes) + (hasContentEncoding ? 1 + contentEncodingBytes : 0) + headersBytes + 1
     + (properties.priority === undefined ? 0 : 1) + (1 + messageIdBytes) + 8 + (1 + typeBytes);
   const bodyBytes = message.body.length;
   if (headerPayload + FRAME_OVERHEAD > frameMax || bodyBytes + FRAME_OVERHEAD > frameMax) return undefined;
@@ -90,10 +91,11 @@ export function encodePublishFrames(target: Buffer, offset: number, channel: num
   at = target.writeUInt32BE(Math.floor(body.length / 0x1_0000_0000), at);
   at = target.writeUInt32BE(body.length >>> 0, at);
   const hasPriority = properties.priority !== undefined;
-  at = target.writeUInt16BE(FLAG_CONTENT_TYPE | FLAG_CONTENT_ENCODING | FLAG_HEADERS | FLAG_DELIVERY_MODE
+  const hasContentEncoding = properties.contentEncoding !== undefined;
+  at = target.writeUInt16BE(FLAG_CONTENT_TYPE | (hasContentEncoding ? FLAG_CONTENT_ENCODING : 0) | FLAG_HEADERS | FLAG_DELIVERY_MODE
     | (hasPriority ? FLAG_PRIORITY : 0) | FLAG_MESSAGE_ID | FLAG_TIMESTAMP | FLAG_TYPE, at);
   at = shortString(target, at, properties.contentType);
-  at = shortString(target, at, properties.contentEncoding);
+  if (hasContentEncoding) at = shortString(target, at, properties.contentEncoding as string);
   at = table(target, at, properties.headers);
   target[at++] = DELIVERY_MODE_PERSISTENT;
   if (hasPriority) target[at++] = properties.priority as number;

@@ -59,9 +59,20 @@ function wireMessage(overrides: Partial<WireProperties> = {}, body: Buffer = Buf
   };
 }
 
+/** A first attempt as encodeJob writes it since issue #13: no content_encoding, no x-warren-* headers. */
+function lightMessage(headers: Record<string, HeaderValue> = {}): WireMessage {
+  const { body, properties } = wireMessage({ messageId: '019ad9c4-0b62-7a1c-9d3e-5f0a1b2c3d4e', headers });
+  const { contentEncoding: _omitted, ...light } = properties;
+  return { body, properties: light };
+}
+
 describe('encodePublishFrames', () => {
   const cases: Array<[string, string, WireMessage]> = [
-    ['a first dispatch', 'orders', wireMessage()],
+    ['a first dispatch (the old shape)', 'orders', wireMessage()],
+    ['a first dispatch (the light shape: no content_encoding, empty headers)', 'orders', lightMessage()],
+    ['a light first dispatch with traceparent and priority', 'orders', ((light) => ({ body: light.body, properties: { ...light.properties, priority: 5 } }))(
+      lightMessage({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+    )],
     ['a retry with priority and traceparent', 'orders', wireMessage({
       priority: 7, headers: { 'x-warren-attempt': 3, 'x-warren-enqueued-at': '2026-11-25T14:52:06.146Z', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     })],
@@ -109,8 +120,10 @@ describe('encodePublishFrames', () => {
       const headers: Record<string, HeaderValue> = {};
       const count = Math.floor(random() * 8);
       for (let i = 0; i < count; i++) headers[`h-${i}-${'k'.repeat(Math.floor(random() * 40))}`] = values[Math.floor(random() * values.length)]!();
-      const message = wireMessage({ headers, ...(random() < 0.3 ? { priority: Math.floor(random() * 256) } : {}) },
+      const built = wireMessage({ headers, ...(random() < 0.3 ? { priority: Math.floor(random() * 256) } : {}) },
         Buffer.alloc(Math.floor(random() * 3_000), 0x7b));
+      const { contentEncoding: _omitted, ...withoutEncoding } = built.properties;
+      const message = random() < 0.5 ? built : { body: built.body, properties: withoutEncoding };
       const channel = 1 + Math.floor(random() * 2_000);
       const fast = fastBytes(channel, 'pipeline-q', message);
       expect(fast, `run ${run}`).toBeDefined();

@@ -1,0 +1,48 @@
+/*
+ * UUID version 7 (RFC 9562): 48 bits of Unix epoch milliseconds, then 74 random bits. Warren's generated job ids are
+ * v7 so that a first-attempt message carries its enqueue millisecond in `message_id` and needs no
+ * `x-warren-enqueued-at` header (docs/wire-format.md). Random bytes come from a pooled crypto fill, as
+ * crypto.randomUUID does. Pure apart from that pool; no clock reads (the caller passes the time).
+ */
+import { randomFillSync } from 'node:crypto';
+
+/** Largest epoch ms a v7 id can carry (2^48 - 1, the year 10889). */
+export const MAX_UUID_V7_MS = 0xffff_ffff_ffff;
+
+const RANDOM_BYTES_PER_ID = 10;
+const IDS_PER_FILL = 256;
+const pool = Buffer.allocUnsafe(RANDOM_BYTES_PER_ID * IDS_PER_FILL);
+let nextInPool = IDS_PER_FILL;
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const NIBBLE = '0123456789abcdef';
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** True when `ms` fits a v7 id: a whole number of ms from the epoch up to MAX_UUID_V7_MS. */
+export function canCarryInUuidV7(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= 0 && ms <= MAX_UUID_V7_MS;
+}
+
+/** A fresh v7 id for `ms` (which must satisfy canCarryInUuidV7), lower-case like crypto.randomUUID. */
+export function uuidV7(ms: number): string {
+  if (nextInPool === IDS_PER_FILL) {
+    randomFillSync(pool);
+    nextInPool = 0;
+  }
+  const at = nextInPool++ * RANDOM_BYTES_PER_ID;
+  const high = Math.floor(ms / 0x1_0000); // the top 32 of the 48 bits
+  const low = ms % 0x1_0000;
+  return `${HEX[high >>> 24]}${HEX[(high >>> 16) & 0xff]}${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}`
+    + `-${HEX[low >>> 8]}${HEX[low & 0xff]}`
+    + `-7${NIBBLE[(pool[at] as number) & 0x0f]}${HEX[pool[at + 1] as number]}`
+    // RFC 9562 variant: the two top bits of this byte are 10.
+    + `-${HEX[((pool[at + 2] as number) & 0x3f) | 0x80]}${HEX[pool[at + 3] as number]}`
+    + `-${HEX[pool[at + 4] as number]}${HEX[pool[at + 5] as number]}${HEX[pool[at + 6] as number]}`
+    + `${HEX[pool[at + 7] as number]}${HEX[pool[at + 8] as number]}${HEX[pool[at + 9] as number]}`;
+}
+
+/** The epoch ms a v7 id carries, or undefined when `id` is not a v7 UUID (any other version, or not a UUID). */
+export function uuidV7Ms(id: string): number | undefined {
+  if (id.length !== 36 || id.charCodeAt(14) !== 0x37 || !UUID_V7.test(id)) return undefined;
+  return Number.parseInt(id.slice(0, 8), 16) * 0x1_0000 + Number.parseInt(id.slice(9, 13), 16);
+}
