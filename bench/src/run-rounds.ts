@@ -27,7 +27,8 @@ function log(message: string): void {
 
 export async function runRounds(options: BenchOptions): Promise<ResultSet> {
   const results = new ResultSet();
-  const throughput: ThroughputSettings = { jobs: options.jobs, window: options.window, timeoutMs: 300_000 };
+  // A measurement that stalls (e.g. a connection someone else's test closed on the shared broker) fails after this.
+  const throughput: ThroughputSettings = { jobs: options.jobs, window: options.window, timeoutMs: options.isQuick ? 60_000 : 300_000 };
   const settingsFor = (what: string, side: SideName, round: number): SideSettings => ({
     amqpUrl: options.amqpUrl, redisUrl: options.redisUrl, prefetch: options.prefetch, concurrency: options.concurrency,
     queue: `warren-bench-${RUN_ID}-${what}-${side}-r${round}`,
