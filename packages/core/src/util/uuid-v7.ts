@@ -14,13 +14,26 @@ const IDS_PER_FILL = 256;
 const pool = Buffer.allocUnsafe(RANDOM_BYTES_PER_ID * IDS_PER_FILL);
 let nextInPool = IDS_PER_FILL;
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-const NIBBLE = '0123456789abcdef';
+/** ASCII codes of each byte's two hex digits. */
+const HEX_CODES = new Uint8Array(512);
+for (let byte = 0; byte < 256; byte++) {
+  const hex = byte.toString(16).padStart(2, '0');
+  HEX_CODES[2 * byte] = hex.charCodeAt(0);
+  HEX_CODES[2 * byte + 1] = hex.charCodeAt(1);
+}
+const DASH = 0x2d;
+/** The id is written here as ASCII and read out as one flat string (a template of 16 hex pairs builds a tree of ~20 strings). */
+const scratch = Buffer.allocUnsafe(36);
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** True when `ms` fits a v7 id: a whole number of ms from the epoch up to MAX_UUID_V7_MS. */
 export function canCarryInUuidV7(ms: number): boolean {
   return Number.isInteger(ms) && ms >= 0 && ms <= MAX_UUID_V7_MS;
+}
+
+function hexAt(byte: number, at: number): void {
+  scratch[at] = HEX_CODES[2 * byte] as number;
+  scratch[at + 1] = HEX_CODES[2 * byte + 1] as number;
 }
 
 /** A fresh v7 id for `ms` (which must satisfy canCarryInUuidV7), lower-case like crypto.randomUUID. */
@@ -32,13 +45,22 @@ export function uuidV7(ms: number): string {
   const at = nextInPool++ * RANDOM_BYTES_PER_ID;
   const high = Math.floor(ms / 0x1_0000); // the top 32 of the 48 bits
   const low = ms % 0x1_0000;
-  return `${HEX[high >>> 24]}${HEX[(high >>> 16) & 0xff]}${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}`
-    + `-${HEX[low >>> 8]}${HEX[low & 0xff]}`
-    + `-7${NIBBLE[(pool[at] as number) & 0x0f]}${HEX[pool[at + 1] as number]}`
-    // RFC 9562 variant: the two top bits of this byte are 10.
-    + `-${HEX[((pool[at + 2] as number) & 0x3f) | 0x80]}${HEX[pool[at + 3] as number]}`
-    + `-${HEX[pool[at + 4] as number]}${HEX[pool[at + 5] as number]}${HEX[pool[at + 6] as number]}`
-    + `${HEX[pool[at + 7] as number]}${HEX[pool[at + 8] as number]}${HEX[pool[at + 9] as number]}`;
+  hexAt(high >>> 24, 0);
+  hexAt((high >>> 16) & 0xff, 2);
+  hexAt((high >>> 8) & 0xff, 4);
+  hexAt(high & 0xff, 6);
+  scratch[8] = DASH;
+  hexAt(low >>> 8, 9);
+  hexAt(low & 0xff, 11);
+  scratch[13] = DASH;
+  hexAt(0x70 | ((pool[at] as number) & 0x0f), 14); // version 7
+  hexAt(pool[at + 1] as number, 16);
+  scratch[18] = DASH;
+  hexAt(((pool[at + 2] as number) & 0x3f) | 0x80, 19); // RFC 9562 variant: the two top bits are 10
+  hexAt(pool[at + 3] as number, 21);
+  scratch[23] = DASH;
+  for (let i = 0; i < 6; i++) hexAt(pool[at + 4 + i] as number, 24 + 2 * i);
+  return scratch.toString('latin1', 0, 36);
 }
 
 /** The epoch ms a v7 id carries, or undefined when `id` is not a v7 UUID (any other version, or not a UUID). */
