@@ -24,7 +24,6 @@ for (let byte = 0; byte < 256; byte++) {
 const DASH = 0x2d;
 /** The id is written here as ASCII and read out as one flat string (a template of 16 hex pairs builds a tree of ~20 strings). */
 const scratch = Buffer.allocUnsafe(36);
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** True when `ms` fits a v7 id: a whole number of ms from the epoch up to MAX_UUID_V7_MS. */
 export function canCarryInUuidV7(ms: number): boolean {
@@ -63,8 +62,29 @@ export function uuidV7(ms: number): string {
   return scratch.toString('latin1', 0, 36);
 }
 
-/** The epoch ms a v7 id carries, or undefined when `id` is not a v7 UUID (any other version, or not a UUID). */
+/** Value of a lower- or upper-case hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+/**
+ * The epoch ms a v7 id carries, or undefined when `id` is not a v7 UUID (any other version, or not a UUID). One pass
+ * over the characters, no allocation: the consumer calls it for every delivery without the header.
+ */
 export function uuidV7Ms(id: string): number | undefined {
-  if (id.length !== 36 || id.charCodeAt(14) !== 0x37 || !UUID_V7.test(id)) return undefined;
-  return Number.parseInt(id.slice(0, 8), 16) * 0x1_0000 + Number.parseInt(id.slice(9, 13), 16);
+  if (id.length !== 36 || id.charCodeAt(14) !== 0x37) return undefined;
+  let ms = 0;
+  for (let i = 0; i < 36; i++) {
+    const code = id.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== DASH) return undefined;
+      continue;
+    }
+    const digit = hexValue(code);
+    if (digit < 0 || (i === 19 && (digit & 0xc) !== 0x8)) return undefined; // RFC 9562 variant 10xx
+    if (i < 13) ms = ms * 16 + digit; // the first 12 hex digits are the 48-bit millisecond
+  }
+  return ms;
 }

@@ -10,6 +10,10 @@ describe('uuidV7', () => {
     expect(uuidV7Ms(id)).toBe(ms);
   });
 
+  it('reads an upper-case v7 id too (RFC 9562 ids are case-insensitive)', () => {
+    expect(uuidV7Ms(uuidV7(1_234_567).toUpperCase())).toBe(1_234_567);
+  });
+
   it('is unique across more ids than one random fill holds, for the same millisecond', () => {
     const ids = new Set(Array.from({ length: 3_000 }, () => uuidV7(1_000)));
     expect(ids.size).toBe(3_000);
@@ -20,6 +24,7 @@ describe('uuidV7', () => {
     ['the wrong variant', '019ad9c4-0b62-7a1c-1d3e-5f0a1b2c3d4e'],
     ['not hex', '019ad9zz-0b62-7a1c-9d3e-5f0a1b2c3d4e'],
     ['too short', '019ad9c4-0b62-7a1c-9d3e-5f0a1b2c3d4'],
+    ['a dash out of place', '019ad9c40-b62-7a1c-9d3e-5f0a1b2c3d4e'],
     ['a job id chosen by hand', 'job-1'],
   ])('reads no time from %s', (_title, id) => {
     expect(uuidV7Ms(id)).toBeUndefined();
