@@ -12,11 +12,14 @@ import { measureRss } from './scenarios/memory-rss.js';
 import { measureStartup } from './scenarios/startup.js';
 import { measureEndToEnd, measureLatency, measurePublishThenConsume, type ThroughputSettings } from './scenarios/throughput.js';
 import type { SideName, SideSettings } from './support/bench-side.js';
+import { awaitBrokerPort } from './support/await-broker.js';
 import { openSide } from './support/open-side.js';
 import { percentile } from './support/stats.js';
 
 /** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, the reconnecting peer, Warren. */
 const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'acm', 'warren'];
+/** Tries per measurement: one more after a failure, once the broker accepts connections again. */
+const MAX_TRIES = 2;
 /** How long idle memory children get to start before the flow children run beside them. */
 const IDLE_HEAD_START_MS = 3_000;
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -33,13 +36,23 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
     amqpUrl: options.amqpUrl, redisUrl: options.redisUrl, prefetch: options.prefetch, concurrency: options.concurrency,
     queue: `warren-bench-${RUN_ID}-${what}-${side}-r${round}`,
   });
+  // A failed measurement is run once more when the broker is reachable again (other users of a shared broker stop
+  // it); the retry is logged and counted in latest.json's `retried`. A second failure is recorded as an error.
   const attempt = async (round: number, what: string, measure: () => Promise<void>): Promise<void> => {
-    log(`round ${round}: ${what}`);
-    try {
-      await measure();
-    } catch (error) {
-      log(`round ${round}: ${what} FAILED: ${String(error)}`);
-      results.errors.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+    for (let tryNumber = 1; ; tryNumber++) {
+      log(`round ${round}: ${what}${tryNumber > 1 ? ' (again)' : ''}`);
+      try {
+        await measure();
+        return;
+      } catch (error) {
+        log(`round ${round}: ${what} FAILED: ${String(error)}`);
+        if (tryNumber < MAX_TRIES && await awaitBrokerPort(options.amqpUrl)) {
+          results.retried.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+          continue;
+        }
+        results.errors.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+        return;
+      }
     }
   };
   const withSide = async <T>(name: SideName, settings: SideSettings, use: (side: Awaited<ReturnType<typeof openSide>>) => Promise<T>): Promise<T> => {

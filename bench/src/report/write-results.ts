@@ -32,6 +32,7 @@ function settingsLine(options: BenchOptions): string {
 export function formatMarkdown(record: RunRecord): string {
   const m = record.machineBefore;
   const errors = record.results.errors.map((e) => `- round ${e.round}, ${e.what}: ${e.error}`);
+  const retried = record.results.retried.map((e) => `- round ${e.round}, ${e.what}: ${e.error}`);
   return [
     `# Warren benchmark — ${record.finishedAt}`,
     '',
@@ -49,6 +50,7 @@ export function formatMarkdown(record: RunRecord): string {
     formatTargetsTable(record.targets),
     '',
     ...(errors.length > 0 ? ['Failed measurements:', '', ...errors, ''] : []),
+    ...(retried.length > 0 ? ['Measured again after the broker came back (first attempt failed):', '', ...retried, ''] : []),
     `Reproduce: \`pnpm bench${record.options.isQuick ? ' --quick' : ''} --jobs ${record.options.jobs} --rounds ${record.options.rounds}${record.options.only.length < GROUPS.length ? ` --only ${record.options.only.join(',')}` : ''}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
     '',
   ].join('\n');
@@ -61,6 +63,7 @@ export async function writeResults(dir: string, record: RunRecord): Promise<stri
     results: record.results.toJSON(),
     warrenRatios: allWarrenRatios(record.results),
     errors: record.results.errors,
+    retried: record.results.retried,
   };
   const jsonPath = path.join(dir, 'latest.json');
   const mdPath = path.join(dir, 'latest.md');
