@@ -25,7 +25,8 @@ async function main(): Promise<number> {
   const targets = checkTargets(results);
   const record = { runId: RUN_ID, startedAt, finishedAt: new Date().toISOString(), options, machineBefore, machineAfter: await machineFacts(), results, targets };
   process.stdout.write(`\n${formatResultsTable(results)}\n\n${formatTargetsTable(targets)}\n\n`);
-  const dir = options.outDir ?? fileURLToPath(new URL('../results/', import.meta.url));
+  // A quick run is for working, not for publishing: it never overwrites the committed latest.md.
+  const dir = options.outDir ?? fileURLToPath(new URL(options.isQuick ? '../results/quick/' : '../results/', import.meta.url));
   const written = await writeResults(dir, record);
   process.stdout.write(`written: ${written.join(', ')}\n`);
   const lost = results.summary('recovery.lost', 'warren')?.max ?? 0;

@@ -1,7 +1,7 @@
 /*
  * `node --cpu-prof bench/dist/profile.js <side> [jobs]`: one end-to-end measurement of one side in
  * its own process, for CPU profiles of the hot path (see bench/PERF-NOTES.md). Side:
- * amqplib | amqplib-wire | warren | memory | bullmq.
+ * amqplib | amqplib-wire | acm | warren | memory | bullmq.
  */
 import 'reflect-metadata';
 import { measureEndToEnd } from './scenarios/throughput.js';

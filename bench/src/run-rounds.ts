@@ -14,13 +14,14 @@ import { measureStartup } from './scenarios/startup.js';
 import { measureDurableOutbox } from './scenarios/durable-outbox.js';
 import { measureEndToEnd, measureLatency, measurePublishThenConsume, type ThroughputSettings } from './scenarios/throughput.js';
 import type { SideName, SideSettings } from './support/bench-side.js';
+import { awaitBrokerPort } from './support/await-broker.js';
 import { openSide } from './support/open-side.js';
 import { percentile } from './support/stats.js';
 
-/** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, Warren. */
-const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren'];
-/** Jobs each side runs end to end, unmeasured, before the throughput rounds. */
-export const WARM_UP_JOBS = 5_000;
+/** The sides measured in every comparison group: the issue's baseline, the same-wire baseline, the reconnecting peer, Warren. */
+const COMPARED: readonly SideName[] = ['amqplib', 'amqplib-wire', 'acm', 'warren'];
+/** Tries per measurement: one more after a failure, once the broker accepts connections again. */
+const MAX_TRIES = 2;
 /** How long idle memory children get to start before the flow children run beside them. */
 const IDLE_HEAD_START_MS = 3_000;
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -31,18 +32,29 @@ function log(message: string): void {
 
 export async function runRounds(options: BenchOptions): Promise<ResultSet> {
   const results = new ResultSet();
-  const throughput: ThroughputSettings = { jobs: options.jobs, window: options.window, timeoutMs: 300_000 };
+  // A measurement that stalls (e.g. a connection someone else's test closed on the shared broker) fails after this.
+  const throughput: ThroughputSettings = { jobs: options.jobs, window: options.window, timeoutMs: options.isQuick ? 60_000 : 300_000 };
   const settingsFor = (what: string, side: SideName, round: number): SideSettings => ({
     amqpUrl: options.amqpUrl, redisUrl: options.redisUrl, prefetch: options.prefetch, concurrency: options.concurrency,
     queue: `warren-bench-${RUN_ID}-${what}-${side}-r${round}`,
   });
+  // A failed measurement is run once more when the broker is reachable again (other users of a shared broker stop
+  // it); the retry is logged and counted in latest.json's `retried`. A second failure is recorded as an error.
   const attempt = async (round: number, what: string, measure: () => Promise<void>): Promise<void> => {
-    log(`round ${round}: ${what}`);
-    try {
-      await measure();
-    } catch (error) {
-      log(`round ${round}: ${what} FAILED: ${String(error)}`);
-      results.errors.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+    for (let tryNumber = 1; ; tryNumber++) {
+      log(`round ${round}: ${what}${tryNumber > 1 ? ' (again)' : ''}`);
+      try {
+        await measure();
+        return;
+      } catch (error) {
+        log(`round ${round}: ${what} FAILED: ${String(error)}`);
+        if (tryNumber < MAX_TRIES && await awaitBrokerPort(options.amqpUrl)) {
+          results.retried.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+          continue;
+        }
+        results.errors.push({ round, what, error: String(error instanceof Error ? error.message : error) });
+        return;
+      }
     }
   };
   const withSide = async <T>(name: SideName, settings: SideSettings, use: (side: Awaited<ReturnType<typeof openSide>>) => Promise<T>): Promise<T> => {
@@ -158,8 +170,8 @@ export async function runRounds(options: BenchOptions): Promise<ResultSet> {
     // slowest for every side; the rounds then measure warm clients, as the latency measurement does.
     const warmed: readonly SideName[] = isComparing ? [...COMPARED, 'bullmq', 'memory'] : ['warren', 'warren-otel', 'memory', 'memory-otel'];
     for (const side of warmed) {
-      await attempt(0, `warm-up ${side} (${WARM_UP_JOBS} jobs end to end, not measured)`, async () => {
-        await withSide(side, settingsFor('warm', side, 0), (opened) => measureEndToEnd(opened, { ...throughput, jobs: WARM_UP_JOBS }));
+      await attempt(0, `warm-up ${side} (${options.warmupJobs} jobs end to end, not measured)`, async () => {
+        await withSide(side, settingsFor('warm', side, 0), (opened) => measureEndToEnd(opened, { ...throughput, jobs: options.warmupJobs }));
       });
     }
   }

@@ -1,6 +1,7 @@
 /*
- * Warren end to end on RabbitMQ: the wire format as a foreign producer sees it, retries through
- * the delay queues, and every dead-letter reason with the original body kept byte for byte.
+ * Warren end to end on RabbitMQ: the wire format as a foreign producer sees it (the light first-attempt
+ * shape Warren writes and the old shape, read the same way), retries through the delay queues, and every
+ * dead-letter reason with the original body kept byte for byte.
  */
 import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
@@ -128,6 +129,33 @@ describe('Warren on RabbitMQ', () => {
     expect(ctx.enqueuedAt.toISOString()).toBe(new Date(1_700_000_000_000).toISOString());
   });
 
+  it('reads an old-shape first attempt and the light shape Warren writes now the same way, to the millisecond', async () => {
+    // The old shape: what Warren wrote before issue #13 (and what older Warrens still write).
+    const enqueuedMs = Date.now() - 1_234;
+    const oldHandled = next('job:succeeded', (e) => e.job.id === `old-${QUEUE}`);
+    channel.sendToQueue(QUEUE, Buffer.from('{"v":1}'), {
+      type: 'e2e.echo', messageId: `old-${QUEUE}`, contentType: 'application/json', contentEncoding: 'utf-8', persistent: true,
+      timestamp: Math.floor(enqueuedMs / 1000), headers: { 'x-warren-attempt': 1, 'x-warren-enqueued-at': new Date(enqueuedMs).toISOString(), tenant: 'acme' },
+    });
+    await oldHandled;
+    const fromOld = seen.at(-1)!;
+    const before = Date.now();
+    const newHandled = next('job:succeeded', (e) => e.job.name === 'e2e.echo');
+    const id = await warren.dispatch(EchoJob, { v: 1 }, { headers: { tenant: 'acme' } });
+    expect((await newHandled).job.id).toBe(id);
+    const fromNew = seen.at(-1)!;
+    for (const ctx of [fromOld, fromNew]) {
+      expect(ctx.attempt).toBe(1);
+      expect(ctx.headers.tenant).toBe('acme');
+    }
+    expect(fromNew.headers).toEqual({ tenant: 'acme' });
+    expect(fromOld.enqueuedAt.getTime()).toBe(enqueuedMs);
+    // The new shape's enqueue millisecond travels in its UUIDv7 id (the AMQP timestamp has whole seconds only).
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(fromNew.enqueuedAt.getTime()).toBe(Number.parseInt(id.replace('-', '').slice(0, 12), 16));
+    expect(fromNew.enqueuedAt.getTime()).toBeGreaterThanOrEqual(before);
+  });
+
   it('retries through the delay queue with the attempt header counting up', async () => {
     failuresLeft = 2;
     const done = next('job:succeeded', (e) => e.job.name === 'e2e.flaky');
@@ -192,13 +220,13 @@ describe('Warren on RabbitMQ', () => {
     expect(message).not.toBe(false);
     const { properties, content } = message as amqplib.GetMessage;
     expect(content.toString()).toBe('{"n":1}');
-    expect(properties).toMatchObject({
-      contentType: 'application/json', contentEncoding: 'utf-8', messageId: id, type: 'e2e.echo', deliveryMode: 2, priority: 3,
-    });
+    // A first attempt in the light shape: no content_encoding, no x-warren-attempt / x-warren-enqueued-at.
+    expect(properties).toMatchObject({ contentType: 'application/json', messageId: id, type: 'e2e.echo', deliveryMode: 2, priority: 3 });
+    expect(properties.contentEncoding).toBeUndefined();
     expect(properties.timestamp).toBeGreaterThan(1_600_000_000);
     expect(properties.timestamp).toBeLessThan(10_000_000_000);
-    expect(properties.headers).toMatchObject({ 'x-warren-attempt': 1, tenant: 'acme' });
-    expect(String(properties.headers?.['x-warren-enqueued-at'])).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    expect(properties.headers).toEqual({ tenant: 'acme' });
+    expect(Math.floor(Number.parseInt(id.replace('-', '').slice(0, 12), 16) / 1000)).toBe(properties.timestamp);
     await channel.deleteQueue(probe);
   });
 });

@@ -1,7 +1,7 @@
 /*
  * formatTables: the results as Markdown tables (used for the console, latest.md and the README):
- * one row per metric with median (min–max) per side and Warren's ratios to plain amqplib (bare,
- * and sending Warren's wire format), then the target checks. Pure string building.
+ * one row per metric with median (min–max) per side and Warren's ratios to plain amqplib (bare),
+ * amqp-connection-manager and amqplib sending Warren's wire format, then the target checks. Pure string building.
  */
 import type { MetricId, ResultSet } from './result-set.js';
 import { warrenRatios } from './ratios.js';
@@ -9,7 +9,7 @@ import type { TargetCheck } from './targets.js';
 import { SIDE_TITLES, type SideName } from '../support/bench-side.js';
 import type { Summary } from '../support/stats.js';
 
-const SIDES: readonly SideName[] = ['amqplib', 'amqplib-wire', 'warren', 'warren-otel', 'bullmq', 'memory', 'memory-otel'];
+const SIDES: readonly SideName[] = ['amqplib', 'amqplib-wire', 'acm', 'warren', 'warren-otel', 'bullmq', 'memory', 'memory-otel'];
 
 const LABELS: Record<MetricId, { label: string; digits: number }> = {
   'e2e.msgPerSec': { label: 'end-to-end msg/s', digits: 0 },
@@ -49,14 +49,14 @@ export function formatResultsTable(results: ResultSet): string {
   const metrics = (Object.keys(LABELS) as MetricId[]).filter((metric) => results.sides(metric).length > 0);
   const sides = SIDES.filter((side) => metrics.some((metric) => results.sides(metric).includes(side)));
   const lines = [
-    `| measurement | ${sides.map((side) => SIDE_TITLES[side]).join(' | ')} | warren / amqplib | warren / amqplib (same wire) |`,
-    `| --- | ${sides.map(() => '---:').join(' | ')} | ---: | ---: |`,
+    `| measurement | ${sides.map((side) => SIDE_TITLES[side]).join(' | ')} | warren / amqplib | warren / amqp-connection-manager | warren / amqplib (same wire) |`,
+    `| --- | ${sides.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
   ];
   const times = (ratio: number | undefined): string => (ratio === undefined ? '' : `${ratio.toFixed(2)}x`);
   for (const metric of metrics) {
     const { label, digits } = LABELS[metric];
     const ratios = warrenRatios(results, metric);
-    lines.push(`| ${label} | ${sides.map((side) => cell(results.summary(metric, side), digits)).join(' | ')} | ${times(ratios.vsAmqplib)} | ${times(ratios.vsSameWire)} |`);
+    lines.push(`| ${label} | ${sides.map((side) => cell(results.summary(metric, side), digits)).join(' | ')} | ${times(ratios.vsAmqplib)} | ${times(ratios.vsAcm)} | ${times(ratios.vsSameWire)} |`);
   }
   return lines.join('\n');
 }

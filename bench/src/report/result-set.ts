@@ -20,6 +20,8 @@ export interface MeasurementError {
 export class ResultSet {
   readonly #samples = new Map<MetricId, Map<SideName, number[]>>();
   readonly errors: MeasurementError[] = [];
+  /** Measurements that failed once and were run again (their first error); the retry's value is the one kept. */
+  readonly retried: MeasurementError[] = [];
 
   add(metric: MetricId, side: SideName, value: number): void {
     const bySide = this.#samples.get(metric) ?? new Map<SideName, number[]>();

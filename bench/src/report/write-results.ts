@@ -5,7 +5,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GROUPS, type BenchOptions } from '../bench-options.js';
-import { WARM_UP_JOBS } from '../run-rounds.js';
 import { formatResultsTable, formatTargetsTable } from './format-table.js';
 import type { MachineFacts } from './machine-facts.js';
 import { allWarrenRatios } from './ratios.js';
@@ -25,7 +24,7 @@ export interface RunRecord {
 
 function settingsLine(options: BenchOptions): string {
   return `${options.rounds} rounds (sides interleaved, order rotated per round); ${options.jobs} jobs per throughput measurement, `
-    + `after ${WARM_UP_JOBS} unmeasured jobs end to end per side; `
+    + `after ${options.warmupJobs} unmeasured jobs end to end per side; `
     + `200-byte JSON payload; confirm window ${options.window}; prefetch ${options.prefetch}; concurrency ${options.concurrency}; `
     + `${options.latencySamples} latency samples after ${options.latencyWarmup} unmeasured round trips; ${options.rssJobs} jobs per memory child (idle RSS read after ${options.idleSeconds} s idle); recovery at ${options.ratePerSec} jobs/s with a ${options.outageMs} ms outage.`;
 }
@@ -33,6 +32,7 @@ function settingsLine(options: BenchOptions): string {
 export function formatMarkdown(record: RunRecord): string {
   const m = record.machineBefore;
   const errors = record.results.errors.map((e) => `- round ${e.round}, ${e.what}: ${e.error}`);
+  const retried = record.results.retried.map((e) => `- round ${e.round}, ${e.what}: ${e.error}`);
   return [
     `# Warren benchmark — ${record.finishedAt}`,
     '',
@@ -42,7 +42,7 @@ export function formatMarkdown(record: RunRecord): string {
     `Settings: ${settingsLine(record.options)}`,
     '',
     'Each cell: median (min–max) over the rounds. "amqplib (same wire format)" is the same plain amqplib client sending and '
-      + 'reading Warren\'s wire format (message_id, type, timestamp, content_encoding, x-warren-* headers, mandatory); '
+      + 'reading Warren\'s wire format for a first attempt (message_id, type, timestamp, mandatory; since issue #13 no content_encoding and no x-warren-* headers); '
       + 'the issue\'s targets are against bare amqplib.',
     '',
     formatResultsTable(record.results),
@@ -50,7 +50,8 @@ export function formatMarkdown(record: RunRecord): string {
     formatTargetsTable(record.targets),
     '',
     ...(errors.length > 0 ? ['Failed measurements:', '', ...errors, ''] : []),
-    `Reproduce: \`pnpm bench --jobs ${record.options.jobs} --rounds ${record.options.rounds}${onlyFlag(record.options.only)}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
+    ...(retried.length > 0 ? ['Measured again after the broker came back (first attempt failed):', '', ...retried, ''] : []),
+    `Reproduce: \`pnpm bench${record.options.isQuick ? ' --quick' : ''} --jobs ${record.options.jobs} --rounds ${record.options.rounds}${record.options.only.length < GROUPS.length ? ` --only ${record.options.only.join(',')}` : ''}\` (RabbitMQ on 127.0.0.1:5672, Redis on 127.0.0.1:6379).`,
     '',
   ].join('\n');
 }
@@ -62,6 +63,7 @@ export async function writeResults(dir: string, record: RunRecord): Promise<stri
     results: record.results.toJSON(),
     warrenRatios: allWarrenRatios(record.results),
     errors: record.results.errors,
+    retried: record.results.retried,
   };
   const jsonPath = path.join(dir, 'latest.json');
   const mdPath = path.join(dir, 'latest.md');

@@ -16,6 +16,15 @@ export interface ThroughputSettings {
   readonly timeoutMs: number;
 }
 
+/**
+ * Marks a wait as observed: when the measurement fails before awaiting it (a publish rejected, the broker went away),
+ * its later timeout must not be an unhandled rejection, which would end the whole bench. Awaiting it still throws.
+ */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 function assertAllConfirmed(side: BenchSide, rejected: number): void {
   if (rejected > 0) throw new Error(`${side.name}: ${rejected} publishes were rejected`);
 }
@@ -25,7 +34,7 @@ export async function measureEndToEnd(side: BenchSide, settings: ThroughputSetti
   const tracker = new HandledTracker().listen();
   if (!isConsuming) await side.startConsumer();
   const startMs = performance.now();
-  const handled = tracker.waitForCount(settings.jobs, settings.timeoutMs);
+  const handled = observed(tracker.waitForCount(settings.jobs, settings.timeoutMs));
   const { rejected } = await publishWindow(settings.jobs, settings.window, (seq) => side.publish(makePayload(seq)));
   assertAllConfirmed(side, rejected);
   await handled;
@@ -40,7 +49,7 @@ export async function measurePublishThenConsume(side: BenchSide, settings: Throu
   const publishPerSec = settings.jobs / ((performance.now() - publishStartMs) / 1000);
   assertAllConfirmed(side, rejected);
   const consumeStartMs = performance.now();
-  const handled = tracker.waitForCount(settings.jobs, settings.timeoutMs);
+  const handled = observed(tracker.waitForCount(settings.jobs, settings.timeoutMs));
   await side.startConsumer();
   await handled;
   return { publishPerSec, consumePerSec: settings.jobs / ((tracker.lastAtMs - consumeStartMs) / 1000) };
@@ -58,7 +67,7 @@ export async function measureLatency(side: BenchSide, samples: number, timeoutMs
   const latencies: number[] = [];
   for (let seq = 0; seq < samples + warmup; seq++) {
     const payload = makePayload(seq);
-    const handledAt = tracker.waitForSeq(seq, timeoutMs);
+    const handledAt = observed(tracker.waitForSeq(seq, timeoutMs));
     await side.publish(payload);
     const atMs = await handledAt;
     if (seq >= warmup) latencies.push(atMs - payload.sentAtMs);

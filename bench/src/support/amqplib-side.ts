@@ -29,6 +29,9 @@ export async function openAmqplibSide(settings: SideSettings, wire: AmqplibWire 
   // noDelay as Warren's dialer sets it: with Nagle on, a publish written while the previous ack is
   // unacknowledged waits for the broker's delayed ACK (~40 ms stalls in the latency measurement).
   const connection = await amqp.connect(settings.amqpUrl, { noDelay: true, clientProperties: { connection_name: `warren-bench-amqplib-${wire}` } });
+  // Without a listener amqplib throws a connection error (another user of a shared broker closing connections) out of
+  // the process; with one, only this measurement fails (its publishes reject, its wait times out).
+  connection.on('error', (error: Error) => process.stderr.write(`bench: amqplib (${wire}) connection error: ${error.message}\n`));
   const publisher = await connection.createConfirmChannel();
   const consumer = await connection.createChannel();
   const { queue } = settings;

@@ -1,17 +1,18 @@
 /*
  * BenchSide: what every measured client offers the scenarios: publish one payload (resolving on
  * the broker's confirm), start its no-op consumer, close. Implementations: plain amqplib (bare, or
- * with Warren's wire format), Warren on amqp, Warren on the memory driver, BullMQ. Shared settings
+ * with Warren's wire format), amqp-connection-manager, Warren on amqp, Warren on the memory driver, BullMQ. Shared settings
  * live in SideSettings.
  */
 import type { BenchPayload } from './bench-payload.js';
 
-export type SideName = 'amqplib' | 'amqplib-wire' | 'warren' | 'bullmq' | 'memory' | 'warren-otel' | 'memory-otel';
+export type SideName = 'amqplib' | 'amqplib-wire' | 'acm' | 'warren' | 'bullmq' | 'memory' | 'warren-otel' | 'memory-otel';
 
 /** How each side is titled in tables. */
 export const SIDE_TITLES: Readonly<Record<SideName, string>> = {
   amqplib: 'amqplib',
   'amqplib-wire': 'amqplib (same wire format)',
+  acm: 'amqp-connection-manager',
   warren: 'warren',
   bullmq: 'bullmq',
   memory: 'memory',

@@ -10,6 +10,8 @@ export async function openSide(name: SideName, settings: SideSettings): Promise<
       return (await import('./amqplib-side.js')).openAmqplibSide(settings, 'bare');
     case 'amqplib-wire':
       return (await import('./amqplib-side.js')).openAmqplibSide(settings, 'warren');
+    case 'acm':
+      return (await import('./acm-side.js')).openAcmSide(settings);
     case 'warren':
       return (await import('./warren-side.js')).openWarrenSide(settings, 'amqp');
     case 'memory':

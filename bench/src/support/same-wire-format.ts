@@ -20,7 +20,10 @@ export interface SameWireDecoded {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Publish options field for field as encodeJob + toPublishOptions build them (attempt 1, no priority). */
+/**
+ * Publish options field for field as encodeJob + toPublishOptions build a first attempt (no priority): the light
+ * shape of issue #13 (no content_encoding, no x-warren-* headers; Warren's id is a UUIDv7 of the same length).
+ */
 export function sameWirePublishOptions(nowMs = Date.now()): Options.Publish {
   return {
     persistent: true,
@@ -29,8 +32,7 @@ export function sameWirePublishOptions(nowMs = Date.now()): Options.Publish {
     type: BENCH_JOB_TYPE,
     timestamp: Math.floor(nowMs / 1000),
     contentType: 'application/json',
-    contentEncoding: 'utf-8',
-    headers: { 'x-warren-attempt': 1, 'x-warren-enqueued-at': new Date(nowMs).toISOString() },
+    headers: {},
   };
 }
 

@@ -47,7 +47,7 @@ export function toWireProperties(properties: MessageProperties, nowMs = Date.now
     type: received.type ?? '',
     timestampMs: received.timestampMs ?? nowMs,
     contentType: received.contentType ?? '',
-    contentEncoding: received.contentEncoding ?? '',
+    ...(received.contentEncoding === undefined ? {} : { contentEncoding: received.contentEncoding }),
     ...(received.priority === undefined ? {} : { priority: received.priority }),
     headers: received.headers as WireProperties['headers'],
   };

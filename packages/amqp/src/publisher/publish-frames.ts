@@ -5,7 +5,7 @@
  * (property tables walked per message, four buffers per publish); with the wire format's properties and
  * headers it costs the client about twice the CPU of a bare publish, CPU the broker on a small machine needs.
  * Shapes outside the fast path (header values other than strings, int32 integers, booleans and null;
- * short strings over 255 bytes; a body or header larger than one frame) return undefined: the caller
+ * short strings over 255 bytes; a body or header larger than one frame) return NOT_ON_FAST_PATH: the caller
  * then publishes through amqplib, which encodes (or rejects) them as before. Pure.
  */
 import type { HeaderValue, WireMessage } from '@warren/core';
@@ -39,36 +39,39 @@ const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
 const SHORTSTR_MAX = 255;
 
-/** Bytes encodePublishFrames writes for this publish, or undefined when it is not on the fast path. */
-export function publishFramesSize(routingKey: string, message: WireMessage, frameMax: number): number | undefined {
-  const { properties } = message;
-  const routingKeyBytes = Buffer.byteLength(routingKey);
-  if (routingKeyBytes > SHORTSTR_MAX) return undefined;
-  const headersBytes = tableSize(properties.headers);
-  if (headersBytes === undefined) return undefined;
-  const contentTypeBytes = Buffer.byteLength(properties.contentType);
-  const contentEncodingBytes = Buffer.byteLength(properties.contentEncoding);
-  const messageIdBytes = Buffer.byteLength(properties.messageId);
-  const typeBytes = Buffer.byteLength(properties.type);
-  if (contentTypeBytes > SHORTSTR_MAX || contentEncodingBytes > SHORTSTR_MAX || messageIdBytes > SHORTSTR_MAX || typeBytes > SHORTSTR_MAX) {
-    return undefined;
-  }
-  if (properties.priority !== undefined && !isOctet(properties.priority)) return undefined;
-  if (!(properties.timestampMs >= 0 && properties.timestampMs < Number.MAX_SAFE_INTEGER)) return undefined;
-  const headerPayload = 14 + (1 + contentTypeBytes) + (1 + contentEncodingBytes) + headersBytes + 1
-    + (properties.priority === undefined ? 0 : 1) + (1 + messageIdBytes) + 8 + (1 + typeBytes);
-  const bodyBytes = message.body.length;
-  if (headerPayload + FRAME_OVERHEAD > frameMax || bodyBytes + FRAME_OVERHEAD > frameMax) return undefined;
-  const methodPayload = 4 + 2 + 1 + (1 + routingKeyBytes) + 1;
-  return methodPayload + FRAME_OVERHEAD + headerPayload + FRAME_OVERHEAD + (bodyBytes > 0 ? bodyBytes + FRAME_OVERHEAD : 0);
+/** encodePublishFrames result: this publish is not on the fast path; amqplib must encode (or refuse) it. */
+export const NOT_ON_FAST_PATH = -1;
+/** encodePublishFrames result: `target` had too little room after `offset`; encode again with more (see publishFramesRoom). */
+export const NEEDS_ROOM = -2;
+
+/** basic.publish with the longest routing key: frame overhead, class, method, reserved, exchange, routing key, bits. */
+const METHOD_FRAME_MAX = FRAME_OVERHEAD + 2 + 2 + 2 + 1 + (1 + SHORTSTR_MAX) + 1;
+/**
+ * Kept free after every string: the fixed-size parts of both frames that may still follow it (frame overheads, class,
+ * weight, body size, flags, delivery mode, priority, timestamp, length bytes); a header entry checks its own 6 bytes.
+ */
+const FIXED_RESERVE = 64;
+
+/** Free bytes with which NEEDS_ROOM cannot happen to a publish the fast path takes (one frame of properties, one of body). */
+export function publishFramesRoom(bodyBytes: number, frameMax: number): number {
+  return METHOD_FRAME_MAX + FIXED_RESERVE + frameMax + bodyBytes + FRAME_OVERHEAD;
 }
 
 /**
- * Writes the frames of a persistent, mandatory publish of `message` to the default exchange with `routingKey`
- * on `channel` at `offset`; `target` must have the room publishFramesSize returned. Returns the offset after the last frame.
+ * Writes the frames of a persistent, mandatory publish of `message` to the default exchange with `routingKey` on
+ * `channel` into `target` at `offset`, in one walk over its strings and headers (no separate sizing pass). Returns the
+ * offset after the last frame, or NOT_ON_FAST_PATH / NEEDS_ROOM (bytes from `offset` on are then garbage).
  */
-export function encodePublishFrames(target: Buffer, offset: number, channel: number, routingKey: string, message: WireMessage): number {
+export function encodePublishFrames(target: Buffer, offset: number, channel: number, routingKey: string, message: WireMessage, frameMax: number): number {
   const { properties, body } = message;
+  const { priority, timestampMs, contentEncoding } = properties;
+  const bodyBytes = body.length;
+  if (bodyBytes + FRAME_OVERHEAD > frameMax) return NOT_ON_FAST_PATH;
+  if (priority !== undefined && !isOctet(priority)) return NOT_ON_FAST_PATH;
+  if (!(timestampMs >= 0 && timestampMs < Number.MAX_SAFE_INTEGER)) return NOT_ON_FAST_PATH;
+  // The body frame goes last; strings must end FIXED_RESERVE before it.
+  const stringsEnd = target.length - (bodyBytes > 0 ? bodyBytes + FRAME_OVERHEAD : 0) - FIXED_RESERVE;
+  if (offset + FIXED_RESERVE > stringsEnd) return NEEDS_ROOM;
   let at = offset;
 
   // Method frame: basic.publish(reserved, exchange '', routing key, mandatory).
@@ -78,7 +81,8 @@ export function encodePublishFrames(target: Buffer, offset: number, channel: num
   at = target.writeUInt16BE(METHOD_BASIC_PUBLISH, at);
   at = target.writeUInt16BE(0, at);
   target[at++] = 0; // exchange: the default one
-  at = shortString(target, at, routingKey);
+  at = shortString(target, at, routingKey, stringsEnd);
+  if (at < 0) return at;
   target[at++] = MANDATORY_BIT;
   at = frameEnd(target, methodStart, at);
 
@@ -87,26 +91,31 @@ export function encodePublishFrames(target: Buffer, offset: number, channel: num
   at = frameStart(target, at, FRAME_HEADER, channel);
   at = target.writeUInt16BE(CLASS_BASIC, at);
   at = target.writeUInt16BE(0, at);
-  at = target.writeUInt32BE(Math.floor(body.length / 0x1_0000_0000), at);
-  at = target.writeUInt32BE(body.length >>> 0, at);
-  const hasPriority = properties.priority !== undefined;
-  at = target.writeUInt16BE(FLAG_CONTENT_TYPE | FLAG_CONTENT_ENCODING | FLAG_HEADERS | FLAG_DELIVERY_MODE
+  at = target.writeUInt32BE(Math.floor(bodyBytes / 0x1_0000_0000), at);
+  at = target.writeUInt32BE(bodyBytes >>> 0, at);
+  const hasPriority = priority !== undefined;
+  const hasContentEncoding = contentEncoding !== undefined;
+  at = target.writeUInt16BE(FLAG_CONTENT_TYPE | (hasContentEncoding ? FLAG_CONTENT_ENCODING : 0) | FLAG_HEADERS | FLAG_DELIVERY_MODE
     | (hasPriority ? FLAG_PRIORITY : 0) | FLAG_MESSAGE_ID | FLAG_TIMESTAMP | FLAG_TYPE, at);
-  at = shortString(target, at, properties.contentType);
-  at = shortString(target, at, properties.contentEncoding);
-  at = table(target, at, properties.headers);
+  at = shortString(target, at, properties.contentType, stringsEnd);
+  if (at >= 0 && hasContentEncoding) at = shortString(target, at, contentEncoding, stringsEnd);
+  if (at >= 0) at = table(target, at, properties.headers, stringsEnd);
+  if (at < 0) return at;
   target[at++] = DELIVERY_MODE_PERSISTENT;
-  if (hasPriority) target[at++] = properties.priority as number;
-  at = shortString(target, at, properties.messageId);
+  if (hasPriority) target[at++] = priority;
+  at = shortString(target, at, properties.messageId, stringsEnd);
+  if (at < 0) return at;
   // AMQP's timestamp is whole seconds since the epoch, as an unsigned 64-bit integer.
-  const seconds = Math.floor(properties.timestampMs / 1000);
+  const seconds = Math.floor(timestampMs / 1000);
   at = target.writeUInt32BE(Math.floor(seconds / 0x1_0000_0000), at);
   at = target.writeUInt32BE(seconds >>> 0, at);
-  at = shortString(target, at, properties.type);
+  at = shortString(target, at, properties.type, stringsEnd);
+  if (at < 0) return at;
   at = frameEnd(target, headerStart, at);
+  if (at - headerStart > frameMax) return NOT_ON_FAST_PATH;
 
   // Body frame (amqplib sends none for an empty body).
-  if (body.length > 0) {
+  if (bodyBytes > 0) {
     const bodyStart = at;
     at = frameStart(target, at, FRAME_BODY, channel);
     at += body.copy(target, at);
@@ -127,7 +136,14 @@ function frameEnd(target: Buffer, start: number, at: number): number {
   return at + 1;
 }
 
-function shortString(target: Buffer, at: number, value: string): number {
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit: `length * 3` bounds a string's size without measuring it. */
+const MAX_UTF8_PER_UNIT = 3;
+
+function shortString(target: Buffer, at: number, value: string, end: number): number {
+  const bound = value.length * MAX_UTF8_PER_UNIT;
+  // Measured only when the bound alone cannot rule out a string over 255 bytes (rare: over 85 code units).
+  if (bound > SHORTSTR_MAX && Buffer.byteLength(value) > SHORTSTR_MAX) return NOT_ON_FAST_PATH;
+  if (at + 1 + Math.min(bound, SHORTSTR_MAX) > end) return NEEDS_ROOM;
   const length = target.write(value, at + 1, 'utf8');
   target[at] = length;
   return at + 1 + length;
@@ -141,24 +157,6 @@ function isInt32(value: number): boolean {
   return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
 }
 
-/** Encoded size of a headers table (4-byte length included), or undefined when a value is not on the fast path. */
-function tableSize(headers: Record<string, HeaderValue>): number | undefined {
-  let size = 4;
-  for (const key in headers) {
-    const value = headers[key];
-    if (value === undefined) continue; // amqplib leaves undefined values out
-    const keyBytes = Buffer.byteLength(key);
-    if (keyBytes > SHORTSTR_MAX) return undefined;
-    size += 1 + keyBytes + 1;
-    if (typeof value === 'string') size += 4 + Buffer.byteLength(value);
-    else if (typeof value === 'boolean') size += 1;
-    else if (value === null) size += 0;
-    else if (typeof value === 'number' && isInt32(value)) size += integerSize(value);
-    else return undefined;
-  }
-  return size;
-}
-
 /** amqplib picks the smallest signed integer type that holds the value. */
 function integerSize(value: number): number {
   if (value >= INT8_MIN && value <= INT8_MAX) return 1;
@@ -166,14 +164,18 @@ function integerSize(value: number): number {
   return 4;
 }
 
-function table(target: Buffer, at: number, headers: Record<string, HeaderValue>): number {
+/** Header values it takes: strings, int32 integers, booleans, null; undefined is left out (as amqplib does). */
+function table(target: Buffer, at: number, headers: Record<string, HeaderValue>, end: number): number {
   const start = at;
   at += 4;
   for (const key in headers) {
     const value = headers[key];
     if (value === undefined) continue;
-    at = shortString(target, at, key);
+    at = shortString(target, at, key, end);
+    if (at < 0) return at;
+    if (at + 5 > end) return NEEDS_ROOM; // type byte + up to 4 bytes of value or string length
     if (typeof value === 'string') {
+      if (at + 5 + value.length * MAX_UTF8_PER_UNIT > end && at + 5 + Buffer.byteLength(value) > end) return NEEDS_ROOM;
       const length = target.write(value, at + 5, 'utf8');
       target[at] = 0x53; // 'S': long string
       target.writeUInt32BE(length, at + 1);
@@ -183,8 +185,10 @@ function table(target: Buffer, at: number, headers: Record<string, HeaderValue>)
       target[at++] = value ? 1 : 0;
     } else if (value === null) {
       target[at++] = 0x56; // 'V': void
+    } else if (typeof value === 'number' && isInt32(value)) {
+      at = integer(target, at, value);
     } else {
-      at = integer(target, at, value as number);
+      return NOT_ON_FAST_PATH;
     }
   }
   target.writeUInt32BE(at - start - 4, start);

@@ -12,7 +12,7 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { WireMessage } from '@warren/core';
 import type { AmqplibChannelInternals, AmqplibWriteBuffer } from '../connection/amqplib-shapes.js';
-import { encodePublishFrames, publishFramesSize } from './publish-frames.js';
+import { encodePublishFrames, NEEDS_ROOM, publishFramesRoom } from './publish-frames.js';
 import { toPublishOptions } from './message-properties.js';
 
 /** One slab holds many publishes of a turn; a slice of it stays referenced until the socket wrote it. */
@@ -67,18 +67,22 @@ export class PublishWriter {
    */
   publish(routingKey: string, message: WireMessage): boolean {
     const internals = this.#internals;
-    const size = internals && this.#isSendable(internals) ? publishFramesSize(routingKey, message, internals.connection.frameMax) : undefined;
-    if (internals === undefined || size === undefined) {
-      const isWritable = this.#writePending();
-      return this.#channel.publish('', routingKey, message.body, toPublishOptions(message.properties)) && isWritable;
-    }
+    if (internals === undefined || !this.#isSendable(internals)) return this.#publishThroughAmqplib(routingKey, message);
+    const { frameMax } = internals.connection;
     let isWritable = true;
-    if (this.#end + size > this.#slab.length) {
+    let end = encodePublishFrames(this.#slab, this.#end, internals.ch, routingKey, message, frameMax);
+    if (end === NEEDS_ROOM) {
       isWritable = this.#writePending();
-      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, size));
-      this.#start = this.#end = 0;
+      // A fresh slab; a publish too large for one (up to a frame of properties and one of body) gets a slab of its own.
+      for (const bytes of [SLAB_BYTES, publishFramesRoom(message.body.length, frameMax)]) {
+        this.#slab = Buffer.allocUnsafe(bytes);
+        this.#start = this.#end = 0;
+        end = encodePublishFrames(this.#slab, 0, internals.ch, routingKey, message, frameMax);
+        if (end !== NEEDS_ROOM) break;
+      }
     }
-    this.#end = encodePublishFrames(this.#slab, this.#end, internals.ch, routingKey, message);
+    if (end < 0) return this.#publishThroughAmqplib(routingKey, message) && isWritable;
+    this.#end = end;
     internals.pushConfirmCallback(undefined); // amqplib counts delivery tags per publish, as ConfirmChannel.publish does
     if (this.#end - this.#start >= MAX_CHUNK_BYTES) return this.#writePending() && isWritable;
     if (!this.#isFlushScheduled) {
@@ -86,6 +90,12 @@ export class PublishWriter {
       queueMicrotask(this.#flushLater);
     }
     return isWritable;
+  }
+
+  /** After what is pending, so the broker numbers deliveries in the order they were tracked. */
+  #publishThroughAmqplib(routingKey: string, message: WireMessage): boolean {
+    const isWritable = this.#writePending();
+    return this.#channel.publish('', routingKey, message.body, toPublishOptions(message.properties)) && isWritable;
   }
 
   /**

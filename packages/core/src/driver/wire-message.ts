@@ -42,7 +42,7 @@ export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /** `content_type` of every Warren message body. */
 export const CONTENT_TYPE_JSON = 'application/json';
-/** `content_encoding` of every Warren message body. */
+/** The body's encoding, always; Warren no longer sends it on new messages (absent means utf-8), but reads and copies it. */
 export const CONTENT_ENCODING_UTF8 = 'utf-8';
 
 /** A header value as Warren writes it (transports map these onto their own types). */
@@ -55,7 +55,8 @@ export interface WireProperties {
   type: string;
   timestampMs: number;
   contentType: string;
-  contentEncoding: string;
+  /** Absent on the messages Warren writes (the body is always UTF-8); kept on copies of messages that had one. */
+  contentEncoding?: string;
   priority?: number;
   headers: Record<string, HeaderValue>;
 }

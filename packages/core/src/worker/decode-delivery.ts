@@ -11,7 +11,7 @@ import { WarrenError } from '../errors/warren-error.js';
 import type { JobDefinition } from '../job/job-definition.js';
 import type { JobRegistry } from '../job/job-registry.js';
 import { validatePayloadNow, type PayloadValidation } from './validate-payload.js';
-import { readReceivedFields } from './received-fields.js';
+import { enqueuedAtMsOf, readReceivedFields } from './received-fields.js';
 import { WARREN_HEADERS } from '../driver/wire-message.js';
 
 /** A delivery decoded into a runnable job. */
@@ -61,7 +61,7 @@ function parseBody(body: Buffer, encoding: string | undefined): { isParsed: true
 
 /**
  * Decodes a delivery. `receivedAtMs` is the enqueue time used when neither `x-warren-enqueued-at`
- * nor the `timestamp` property is present.
+ * nor the `timestamp` property is present (see enqueuedAtMsOf).
  */
 export async function decodeDelivery(
   delivery: Pick<Delivery, 'body' | 'properties' | 'maxBodyBytes'>,
@@ -82,7 +82,7 @@ export function decodeDeliveryNow(
   const id = fields.messageId ?? randomUUID();
   const name = fields.type;
   const attempt = fields.attempt ?? 1;
-  const enqueuedAt = new Date(fields.enqueuedAtMs ?? fields.timestampMs ?? receivedAtMs ?? Date.now());
+  const enqueuedAt = new Date(enqueuedAtMsOf(fields) ?? receivedAtMs ?? Date.now());
   if (delivery.maxBodyBytes !== undefined && delivery.body.length > delivery.maxBodyBytes) {
     const error = new WarrenError('WARREN_ERR_JOB_TOO_LARGE', `message ${id} has a ${delivery.body.length}-byte body, above the ${delivery.maxBodyBytes}-byte limit; it was not parsed`, {
       details: { id, job: name, sizeBytes: delivery.body.length, maxBytes: delivery.maxBodyBytes },

@@ -1,13 +1,14 @@
 /*
  * encodeJob: a payload plus its job → the WireMessage of docs/wire-format.md, ready for
- * `driver.publish`. This is what dispatch calls. Does not validate the payload against the job's
- * schema (see validate-payload.ts) and does not publish.
+ * `driver.publish`. This is what dispatch calls. First attempts go out in the light shape
+ * (docs/wire-format.md): no `x-warren-attempt` (attempt 1 is the default), no `content_encoding`, and
+ * no `x-warren-enqueued-at` when the generated UUIDv7 `message_id` carries the enqueue millisecond.
+ * Does not validate the payload against the job's schema (see validate-payload.ts) and does not publish.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  CONTENT_ENCODING_UTF8, CONTENT_TYPE_JSON, WARREN_HEADERS, type HeaderValue, type WireMessage, type WireProperties,
-} from '../driver/wire-message.js';
+import { CONTENT_TYPE_JSON, WARREN_HEADERS, type HeaderValue, type WireMessage, type WireProperties } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
+import { canCarryInUuidV7, uuidV7 } from '../util/uuid-v7.js';
 
 /** The parts of a job that shape its message (a JobDefinition fits). */
 export interface EncodableJob {
@@ -18,11 +19,11 @@ export interface EncodableJob {
 
 /** Per-dispatch parts of the message `encodeJob` builds. */
 export interface EncodeJobOptions {
-  /** Job id (`message_id`); default a fresh UUID. */
+  /** Job id (`message_id`); default a fresh UUIDv7 carrying the enqueue time. */
   readonly id?: string | undefined;
   /** Overrides the job's default priority. */
   readonly priority?: number | undefined;
-  /** User headers; Warren's own `x-warren-*` headers always win over them. */
+  /** User headers; Warren's own `x-warren-attempt` / `x-warren-enqueued-at` always win over them (or are removed). */
   readonly headers?: Readonly<Record<string, HeaderValue>> | undefined;
   /** W3C trace context to propagate, if any. */
   readonly traceparent?: string;
@@ -58,16 +59,29 @@ export function encodeJob(job: EncodableJob, payload: unknown, options: EncodeJo
   }
   const nowMs = options.nowMs ?? Date.now();
   const priority = options.priority ?? job.priority;
-  const headers: Record<string, HeaderValue> = options.headers === undefined ? {} : { ...options.headers };
+  const headers: Record<string, HeaderValue> = options.headers === undefined ? {} : withoutWarrenHeaders(options.headers);
   if (options.traceparent !== undefined) headers[WARREN_HEADERS.traceparent] = options.traceparent;
-  headers[WARREN_HEADERS.attempt] = 1;
-  headers[WARREN_HEADERS.enqueuedAt] = isoStringOf(nowMs);
-  const messageId = options.id ?? randomUUID();
+  let messageId = options.id;
+  if (messageId === undefined && canCarryInUuidV7(nowMs)) {
+    messageId = uuidV7(nowMs);
+  } else {
+    // A chosen id (or a time a v7 id cannot carry) says nothing about the enqueue time: the header keeps its millisecond.
+    messageId ??= randomUUID();
+    headers[WARREN_HEADERS.enqueuedAt] = isoStringOf(nowMs);
+  }
   // JSON.stringify(undefined) is undefined; an absent payload travels as JSON null.
   const body = Buffer.from(json ?? 'null', 'utf8');
   // Two literal shapes instead of spreading a conditional object: same keys in the same order.
   const properties: WireProperties = priority === undefined
-    ? { messageId, type: job.name, timestampMs: nowMs, contentType: CONTENT_TYPE_JSON, contentEncoding: CONTENT_ENCODING_UTF8, headers }
-    : { messageId, type: job.name, timestampMs: nowMs, contentType: CONTENT_TYPE_JSON, contentEncoding: CONTENT_ENCODING_UTF8, priority, headers };
+    ? { messageId, type: job.name, timestampMs: nowMs, contentType: CONTENT_TYPE_JSON, headers }
+    : { messageId, type: job.name, timestampMs: nowMs, contentType: CONTENT_TYPE_JSON, priority, headers };
   return { body, properties };
+}
+
+/** A copy of user headers without the attempt and enqueued-at headers, which only Warren writes. */
+function withoutWarrenHeaders(headers: Readonly<Record<string, HeaderValue>>): Record<string, HeaderValue> {
+  const copy = { ...headers };
+  if (WARREN_HEADERS.attempt in copy) delete copy[WARREN_HEADERS.attempt];
+  if (WARREN_HEADERS.enqueuedAt in copy) delete copy[WARREN_HEADERS.enqueuedAt];
+  return copy;
 }

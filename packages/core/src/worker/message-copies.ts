@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../driver/driver.js';
 import {
-  CONTENT_ENCODING_UTF8, CONTENT_TYPE_JSON, WARREN_HEADERS, type DeadLetterReason, type HeaderValue, type WireMessage, type WireProperties,
+  CONTENT_TYPE_JSON, WARREN_HEADERS, type DeadLetterReason, type HeaderValue, type WireMessage, type WireProperties,
 } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import { redactSecrets } from '../util/redact.js';
-import { readReceivedFields, type ReceivedFields } from './received-fields.js';
+import { enqueuedAtMsOf, readReceivedFields, type ReceivedFields } from './received-fields.js';
 import { isWireDateMs, safeText, toHeaderValues } from './wire-headers.js';
 
 /** Longest `x-warren-error` value; brokers and UIs choke on huge headers, and a stack adds little. */
@@ -54,7 +54,8 @@ function copyProperties(fields: ReceivedFields, id: string, enqueuedAtMs: number
     type: fields.type ?? '',
     timestampMs: fields.timestampMs ?? enqueuedAtMs,
     contentType: fields.contentType ?? CONTENT_TYPE_JSON,
-    contentEncoding: fields.contentEncoding ?? CONTENT_ENCODING_UTF8,
+    // Absent means utf-8; an encoding the message had is copied as it was.
+    ...(fields.contentEncoding === undefined ? {} : { contentEncoding: fields.contentEncoding }),
     ...(fields.priority === undefined ? {} : { priority: fields.priority }),
     headers,
   };
@@ -83,7 +84,7 @@ export function createDeadLetterCopy(received: Received, identity: CopyIdentity 
   const headers = toHeaderValues(fields.headers);
   const failedAtMs = isWireDateMs(info.failedAtMs) ? info.failedAtMs : Date.now();
   const id = identity?.id ?? fields.messageId ?? randomUUID();
-  const enqueuedAtMs = identity ? dateMsOr(identity.enqueuedAt, failedAtMs) : fields.enqueuedAtMs ?? fields.timestampMs ?? failedAtMs;
+  const enqueuedAtMs = identity ? dateMsOr(identity.enqueuedAt, failedAtMs) : enqueuedAtMsOf(fields) ?? failedAtMs;
   headers[WARREN_HEADERS.attempt] = identity?.attempt ?? fields.attempt ?? 1;
   headers[WARREN_HEADERS.enqueuedAt] = new Date(enqueuedAtMs).toISOString();
   headers[WARREN_HEADERS.error] = formatErrorHeader(info.error);

@@ -5,6 +5,7 @@
  * Pure; never throws. Does not fill defaults (decode-delivery.ts and message-copies.ts do).
  */
 import { WARREN_HEADERS, type ReceivedProperties } from '../driver/wire-message.js';
+import { uuidV7Ms } from '../util/uuid-v7.js';
 import { isWireDateMs, parseAttemptHeader, parseDateHeaderMs } from './wire-headers.js';
 
 /** The fields Warren reads from a received message, each valid or undefined. */
@@ -83,9 +84,25 @@ export function readReceivedFields(properties: ReceivedProperties | undefined): 
     headers,
     malformed: NONE,
   };
-  // The common case (every field valid or absent) costs one check per field and no extra allocation.
-  if (CHECKED.some((entry) => isMalformed(entry, raw, headers, fields))) {
-    fields.malformed = CHECKED.filter((entry) => isMalformed(entry, raw, headers, fields)).map(([name]) => name);
+  // The common case (every field valid or absent) costs one check per field and no extra allocation (a loop, not
+  // `some` with a closure made per message).
+  for (const entry of CHECKED) {
+    if (!isMalformed(entry, raw, headers, fields)) continue;
+    fields.malformed = CHECKED.filter((checked) => isMalformed(checked, raw, headers, fields)).map(([name]) => name);
+    break;
   }
   return fields;
+}
+
+/**
+ * The first attempt's enqueue time in epoch ms: `x-warren-enqueued-at`; else, when `message_id` is a UUIDv7 whose
+ * millisecond falls within the `timestamp` second (how Warren writes first attempts), that millisecond; else the
+ * `timestamp`; else undefined (the caller falls back to the time of receipt).
+ */
+export function enqueuedAtMsOf(fields: ReceivedFields): number | undefined {
+  if (fields.enqueuedAtMs !== undefined) return fields.enqueuedAtMs;
+  const { timestampMs, messageId } = fields;
+  if (timestampMs === undefined) return undefined;
+  const idMs = messageId === undefined ? undefined : uuidV7Ms(messageId);
+  return idMs !== undefined && Math.floor(idMs / 1000) === Math.floor(timestampMs / 1000) ? idMs : timestampMs;
 }

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HeaderValue, WireMessage, WireProperties } from '@warren/core';
-import { encodePublishFrames, publishFramesSize } from '../../../src/publisher/publish-frames.js';
+import { encodePublishFrames, NEEDS_ROOM, NOT_ON_FAST_PATH, publishFramesRoom } from '../../../src/publisher/publish-frames.js';
 import { toPublishOptions } from '../../../src/publisher/message-properties.js';
 
 // amqplib's encoder modules are not in its `exports`; load them by file, as connection.js does.
@@ -33,14 +33,13 @@ function amqplibBytes(channel: number, queue: string, message: WireMessage): Buf
 }
 
 function fastBytes(channel: number, queue: string, message: WireMessage, frameMax = FRAME_MAX): Buffer | undefined {
-  const size = publishFramesSize(queue, message, frameMax);
-  if (size === undefined) return undefined;
-  // Encode after some unrelated bytes, as into a shared slab, and check nothing outside [offset, end) is touched.
-  const target = Buffer.alloc(size + 20, 0xaa);
-  const end = encodePublishFrames(target, 10, channel, queue, message);
-  expect(end - 10).toBe(size);
+  // Encode after some unrelated bytes, as into a shared slab, and check nothing before the offset is touched.
+  const target = Buffer.alloc(10 + publishFramesRoom(message.body.length, frameMax), 0xaa);
+  const end = encodePublishFrames(target, 10, channel, queue, message, frameMax);
+  if (end === NOT_ON_FAST_PATH) return undefined;
+  expect(end).toBeGreaterThan(10);
   expect(target.subarray(0, 10).every((byte) => byte === 0xaa)).toBe(true);
-  expect(target.subarray(end).every((byte) => byte === 0xaa)).toBe(true);
+  expect(target.subarray(end, end + 64).every((byte) => byte === 0xaa)).toBe(true);
   return target.subarray(10, end);
 }
 
@@ -59,9 +58,20 @@ function wireMessage(overrides: Partial<WireProperties> = {}, body: Buffer = Buf
   };
 }
 
+/** A first attempt as encodeJob writes it since issue #13: no content_encoding, no x-warren-* headers. */
+function lightMessage(headers: Record<string, HeaderValue> = {}): WireMessage {
+  const { body, properties } = wireMessage({ messageId: '019ad9c4-0b62-7a1c-9d3e-5f0a1b2c3d4e', headers });
+  const { contentEncoding: _omitted, ...light } = properties;
+  return { body, properties: light };
+}
+
 describe('encodePublishFrames', () => {
   const cases: Array<[string, string, WireMessage]> = [
-    ['a first dispatch', 'orders', wireMessage()],
+    ['a first dispatch (the old shape)', 'orders', wireMessage()],
+    ['a first dispatch (the light shape: no content_encoding, empty headers)', 'orders', lightMessage()],
+    ['a light first dispatch with traceparent and priority', 'orders', ((light) => ({ body: light.body, properties: { ...light.properties, priority: 5 } }))(
+      lightMessage({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+    )],
     ['a retry with priority and traceparent', 'orders', wireMessage({
       priority: 7, headers: { 'x-warren-attempt': 3, 'x-warren-enqueued-at': '2026-11-25T14:52:06.146Z', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     })],
@@ -109,8 +119,10 @@ describe('encodePublishFrames', () => {
       const headers: Record<string, HeaderValue> = {};
       const count = Math.floor(random() * 8);
       for (let i = 0; i < count; i++) headers[`h-${i}-${'k'.repeat(Math.floor(random() * 40))}`] = values[Math.floor(random() * values.length)]!();
-      const message = wireMessage({ headers, ...(random() < 0.3 ? { priority: Math.floor(random() * 256) } : {}) },
+      const built = wireMessage({ headers, ...(random() < 0.3 ? { priority: Math.floor(random() * 256) } : {}) },
         Buffer.alloc(Math.floor(random() * 3_000), 0x7b));
+      const { contentEncoding: _omitted, ...withoutEncoding } = built.properties;
+      const message = random() < 0.5 ? built : { body: built.body, properties: withoutEncoding };
       const channel = 1 + Math.floor(random() * 2_000);
       const fast = fastBytes(channel, 'pipeline-q', message);
       expect(fast, `run ${run}`).toBeDefined();
@@ -134,7 +146,22 @@ describe('encodePublishFrames', () => {
       ['a header frame larger than one frame', 'q', wireMessage({ headers: { big: 'x'.repeat(5_000) } }), 4_096],
     ];
     for (const [name, queue, message, frameMax] of offPath) {
-      expect(publishFramesSize(queue, message, frameMax ?? FRAME_MAX), name).toBeUndefined();
+      const target = Buffer.alloc(publishFramesRoom(message.body.length, frameMax ?? FRAME_MAX));
+      // NEEDS_ROOM with the room publishFramesRoom gives means larger than one frame: not on the fast path either.
+      expect([NOT_ON_FAST_PATH, NEEDS_ROOM], name).toContain(encodePublishFrames(target, 0, 1, queue, message, frameMax ?? FRAME_MAX));
     }
+  });
+
+  it('asks for room instead of writing past the end of its target, at every offset near the end', () => {
+    const message = lightMessage({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tenant: 'ü'.repeat(40) });
+    const expected = amqplibBytes(5, 'orders', message);
+    for (let room = 0; room < expected.length + 400; room++) {
+      const target = Buffer.alloc(100 + room, 0xaa);
+      const end = encodePublishFrames(target, 100, 5, 'orders', message, FRAME_MAX);
+      if (end === NEEDS_ROOM) continue;
+      expect(target.subarray(100, end).equals(expected), `room ${room}`).toBe(true);
+    }
+    // With the room publishFramesRoom promises it never asks for more.
+    expect(encodePublishFrames(Buffer.alloc(publishFramesRoom(message.body.length, FRAME_MAX)), 0, 5, 'orders', message, FRAME_MAX)).toBeGreaterThan(0);
   });
 });

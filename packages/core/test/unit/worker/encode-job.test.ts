@@ -1,18 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { isWarrenError } from '../../../src/errors/warren-error.js';
+import { uuidV7Ms } from '../../../src/util/uuid-v7.js';
 import { encodeJob, isoStringOf } from '../../../src/worker/encode-job.js';
 
 const NOW_MS = Date.parse('2026-03-04T05:06:07.000Z');
 
 describe('encodeJob (DESIGN.md wire format)', () => {
-  it('writes the body as UTF-8 JSON with every required property and header', () => {
-    const message = encodeJob({ name: 'emails.welcome' }, { userId: 'ü-1' }, { id: 'job-1', nowMs: NOW_MS });
+  it('writes a first attempt in the light shape: no content_encoding, no attempt header, the enqueue ms in a UUIDv7 id', () => {
+    const message = encodeJob({ name: 'emails.welcome' }, { userId: 'ü-1' }, { nowMs: NOW_MS + 123 });
     expect(message.body.toString('utf8')).toBe('{"userId":"ü-1"}');
     expect(message.properties).toEqual({
-      messageId: 'job-1', type: 'emails.welcome', timestampMs: NOW_MS,
-      contentType: 'application/json', contentEncoding: 'utf-8',
-      headers: { 'x-warren-attempt': 1, 'x-warren-enqueued-at': '2026-03-04T05:06:07.000Z' },
+      messageId: expect.any(String), type: 'emails.welcome', timestampMs: NOW_MS + 123, contentType: 'application/json', headers: {},
     });
+    expect(uuidV7Ms(message.properties.messageId)).toBe(NOW_MS + 123);
+  });
+
+  it('keeps x-warren-enqueued-at (with its millisecond) when the id is chosen, since the id then carries no time', () => {
+    const message = encodeJob({ name: 'emails.welcome' }, {}, { id: 'job-1', nowMs: NOW_MS + 7 });
+    expect(message.properties).toEqual({
+      messageId: 'job-1', type: 'emails.welcome', timestampMs: NOW_MS + 7, contentType: 'application/json',
+      headers: { 'x-warren-enqueued-at': '2026-03-04T05:06:07.007Z' },
+    });
+  });
+
+  it('keeps x-warren-enqueued-at when the time is one a UUIDv7 cannot carry (not a whole ms)', () => {
+    const message = encodeJob({ name: 'n' }, {}, { nowMs: 12.5 });
+    expect(uuidV7Ms(message.properties.messageId)).toBeUndefined();
+    expect(message.properties.headers).toEqual({ 'x-warren-enqueued-at': new Date(12.5).toISOString() });
   });
 
   it.each([
@@ -31,11 +45,11 @@ describe('encodeJob (DESIGN.md wire format)', () => {
     expect(a.properties.messageId).not.toBe(b.properties.messageId);
   });
 
-  it('keeps user headers and traceparent, but its own x-warren-* headers win', () => {
-    const message = encodeJob({ name: 'n' }, {}, {
-      headers: { tenant: 'acme', 'x-warren-attempt': 7 }, traceparent: '00-abc-def-01', nowMs: NOW_MS,
-    });
-    expect(message.properties.headers).toMatchObject({ tenant: 'acme', traceparent: '00-abc-def-01', 'x-warren-attempt': 1 });
+  it('keeps user headers and traceparent, but drops the attempt and enqueued-at headers a user set', () => {
+    const headers = { tenant: 'acme', 'x-warren-attempt': 7, 'x-warren-enqueued-at': '1999-01-01T00:00:00.000Z' };
+    const message = encodeJob({ name: 'n' }, {}, { headers, traceparent: '00-abc-def-01', nowMs: NOW_MS });
+    expect(message.properties.headers).toEqual({ tenant: 'acme', traceparent: '00-abc-def-01' });
+    expect(headers['x-warren-attempt']).toBe(7); // the caller's object is not touched
   });
 
   it('sends an undefined payload as JSON null', () => {
