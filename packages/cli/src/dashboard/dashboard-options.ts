@@ -1,5 +1,5 @@
 /*
- * Options of the dashboard server and their defaults (DESIGN.md, CLI: port 9401 on 127.0.0.1,
+ * Options of the dashboard server and their defaults (the CLI README: port 9401 on 127.0.0.1,
  * read-only unless actions are allowed). Parsing flags into these is commands/dashboard.ts's job.
  */
 import type { Logger } from '@warren/core';

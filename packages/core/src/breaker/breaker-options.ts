@@ -16,7 +16,7 @@ export interface ResolvedBreakerOptions {
   readonly maxPauseMs: number;
 }
 
-/** Defaults of issue #17: 50% of at least 20 attempts within 10s opens it for 30s, growing to at most 5m. */
+/** The defaults: 50% of at least 20 attempts within 10s opens it for 30s, growing to at most 5m. */
 export const BREAKER_DEFAULTS: ResolvedBreakerOptions = {
   failureRate: 0.5, minJobs: 20, windowMs: 10_000, pauseMs: 30_000, maxPauseMs: 300_000,
 };

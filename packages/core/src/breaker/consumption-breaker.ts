@@ -5,7 +5,7 @@
  * States and moves in breaker-state.ts. Decides only; the worker pauses and resumes the driver (breaker-gate.ts).
  *
  * Why not opossum, whose state machine the amqp driver's broker breaker uses: core may not depend on opossum (it is
- * driver-independent; STYLE.md), opossum wraps calls it makes itself (here the runtime runs the job and only reports
+ * driver-independent and knows no library of a driver), opossum wraps calls it makes itself (here the runtime runs the job and only reports
  * its outcome), its reset timeout does not grow after a failed trial, and its half-open admits whichever call comes
  * next rather than exactly one trial the runtime picks. The rolling window and the three states are small enough to
  * own, and owning them keeps every timer in the worker's TimerSet (cancelled at stop).
