@@ -20,9 +20,10 @@ export class BrokerCommandError extends Error {
   }
 }
 
-function run(file: string, args: readonly string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): Promise<string> {
+/** Runs a command to completion; rejects with BrokerCommandError (its output included). `env` replaces the environment. */
+export function runCommand(file: string, args: readonly string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(file, [...args], { timeout: timeoutMs, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new BrokerCommandError(`${file} ${args.join(' ')}`, `${stderr}\n${stdout}`, { cause: error }));
       else resolve(stdout);
     });
@@ -30,7 +31,7 @@ function run(file: string, args: readonly string[], timeoutMs = DEFAULT_COMMAND_
 }
 
 function rabbitmqctl(args: readonly string[], timeoutMs?: number): Promise<string> {
-  return run(RABBITMQCTL, ['-q', ...args], timeoutMs);
+  return runCommand(RABBITMQCTL, ['-q', ...args], timeoutMs);
 }
 
 async function rabbitmqctlJson<T>(args: readonly string[]): Promise<T[]> {
@@ -119,7 +120,7 @@ export async function stopNode(): Promise<void> {
 
 /** Starts the node detached and waits until the app serves. */
 export async function startNode(): Promise<void> {
-  await run(RABBITMQ_SERVER, ['-detached']);
+  await runCommand(RABBITMQ_SERVER, ['-detached']);
   await awaitStartup();
   brokerStoppedHere = false;
 }

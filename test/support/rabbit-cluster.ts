@@ -3,9 +3,8 @@
  * one cluster, then always stopped by node name and pid. The machine's default broker is never touched. A node
  * left behind by a killed test run (same name prefix, found through epmd) is stopped first, by its name.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { RABBITMQCTL } from './broker-control.js';
+import { RABBITMQCTL, runCommand } from './broker-control.js';
 import { RabbitNode } from './rabbit-node.js';
 
 /** Every extra node the tests start has a name with this prefix, so a leftover one can be found and stopped. */
@@ -17,10 +16,9 @@ export interface RabbitClusterOptions {
   readonly size?: number;
 }
 
-function execText(file: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(file, [...args], { timeout: 30_000 }, (_error, stdout) => resolve(String(stdout ?? '')));
-  });
+/** The command's output, or '' when it fails (a leftover node may already be gone). */
+function outputOf(file: string, args: readonly string[]): Promise<string> {
+  return runCommand(file, args).catch(() => '');
 }
 
 /**
@@ -28,10 +26,10 @@ function execText(file: string, args: readonly string[]): Promise<string> {
  * never the default `rabbit` node, nor nodes of the other kind (another test file may be using them).
  */
 export async function stopLeftoverTestNodes(kind: 'c' | 'tls'): Promise<string[]> {
-  const names = (await execText('epmd', ['-names'])).split('\n')
+  const names = (await outputOf('epmd', ['-names'])).split('\n')
     .map((line) => /^name (\S+) at port/.exec(line)?.[1])
     .filter((name): name is string => name !== undefined && name.startsWith(`${TEST_NODE_PREFIX}${kind}-`));
-  for (const name of names) await execText(RABBITMQCTL, ['-q', '-n', `${name}@localhost`, 'stop']);
+  for (const name of names) await outputOf(RABBITMQCTL, ['-q', '-n', `${name}@localhost`, 'stop']);
   return names;
 }
 

@@ -4,12 +4,11 @@
  * `rabbitmq` user, and its own RABBITMQ_CONFIG_FILE (the machine's config pins 5672). Stopped by node name and by
  * the OS pid read from that node — never by a process name. RabbitCluster (rabbit-cluster.ts) joins three of them.
  */
-import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BrokerCommandError, RABBITMQCTL } from './broker-control.js';
+import { RABBITMQCTL, runCommand } from './broker-control.js';
 
 /** The RabbitMQ server script run as the `rabbitmq` user (the /usr/sbin wrapper would drop our environment). */
 const RABBITMQ_SERVER_SCRIPT = process.env.WARREN_TEST_RABBITMQ_SERVER_SCRIPT ?? '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -25,15 +24,6 @@ export interface RabbitNodeSpec {
   readonly config?: readonly string[];
   /** Where the node's directories go; default: a new temp dir. */
   readonly baseDir?: string;
-}
-
-function run(file: string, args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, [...args], { timeout: options.timeoutMs ?? 30_000, env: options.env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new BrokerCommandError(`${file} ${args.join(' ')}`, `${stderr}\n${stdout}`, { cause: error }));
-      else resolve(stdout);
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,12 +104,12 @@ export class RabbitNode {
 
   /** rabbitmqctl against this node only. */
   ctl(args: readonly string[], timeoutMs = 30_000): Promise<string> {
-    return run(RABBITMQCTL, ['-q', '-n', this.nodeName, ...args], { timeoutMs });
+    return runCommand(RABBITMQCTL, ['-q', '-n', this.nodeName, ...args], timeoutMs);
   }
 
   /** Boots the Erlang node (after a kill or a stop, with the same name, ports and data) and waits for the app. */
   async boot(): Promise<void> {
-    await run('runuser', ['-u', 'rabbitmq', '--', RABBITMQ_SERVER_SCRIPT, '-detached'], { env: this.#env() });
+    await runCommand('runuser', ['-u', 'rabbitmq', '--', RABBITMQ_SERVER_SCRIPT, '-detached'], undefined, this.#env());
     // await_startup fails at once on a node not yet registered with epmd: ping first.
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     while (!(await this.ctl(['ping'], 10_000).then(() => true, () => false))) {

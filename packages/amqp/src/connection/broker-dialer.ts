@@ -13,7 +13,7 @@ import { settleWithin } from '../settle-within.js';
 import { guardAgainstStragglerFrames } from './straggler-frame-guard.js';
 import { guardAgainstDeepHeaders } from './deep-header-guard.js';
 import { amqplibInternals } from './amqplib-internals.js';
-import { describeTlsFailure, isTlsFailure, tlsSocketOptions, type AmqpTlsSettings, type TlsSocketOptions } from './tls-options.js';
+import { describeTlsFailure, isTlsFailure, tlsSocketOptions, type AmqpTlsSettings } from './tls-options.js';
 
 export interface DialOptions {
   readonly heartbeatMs: number;
@@ -45,12 +45,8 @@ export async function dialBroker(url: string, options: DialOptions): Promise<Cha
       details: { url: redactUrl(url), reason: error instanceof Error ? error.name : typeof error },
     }));
   }
-  let tls: TlsSocketOptions | undefined;
-  try {
-    tls = options.tls && dialUrl.startsWith('amqps:') ? tlsSocketOptions(options.tls) : undefined;
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  // Throws (so rejects: this function is async) WARREN_ERR_AMQP_CONN_TLS when a file cannot be read.
+  const tls = options.tls && dialUrl.startsWith('amqps:') ? tlsSocketOptions(options.tls) : undefined;
   try {
     const model = await connect(dialUrl, {
       ...tls,
