@@ -39,9 +39,15 @@ export async function turn(): Promise<void> {
   else await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-export async function waitFor(condition: () => boolean, what: string, maxTurns = 500): Promise<void> {
-  for (let i = 0; i < maxTurns; i += 1) {
+/**
+ * Turns the event loop until `condition` holds. With real timers a turn takes microseconds while a timer waits for the
+ * clock, so the bound is also time: at least `maxTurns` turns and, with real timers, at least `minWaitMs`.
+ */
+export async function waitFor(condition: () => boolean, what: string, maxTurns = 500, minWaitMs = 2_000): Promise<void> {
+  const notBeforeMs = Date.now() + minWaitMs;
+  for (let i = 0; ; i += 1) {
     if (condition()) return;
+    if (i >= maxTurns && (vi.isFakeTimers() || Date.now() >= notBeforeMs)) break;
     await turn();
   }
   throw new Error(`gave up waiting for ${what}`);
