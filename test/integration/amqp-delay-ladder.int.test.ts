@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as amqp from '../../packages/amqp/dist/index.js';
 import { Job, JobRegistry, Warren, createSilentLogger, type JobContext, type WarrenEventMap } from '../support/warren-packages.js';
 import { listQueues } from '../support/broker-control.js';
-import { TEST_AMQP_URL as AMQP_URL, deletePipelineQueues, uniqueQueueName } from '../support/pipeline-queues.js';
+import { LogCapture } from '../support/log-capture.js';
+import { TEST_AMQP_URL as AMQP_URL, deletePipelineQueues, uniqueQueueName, withRawChannel } from '../support/pipeline-queues.js';
 import { withDeadline } from '../support/with-deadline.js';
 
 /** Broker TTL timers, the dead-letter hop and our consumer: what a delivery may add beyond its ladder step. */
@@ -45,8 +46,7 @@ afterEach(async () => {
   runs.clear();
 });
 
-async function startWarren(): Promise<{ warren: Warren; queue: string }> {
-  const queue = uniqueQueueName('warren-ladder');
+async function startWarren(queue = uniqueQueueName('warren-ladder'), logger = createSilentLogger()): Promise<{ warren: Warren; queue: string }> {
   const registry = new JobRegistry();
   for (const job of [EchoJob, FailingJob]) registry.add(job);
   const warren = await Warren.fromConfig({
@@ -54,7 +54,7 @@ async function startWarren(): Promise<{ warren: Warren; queue: string }> {
     amqp: { urls: [AMQP_URL] },
     jobs: { pipelines: { ladder: { driver: 'amqp', concurrency: 20, options: { queue } } } },
     http: { enabled: false },
-  }, { registry, logger: createSilentLogger() });
+  }, { registry, logger });
   cleanups.push(() => deletePipelineQueues(queue));
   cleanups.push(() => warren.close());
   await warren.run();
@@ -156,5 +156,27 @@ describe('the delay ladder on RabbitMQ', () => {
     await good;
     expect([...runs.keys()]).toEqual([goodId]);
     expect(await warren.inspect('ladder')).toMatchObject({ ready: 0, deadLettered: 0 });
+  });
+
+  it('declares delay queues as quorum queues that dead-letter at least once; a classic one left by an older Warren is used as it is, with WARREN_WRN_106 once', async () => {
+    const queue = uniqueQueueName('warren-ladder');
+    const oldStep = amqp.delayStepMs(300) as number;
+    // What Warren declared before quorum delay queues: a classic Q.delay.<step>, the same arguments but the type.
+    await withRawChannel((channel) => channel.assertQueue(amqp.delayQueueName(queue, oldStep), { durable: true, arguments: amqp.delayQueueArguments(queue, oldStep, 'classic') }));
+    const logs = new LogCapture('info');
+    const { warren } = await startWarren(queue, logs.logger);
+    const handled = events(warren, 'job:succeeded', 4, (e) => e.job.name === 'ladder.echo');
+    for (const delay of [300, 300, 1_000, 1_000]) await warren.dispatch(EchoJob, { delay }, { delay });
+    await handled;
+
+    const delayQueues = (await listQueues()).filter((info) => info.name.startsWith(`${queue}.delay.`));
+    const byName = Object.fromEntries(delayQueues.map((info) => [info.name, info.arguments]));
+    expect(byName[amqp.delayQueueName(queue, amqp.delayStepMs(1_000) as number)]).toMatchObject({
+      'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish', 'x-dead-letter-routing-key': queue,
+    });
+    expect(byName[amqp.delayQueueName(queue, oldStep)]).not.toHaveProperty('x-queue-type');
+    const warnings = logs.matching('WARREN_WRN_106');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(amqp.delayQueueName(queue, oldStep));
   });
 });

@@ -53,7 +53,7 @@ export class AmqpDriver implements Driver {
   readonly #leases: SchedulerLeases;
   readonly #breaker: BrokerBreaker;
   /** Declares on the publish session (pipeline queues, delay queues, re-declares after an unroutable return). */
-  readonly #publishDeclarer = new TopologyDeclarer();
+  readonly #publishDeclarer: TopologyDeclarer;
   /** Declares on the consume session (pipeline queues before consuming, watchdog counts). */
   readonly #consumeDeclarer = new TopologyDeclarer();
   readonly #delayCensus = new DelayQueueCensus();
@@ -71,6 +71,7 @@ export class AmqpDriver implements Driver {
     this.section = context.section ?? parseAmqpSection({});
     this.#log = context.logger.child({ driver: AMQP_DRIVER_NAME });
     this.#dial = internals.dial ?? dialBroker;
+    this.#publishDeclarer = new TopologyDeclarer(this.#log);
     for (const pipeline of context.pipelines) {
       this.#pipelines.set(pipeline.name, resolvePipelineOptions(pipeline.name, pipeline.concurrency, pipeline.options));
     }

@@ -146,8 +146,13 @@ export const amqpPipelineOptionsSchema = z
     max_priority: integer(1, 255).optional().describe('Enables message priorities 0..max_priority on Q (classic queues only).'),
     delivery_limit: integer(0).optional()
       .describe('Quorum queues only: x-delivery-limit of Q, how often RabbitMQ may redeliver a message that was returned unacked (a crashed worker, consumer_timeout) before it dead-letters it to Q.dlq (broker:delivery_limit). Unset: the broker\'s default (none on RabbitMQ 3.x, 20 on 4.x).'),
+    delay_queue_type: z.enum(['quorum', 'classic']).default('quorum')
+      .describe('RabbitMQ queue type of the delay queues Q.delay.<ms> (retries and delayed dispatches). quorum: what expires in them moves back to Q at least once (at-least-once dead-lettering, RabbitMQ 3.10+), even while the broker shuts down. classic: lighter, but RabbitMQ dead-letters at most once, and drops what expires while it stops. A delay queue that exists with the other type is used as it is (warning WARREN_WRN_106).'),
   })
-  .transform((raw) => ({ queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority, deliveryLimit: raw.delivery_limit }))
+  .transform((raw) => ({
+    queue: raw.queue, prefetch: raw.prefetch, queueType: raw.queue_type, maxPriority: raw.max_priority, deliveryLimit: raw.delivery_limit,
+    delayQueueType: raw.delay_queue_type,
+  }))
   .describe('Options of a pipeline with driver: amqp.');
 
 /** Parsed pipeline options, before pipeline defaults. */
@@ -162,6 +167,8 @@ export interface ResolvedPipelineOptions {
   readonly maxPriority: number | undefined;
   /** x-delivery-limit of a quorum Q; undefined: the broker's default. */
   readonly deliveryLimit?: number | undefined;
+  /** Queue type of Q.delay.<ms>; undefined: quorum. */
+  readonly delayQueueType?: 'classic' | 'quorum' | undefined;
 }
 
 /** Applies the defaults that depend on the pipeline: queue = pipeline name, prefetch = concurrency. */
@@ -173,6 +180,7 @@ export function resolvePipelineOptions(pipeline: string, concurrency: number, op
     queueType: options.queueType,
     maxPriority: options.maxPriority,
     deliveryLimit: options.deliveryLimit,
+    delayQueueType: options.delayQueueType,
   };
 }
 

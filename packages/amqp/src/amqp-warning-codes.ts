@@ -32,6 +32,11 @@ export const AMQP_WARNING_CODES = {
     hint: 'Nothing to do for a short CLI command. For two long-running processes on one host, give each its own amqp.outbox.path (e.g. ${OUTBOX_PATH} per instance).',
     retryable: false,
   },
+  WARREN_WRN_106: {
+    meaning: 'A delay queue Q.delay.<ms> exists with the other queue type than the pipeline\'s delay_queue_type (typically a classic one left by a Warren from before quorum delay queues): it is used as it is. While it is classic, a retry or delayed dispatch that expires in it while the broker shuts down is dropped by RabbitMQ (classic dead-lettering is at-most-once).',
+    hint: 'Nothing breaks. To have it re-declared with delay_queue_type, delete it when it is empty (rabbitmqctl delete_queue <name> --if-empty): the next delayed publish declares it anew.',
+    retryable: false,
+  },
   WARREN_WRN_110: {
     meaning: 'A pipeline uses a classic queue while amqp.urls lists several nodes (a cluster): a classic queue lives on one node, and while that node is down the pipeline can neither take nor deliver jobs (/ready turns false for it).',
     hint: 'Use queue_type: quorum for the pipeline: quorum queues are replicated and keep working while a minority of the nodes is down. (An existing classic queue must be drained and deleted first.)',

@@ -43,13 +43,18 @@ export function deadLetterQueueArguments(options: ResolvedPipelineOptions): Reco
 /**
  * `x-` arguments of Q.delay.<ms>: messages expire after `delayMs` and are dead-lettered through the default
  * exchange back to Q. The queue itself expires when unused for delay + margin (publishing does not count
- * as use, so the declarer re-declares it regularly while it is in use).
+ * as use, so the declarer re-declares it regularly while it is in use). A quorum delay queue keeps what expired until
+ * Q has confirmed it (at-least-once dead-lettering, which RabbitMQ does only with reject-publish overflow); a classic
+ * one dead-letters at most once, and what expires while the broker shuts down is dropped. The classic arguments are
+ * those of Warren before the quorum default, so that a classic delay queue it left still matches them.
  */
-export function delayQueueArguments(queue: string, delayMs: number): Record<string, unknown> {
-  return {
+export function delayQueueArguments(queue: string, delayMs: number, type: 'quorum' | 'classic' = 'quorum'): Record<string, unknown> {
+  const args: Record<string, unknown> = {
     'x-message-ttl': delayMs,
     'x-expires': delayMs + DELAY_QUEUE_EXPIRY_MARGIN_MS,
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': queue,
   };
+  if (type === 'quorum') Object.assign(args, { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' });
+  return args;
 }

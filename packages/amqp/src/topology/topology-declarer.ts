@@ -4,6 +4,7 @@
  * A 406 closes the channel, so the channel is reopened on demand. Knows nothing about redialing.
  */
 import type { Channel } from 'amqplib';
+import type { Logger } from '@warren/core';
 import type { ConnectionSession } from '../connection/connection-session.js';
 import { amqpError } from '../errors.js';
 import { REPLY_NOT_FOUND, REPLY_PRECONDITION_FAILED, replyCodeOf } from '../amqp-reply-codes.js';
@@ -65,12 +66,22 @@ export function delayTooLong(queue: string, delayMs: number): Error {
 }
 
 export class TopologyDeclarer {
+  readonly #logger: Logger | undefined;
   #session: ConnectionSession | undefined;
   #channel: Promise<Channel> | undefined;
   /** Delay queue name → when it was last declared (ms), for this connection only. */
   readonly #delayQueues = new Map<string, number>();
   /** Every delay queue declared by this process, for inspect(). */
   readonly #knownDelayQueues = new Map<string, Set<string>>();
+  /** Q → the queue type its delay queues are declared with (delay_queue_type). */
+  readonly #delayQueueTypes = new Map<string, 'quorum' | 'classic'>();
+  /** Delay queues found with the other type, warned about once. */
+  readonly #otherTypeDelayQueues = new Set<string>();
+
+  /** `logger` gets WARREN_WRN_106 (a delay queue that exists with the other type). */
+  constructor(logger?: Logger) {
+    this.#logger = logger;
+  }
 
   /** Binds to a fresh session; forgets what the previous one declared. Nothing is declared once the session ended. */
   attach(session: ConnectionSession): void {
@@ -81,6 +92,7 @@ export class TopologyDeclarer {
 
   /** Declares Q and Q.dlq (durable). Rejects with a coded topology error. */
   async declarePipeline(options: ResolvedPipelineOptions): Promise<void> {
+    this.#delayQueueTypes.set(options.queue, options.delayQueueType ?? 'quorum');
     await this.#assert(options.queue, mainQueueArguments(options));
     await this.#assert(deadLetterQueueName(options.queue), deadLetterQueueArguments(options));
   }
@@ -96,7 +108,7 @@ export class TopologyDeclarer {
     const declaredAtMs = this.#delayQueues.get(name);
     // Re-declare within half the expiry margin: publishing does not reset x-expires, a declare does.
     if (declaredAtMs !== undefined && nowMs - declaredAtMs < DELAY_QUEUE_EXPIRY_MARGIN_MS / 2) return name;
-    await this.#assert(name, delayQueueArguments(queue, stepMs));
+    await this.#assertDelayQueue(queue, name, stepMs);
     this.#delayQueues.set(name, nowMs);
     let known = this.#knownDelayQueues.get(queue);
     if (!known) this.#knownDelayQueues.set(queue, (known = new Set()));
@@ -128,6 +140,27 @@ export class TopologyDeclarer {
   /** The declare channel itself (opened on demand) for one-off operations like purge or get. */
   channel(): Promise<Channel> {
     return this.#openChannel();
+  }
+
+  /**
+   * Declares Q.delay.<step> with the pipeline's delay_queue_type. One that exists with the other type (left by a Warren
+   * from before quorum delay queues, or by a process with other options) is used as it is, with a warning: a mismatch
+   * here would stop every retry of the pipeline, and the queue expires by itself once no one declares it.
+   */
+  async #assertDelayQueue(queue: string, name: string, stepMs: number): Promise<void> {
+    const type = this.#delayQueueTypes.get(queue) ?? 'quorum';
+    try {
+      await this.#assert(name, delayQueueArguments(queue, stepMs, type));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH') throw error;
+      const other = type === 'quorum' ? 'classic' : 'quorum';
+      await this.#assert(name, delayQueueArguments(queue, stepMs, other)).catch(() => Promise.reject(error));
+      if (this.#otherTypeDelayQueues.has(name)) return;
+      this.#otherTypeDelayQueues.add(name);
+      this.#logger?.warn({ code: 'WARREN_WRN_106', queue: name, configured: type, existing: other, reason: (error as Error).message },
+        `delay queue "${name}" exists as a ${other} queue (delay_queue_type is ${type}); using it as it is`);
+    }
   }
 
   async #assert(queue: string, args: Record<string, unknown>): Promise<void> {

@@ -88,19 +88,20 @@ describe('amqp section schema', () => {
 describe('amqp pipeline options schema', () => {
   it('defaults queue to the pipeline name and prefetch to concurrency', () => {
     expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions(undefined))).toEqual({
-      pipeline: 'emails', queue: 'emails', prefetch: 7, queueType: 'classic', maxPriority: undefined, deliveryLimit: undefined,
+      pipeline: 'emails', queue: 'emails', prefetch: 7, queueType: 'classic', maxPriority: undefined, deliveryLimit: undefined, delayQueueType: 'quorum',
     });
   });
 
   it('keeps explicit values', () => {
-    expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions({ queue: 'q1', prefetch: 3, queue_type: 'quorum', max_priority: 10, delivery_limit: 20 }))).toEqual({
-      pipeline: 'emails', queue: 'q1', prefetch: 3, queueType: 'quorum', maxPriority: 10, deliveryLimit: 20,
+    expect(resolvePipelineOptions('emails', 7, parseAmqpPipelineOptions({ queue: 'q1', prefetch: 3, queue_type: 'quorum', max_priority: 10, delivery_limit: 20, delay_queue_type: 'classic' }))).toEqual({
+      pipeline: 'emails', queue: 'q1', prefetch: 3, queueType: 'quorum', maxPriority: 10, deliveryLimit: 20, delayQueueType: 'classic',
     });
   });
 
   it.each([
     ['a beanstalk key', { reserve_timeout: '1s' }],
     ['an unknown queue type', { queue_type: 'stream' }],
+    ['a stream delay queue', { delay_queue_type: 'stream' }],
     ['priority 0', { max_priority: 0 }],
     ['priority above 255', { max_priority: 256 }],
     ['a negative delivery limit', { delivery_limit: -1 }],

@@ -23,8 +23,15 @@ describe('queue names and arguments', () => {
   });
 
   it('routes delay queues back to Q through the default exchange, expiring at least a minute after use', () => {
+    expect(delayQueueArguments('emails', 5_000, 'classic')).toEqual({
+      'x-message-ttl': 5_000, 'x-expires': 65_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'emails',
+    });
+  });
+
+  it('makes delay queues quorum queues that dead-letter at least once by default', () => {
     expect(delayQueueArguments('emails', 5_000)).toEqual({
       'x-message-ttl': 5_000, 'x-expires': 65_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'emails',
+      'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish',
     });
   });
 });
