@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import '../../packages/amqp/dist/index.js';
 import {
-  closeAllConnections, deleteQueuesWithPrefix, restoreBroker, startApp, stopApp, withBrokerRestored,
+  closeAllConnections, deleteQueuesWithPrefix, listQueues, restoreBroker, startApp, stopApp, withBrokerRestored,
 } from '../support/broker-control.js';
 import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
 import { JobLedger } from '../support/job-ledger.js';
@@ -23,6 +23,8 @@ const AMQP_URL = process.env.WARREN_TEST_AMQP_URL ?? DEFAULT_TEST_AMQP_URL;
 
 /** The ledger of the running test; handlers record into it. */
 let ledger = new JobLedger('warren');
+/** Job id → its sequence number, so that a failure says which jobs (every tenth is retried) were lost. */
+const sequenceOf = new Map<string, number>();
 
 @Job('chaos.work', { pipeline: 'main', attempts: 5, backoff: { type: 'fixed', delay: '100ms', jitter: 0 } })
 class ChaosWork {
@@ -59,13 +61,23 @@ async function startWarren(label: string, amqp: Record<string, unknown> = {}) {
   cleanups.push(() => deleteQueuesWithPrefix(prefix));
   cleanups.push(() => warren.close({ timeoutMs: 5_000 }));
   await warren.run();
-  const describeRun = () => `${ledger.summary()} health=${JSON.stringify(warren.health())}\n${logs.tail(20)}`;
+  const describeRun = async () => {
+    const lost = ledger.report().lost.map((id) => sequenceOf.get(id));
+    const queues = (await listQueues().catch(() => [])).filter((queue) => queue.name.startsWith(prefix));
+    // The numbers last: a CI log keeps the end of a long failure.
+    return `${logs.tail(40)}\nqueues=${JSON.stringify(queues)}\n`
+      + `${ledger.summary()} lost sequences=${JSON.stringify(lost)} health=${JSON.stringify(warren.health())}`;
+  };
   return { warren, describeRun };
 }
 
 function produce(warren: Warren, intervalMs: number): SteadyProducer {
   return new SteadyProducer({
-    ledger, total: Infinity, intervalMs, idOf: () => randomUUID(),
+    ledger, total: Infinity, intervalMs, idOf: (sequence) => {
+      const id = randomUUID();
+      sequenceOf.set(id, sequence);
+      return id;
+    },
     publish: async (id, sequence) => void (await warren.dispatch(ChaosWork, { sequence }, { id })),
   }).start();
 }
@@ -100,8 +112,8 @@ describe('amqp chaos: a whole Warren worker', () => {
     await ledger.waitUntilHandled(50, { timeoutMs: 10_000 });
 
     await closeAllConnections('chaos test (warren): forced close');
-    await ledger.waitUntilHandled(ledger.handledDistinct + 50, { timeoutMs: 20_000 }).catch((e: Error) => {
-      throw new Error(`${e.message}\n${describeRun()}`);
+    await ledger.waitUntilHandled(ledger.handledDistinct + 50, { timeoutMs: 20_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await describeRun()}`);
     });
     await withBrokerRestored(async () => {
       await stopApp();
@@ -109,12 +121,14 @@ describe('amqp chaos: a whole Warren worker', () => {
       expect(warren.health().reasons.join('; ')).not.toBe('');
       await startApp();
     });
-    await until(warren, () => warren.health().ready, 20_000, `health is ready again\n${describeRun()}`);
+    await until(warren, () => warren.health().ready, 20_000, 'health is ready again').catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await describeRun()}`);
+    });
     await ledger.waitUntilHandled(ledger.handledDistinct + 50, { timeoutMs: 20_000 });
     producer.stop();
 
-    const report = await ledger.waitUntilAllHandled({ timeoutMs: 20_000 }).catch((e: Error) => {
-      throw new Error(`${e.message}\n${describeRun()}`);
+    const report = await ledger.waitUntilAllHandled({ timeoutMs: 20_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await describeRun()}`);
     });
     console.info(`${ledger.summary()} redeliveries=${report.duplicates.reduce((n, d) => n + d.count - 1, 0)}`);
     expect(report.rejected).toEqual([]);
