@@ -42,8 +42,8 @@ export function formatMarkdown(record: RunRecord): string {
     `Settings: ${settingsLine(record.options)}`,
     '',
     'Each cell: median (min–max) over the rounds. "amqplib (same wire format)" is the same plain amqplib client sending and '
-      + 'reading Warren\'s wire format for a first attempt (message_id, type, timestamp, mandatory; since issue #13 no content_encoding and no x-warren-* headers); '
-      + 'the issue\'s targets are against bare amqplib.',
+      + 'reading Warren\'s wire format for a first attempt (message_id, type, timestamp, mandatory; since 2026-12 no content_encoding and no x-warren-* headers); '
+      + 'the targets are checked against bare amqplib and amqp-connection-manager.',
     '',
     formatResultsTable(record.results),
     '',
