@@ -84,13 +84,6 @@ export async function closeConnectionsExactlyNamed(connectionName: string, reaso
   return pids.length;
 }
 
-/** Closes the connections of `connectionName` (see isConnectionOf); returns how many. */
-export async function closeConnectionsNamed(connectionName: string, reason = 'warren chaos test'): Promise<number> {
-  let count = 0;
-  for (const name of [connectionName, `${connectionName}/publish`, `${connectionName}/consume`]) count += await closeConnectionsExactlyNamed(name, reason);
-  return count;
-}
-
 /** Set while this process has stopped the broker and not started it again (for the exit safety net). */
 let brokerStoppedHere = false;
 
