@@ -3,7 +3,8 @@
  * is refused at dispatch and dead-lettered as too-large on receipt (unparsed, byte for byte); a publish RabbitMQ
  * refuses by closing the channel (406 over its max_message_size) rejects that dispatch alone while the ones around
  * it are confirmed; a delay queue the user may not declare rejects the retry copy, and the delivery is requeued
- * after a delay — the handler runs about once a second, not thousands of times, and channel opens stay bounded.
+ * after a delay — its hand-off is tried about once a second, not thousands of times, the attempt itself runs once,
+ * and channel opens stay bounded.
  * Broker settings are restored in `finally`; the restricted user and its vhost are deleted.
  */
 import { createRequire } from 'node:module';
@@ -104,7 +105,7 @@ describe('amqp: publishes the broker refuses, and amqp.max_payload', () => {
     await f.until(() => runs.get(good) === 1, 'a good job after the refused one');
   });
 
-  it('rejects a retry copy whose delay queue the user may not declare; the delivery is requeued after a delay, never in a loop', async () => {
+  it('rejects a retry copy whose delay queue the user may not declare; the delivery is requeued after a delay, never in a loop, and its attempt runs once', async () => {
     const suffix = randomUUID().slice(0, 8);
     const vhost = `warren-refusal-${suffix}`;
     const user = `warren-refusal-${suffix}`;
@@ -117,11 +118,13 @@ describe('amqp: publishes the broker refuses, and amqp.max_payload', () => {
 
     const id = await f.warren.dispatch(Failing, {});
     await sleep(3_500);
-    const runsIn3500Ms = runs.get(id) ?? 0;
-    // Held ~1 s before each requeue: about 4 runs in 3.5 s. An immediate requeue loop ran thousands.
-    expect(runsIn3500Ms).toBeGreaterThanOrEqual(2);
-    expect(runsIn3500Ms).toBeLessThanOrEqual(6);
-    expect(channels.count(), 'channels opened while the delay queue was refused').toBeLessThanOrEqual(2 * runsIn3500Ms + 2);
+    const refusalsIn3500Ms = f.output().split('retry hand-off failed, requeued').length - 1;
+    // Held ~1 s before each requeue: about 4 hand-offs in 3.5 s. An immediate requeue loop tried thousands.
+    expect(refusalsIn3500Ms).toBeGreaterThanOrEqual(2);
+    expect(refusalsIn3500Ms).toBeLessThanOrEqual(6);
+    // The redelivered original is not run again: attempt 1 ran once, only its retry copy is sent again.
+    expect(runs.get(id)).toBe(1);
+    expect(channels.count(), 'channels opened while the delay queue was refused').toBeLessThanOrEqual(2 * refusalsIn3500Ms + 2);
     expect(f.output()).toContain('WARREN_ERR_AMQP_TOPOLOGY');
     expect(f.output()).not.toContain(`${user}:${user}@`); // the password never appears
   });

@@ -22,6 +22,7 @@ import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './mess
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
 import { decideOutcome, type Outcome } from './retry-policy.js';
 import { RateGate } from './rate-gate.js';
+import { RefusedHandOffs } from './refused-hand-offs.js';
 import { runAttempt } from './run-attempt.js';
 import { StuckJobWatch } from './stuck-job-watch.js';
 import { TimerSet, type OwnedTimer } from './timer-set.js';
@@ -49,6 +50,8 @@ export class PipelineWorker {
   readonly #rateGate: RateGate | undefined;
   /** Wakes #pump when a rate limit lets the next job start; at most one armed. */
   #rateTimer: OwnedTimer | undefined;
+  /** Attempts that ran but whose copy the driver refused: their requeued original is handed off, not run again. */
+  readonly #refused = new RefusedHandOffs();
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -257,6 +260,12 @@ export class PipelineWorker {
     }
     const { job } = decoded;
     entry.definition = job.definition;
+    const refused = this.#refused.take(job.id, job.attempt);
+    if (refused) {
+      this.#logger.info({ jobId: job.id, job: job.name, attempt: job.attempt }, 'this attempt already ran and its copy was refused; handing it off again');
+      await this.#settleFailure(entry, job, this.#eventInfo(job), refused.outcome, refused.error, 0, true);
+      return;
+    }
     const deferMs = this.#breakers.deferralMs(entry, job.definition);
     if (deferMs !== undefined) {
       // Its own breaker is open: back in the queue after the pause, same attempt (a copy at job.attempt, then ack).
@@ -298,23 +307,32 @@ export class PipelineWorker {
     return { id: job.id, name: job.name, pipeline: this.pipeline, attempt: job.attempt, maxAttempts: job.definition.attempts };
   }
 
-  async #settleFailure(entry: InFlightDelivery, job: DecodedJob, info: JobEventInfo, outcome: Outcome, error: unknown, durationMs: number): Promise<void> {
+  /**
+   * Hands off a failed attempt's outcome. `isReplay`: the handler ran on an earlier delivery whose copy was refused; its
+   * job:failed event went out then, so only the hand-off and a dead letter's event happen now.
+   */
+  async #settleFailure(
+    entry: InFlightDelivery, job: DecodedJob, info: JobEventInfo, outcome: Outcome, error: unknown, durationMs: number, isReplay = false,
+  ): Promise<void> {
     const { events } = this.#options;
     const log = { err: error, jobId: job.id, job: job.name, attempt: job.attempt };
-    entry.trace?.failed(error);
+    if (!isReplay) entry.trace?.failed(error);
     if (outcome.action === 'retry') {
       const retryCopy = createRetryCopy(entry.delivery, job);
       const isHandedOff = await handOff(entry, () => this.#options.driver.publish(this.pipeline, retryCopy, { delayMs: outcome.delayMs }), this.#logger, this.#requeueLater);
       if (isHandedOff) entry.trace?.retried(outcome.delayMs, job.attempt + 1);
+      else this.#refused.remember(job.id, job.attempt, { outcome, error });
       this.#logger.warn({ ...log, retryInMs: isHandedOff ? outcome.delayMs : undefined }, isHandedOff ? 'job failed; retry scheduled' : 'job failed; retry hand-off failed, requeued');
-      events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
+      if (!isReplay) events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
       return;
     }
-    events.emit('job:failed', { job: info, durationMs, error, retryInMs: undefined });
+    if (!isReplay) events.emit('job:failed', { job: info, durationMs, error, retryInMs: undefined });
     if (outcome.action !== 'dead-letter') return;
     this.#logger.warn({ ...log, reason: outcome.reason }, 'job failed; dead-lettering it');
     if (await this.#deadLetter(entry, job, outcome.reason, error)) {
       events.emit('job:deadLettered', { job: info, reason: outcome.reason, error });
+    } else {
+      this.#refused.remember(job.id, job.attempt, { outcome, error });
     }
   }
 
