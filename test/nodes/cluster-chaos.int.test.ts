@@ -256,4 +256,30 @@ describe('a classic queue on a cluster', () => {
     await expectAllHandled(worker, [quorumProducer, classicProducer], isNodeDownRefusal);
     console.info(`[cluster] classic dispatches refused while its node was down: ${ledger.report().rejected.length}`);
   });
+
+  it('does not hold up the other pipelines when a worker starts while the classic queue\'s node is down', async () => {
+    const [home, ...others] = cluster.nodes as [RabbitNode, ...RabbitNode[]];
+    const declaring = await startWorker('classic-start-home', { urls: [home.url], classic: true });
+    await declaring.warren.close({ timeoutMs: 5_000 });
+    await home.stopApp();
+    try {
+      // Before, the setup of every pipeline failed on the classic queue's declare and the worker redialed until the node came back.
+      const startedAt = Date.now();
+      const worker = await startWorker('classic-start', { urls: others.map((node) => node.url), classic: true, prefix: declaring.prefix });
+      const quorumProducer = produce(worker.warren, ClusterWork, 20);
+      await moreHandled(worker, 50);
+      console.info(`[cluster] worker started with the classic queue's node down: quorum pipeline handling after ${Date.now() - startedAt} ms`);
+      expect(worker.warren.health().reasons.join('; ')).toContain('pipeline classic');
+      quorumProducer.stop();
+
+      await home.startApp();
+      await until(() => worker.warren.health().ready, RECOVERY_BOUND_MS, () => `ready once the node is back\n${worker.describeRun()}`);
+      const classicProducer = produce(worker.warren, ClassicWork, 20);
+      await moreHandled(worker, 50);
+      classicProducer.stop();
+      await expectAllHandled(worker, [quorumProducer, classicProducer]);
+    } finally {
+      await home.startApp();
+    }
+  });
 });

@@ -305,18 +305,23 @@ export class AmqpDriver implements Driver {
   /** The one rebuild of a publish session: topology (so publishes route), then the publisher's channel. */
   async #setupPublishing(session: ConnectionSession): Promise<void> {
     this.#publishDeclarer.attach(session);
-    for (const pipeline of this.#pipelines.values()) await this.#publishDeclarer.declarePipeline(pipeline);
+    await this.#publishDeclarer.declarePipelines(this.#pipelines.values(), this.#onQueueNodeDown);
     await this.#publisher.attach(session);
   }
 
   /** The one rebuild of a consume session: topology first (never basic.consume before Q exists), then every consumer. */
   async #setupConsuming(session: ConnectionSession): Promise<void> {
     this.#consumeDeclarer.attach(session);
-    for (const pipeline of this.#pipelines.values()) await this.#consumeDeclarer.declarePipeline(pipeline);
+    await this.#consumeDeclarer.declarePipelines(this.#pipelines.values(), this.#onQueueNodeDown);
     this.#declaredSession = session;
     await Promise.all([...this.#consumers].map((consumer) => consumer.attach(session).catch(() => undefined))); // each retries itself
     this.#leases.attachAll(session); // each retries itself; must not hold up consuming
   }
+
+  readonly #onQueueNodeDown = (pipeline: ResolvedPipelineOptions, error: unknown): void => {
+    this.#log.warn({ err: error, event: 'amqp.topology.queue_node_down', pipeline: pipeline.pipeline, queue: pipeline.queue },
+      `queue "${pipeline.queue}" is unavailable while its cluster node is down; the other pipelines go on`);
+  };
 
   async #redeclare(queue: string): Promise<void> {
     for (const pipeline of this.#pipelines.values()) {

@@ -37,7 +37,7 @@ export function declareError(queue: string, error: unknown): Error {
   if (code === REPLY_NOT_FOUND && QUEUE_NODE_DOWN.test(text)) {
     // A classic queue on a cluster whose node is down: it exists, but nothing can declare, publish to or consume it.
     return amqpError('WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE', `queue "${queue}" is unavailable: the cluster node that holds it is down (${text})`, {
-      cause: error, details: { queue },
+      cause: error, details: { queue, isNodeDown: true },
       hint: 'Wait for the node to come back (Warren resumes by itself), or use queue_type: quorum so that a queue survives the loss of a node.',
     });
   }
@@ -88,6 +88,22 @@ export class TopologyDeclarer {
     this.#session = session;
     this.#channel = undefined;
     this.#delayQueues.clear();
+  }
+
+  /**
+   * Declares every pipeline's Q and Q.dlq. A pipeline whose queue's cluster node is down is handed to `onNodeDown` and
+   * skipped instead of failing the whole setup: the other pipelines go on, its consumer retries by itself, and
+   * publishes to it are refused naming the node. Rejects on any other failure.
+   */
+  async declarePipelines(pipelines: Iterable<ResolvedPipelineOptions>, onNodeDown: (pipeline: ResolvedPipelineOptions, error: unknown) => void): Promise<void> {
+    for (const pipeline of pipelines) {
+      try {
+        await this.declarePipeline(pipeline);
+      } catch (error) {
+        if ((error as { details?: { isNodeDown?: boolean } }).details?.isNodeDown !== true) throw error;
+        onNodeDown(pipeline, error);
+      }
+    }
   }
 
   /** Declares Q and Q.dlq (durable). Rejects with a coded topology error. */
