@@ -4,10 +4,9 @@
  * breaker and once with one, and both print their attempt counts. With the breaker: far fewer attempts, nothing
  * dead-lettered for the outage, all 500 handled once the downstream is back, /ready true while it is open.
  *
- * The issue asks for a 20 s outage; this test uses 6 s (and a 1 s pause growing to 2 s) so that both runs fit the
- * suite's time budget (about 40 s for every test of issue #17 together). What is proved does not depend on the
- * length: without the breaker every job burns its 5 attempts within ~1.5 s (fixed 300 ms backoff) and is
- * dead-lettered long before the outage ends; with it, the pipeline stays paused and one trial per pause runs.
+ * The downstream is down for 20 s, as the issue asks (with a 1 s pause growing to 2 s: about ten trials). Without the
+ * breaker every job burns its 5 attempts within ~1.5 s (fixed 300 ms backoff) and is dead-lettered long before the
+ * outage ends; with it, the pipeline stays paused and one trial per pause runs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +17,7 @@ import { withDeadline } from '../support/with-deadline.js';
 
 const JOBS = 500;
 const ATTEMPTS = 5;
-const OUTAGE_MS = 6_000;
+const OUTAGE_MS = 20_000;
 /** High enough that, without the breaker, 500 × 5 attempts (each a confirmed retry copy) fit well inside the outage. */
 const CONCURRENCY = 50;
 const queues: string[] = [];
