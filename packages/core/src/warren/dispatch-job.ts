@@ -9,7 +9,7 @@ import type { DispatchOptions, JobClass } from '../job/job-types.js';
 import { WarrenError } from '../errors/warren-error.js';
 import { parseDurationMs } from '../util/duration.js';
 import { encodeJob } from '../worker/encode-job.js';
-import { validatePayloadNow } from '../worker/validate-payload.js';
+import { validatePayloadNow, type PayloadValidation } from '../worker/validate-payload.js';
 import type { JobTracing } from '../tracing/job-tracing.js';
 import { messagingTargetOf } from '../tracing/messaging-target.js';
 import type { DriverSet } from './driver-set.js';
@@ -28,30 +28,46 @@ export interface DispatchTargets {
   readonly tracing?: JobTracing | undefined;
 }
 
-export async function dispatchJob(targets: DispatchTargets, job: JobClass | string, payload: unknown, options: DispatchOptions): Promise<string> {
-  const definition = resolveDefinition(targets.registry, job);
-  const name = definition?.name ?? (job as string);
-  const pipeline = options.pipeline ?? definition?.pipeline;
-  if (pipeline === undefined) {
-    throw new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `no job named "${name}" is registered here, so its pipeline is unknown`, {
-      hint: `Pass { pipeline: '...' } to dispatch, or load the module that defines "${name}" (jobs.modules).`,
-      details: { job: name },
-    });
-  }
-  if (definition?.schema) {
-    const pending = validatePayloadNow(definition.schema, payload);
-    const validation = pending instanceof Promise ? await pending : pending;
-    if (!validation.isValid) {
-      throw new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `the payload of job "${name}" is invalid: ${validation.message}`, { details: { job: name } });
+/**
+ * Not an async function on purpose: a dispatch stays in flight until the broker confirms, and each async frame in its
+ * chain (generator, promise, context) lives that long, survives young-generation GCs and is promoted: fewer of them
+ * per dispatch is less promoted garbage at a window of 1,000 publishes. Throws only as a rejected promise.
+ */
+export function dispatchJob(targets: DispatchTargets, job: JobClass | string, payload: unknown, options: DispatchOptions): Promise<string> {
+  try {
+    const definition = resolveDefinition(targets.registry, job);
+    const name = definition?.name ?? (job as string);
+    const pipeline = options.pipeline ?? definition?.pipeline;
+    if (pipeline === undefined) {
+      throw new WarrenError('WARREN_ERR_JOB_NOT_FOUND', `no job named "${name}" is registered here, so its pipeline is unknown`, {
+        hint: `Pass { pipeline: '...' } to dispatch, or load the module that defines "${name}" (jobs.modules).`,
+        details: { job: name },
+      });
     }
+    const validation = definition?.schema ? validatePayloadNow(definition.schema, payload) : undefined;
+    if (validation instanceof Promise) return validation.then((settled) => publishJob(targets, definition, name, pipeline, payload, options, settled));
+    return publishJob(targets, definition, name, pipeline, payload, options, validation);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function publishJob(
+  targets: DispatchTargets, definition: JobDefinition | undefined, name: string, pipeline: string, payload: unknown, options: DispatchOptions,
+  validation: PayloadValidation | undefined,
+): Promise<string> {
+  if (validation !== undefined && !validation.isValid) {
+    throw new WarrenError('WARREN_ERR_JOB_PAYLOAD_INVALID', `the payload of job "${name}" is invalid: ${validation.message}`, { details: { job: name } });
   }
   const message = encodeJob(definition ?? { name }, payload, { id: options.id, priority: options.priority, headers: options.headers });
   const delayMs = options.delay === undefined ? 0 : parseDelay(options.delay, name);
   const driver = targets.drivers.forPipeline(pipeline);
   const publishOptions = delayMs > 0 ? { delayMs } : undefined;
-  if (targets.tracing === undefined) await driver.publish(pipeline, message, publishOptions);
-  else await targets.tracing.tracePublish(messagingTargetOf(driver, pipeline), pipeline, message, delayMs, () => driver.publish(pipeline, message, publishOptions));
-  return message.properties.messageId;
+  const id = message.properties.messageId;
+  const published = targets.tracing === undefined
+    ? driver.publish(pipeline, message, publishOptions)
+    : targets.tracing.tracePublish(messagingTargetOf(driver, pipeline), pipeline, message, delayMs, () => driver.publish(pipeline, message, publishOptions));
+  return published.then(() => id);
 }
 
 /** A class is registered on first dispatch if it carries @Job metadata, so producers need no module loading. */
