@@ -7,10 +7,10 @@
  * stop_app); this test keeps the whole path honest but does not hit that narrow race reliably with classic queues.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../../packages/amqp/dist/index.js';
-import { deleteQueuesWithPrefix, listQueues, restoreBroker, startApp, stopApp, withBrokerRestored } from '../support/broker-control.js';
-import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
+import { deleteQueuesWithPrefix, listQueues, startApp, stopApp, withBrokerRestored } from '../support/broker-control.js';
+import { restoreBrokerAfterEach } from '../support/broker-safety-net.js';
 import { JobLedger } from '../support/job-ledger.js';
 import { LogCapture } from '../support/log-capture.js';
 import { SteadyProducer } from '../support/steady-producer.js';
@@ -30,12 +30,7 @@ class DelayedWork {
   }
 }
 
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(() => installBrokerSafetyNet());
-afterEach(async () => {
-  await restoreBroker();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error(error));
-});
+const cleanups = restoreBrokerAfterEach();
 
 async function startWarren(queue: string, role: string, logs: LogCapture, consume: string[], delayQueueType: string): Promise<Warren> {
   const registry = new JobRegistry();

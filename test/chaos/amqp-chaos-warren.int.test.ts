@@ -5,12 +5,12 @@
  * after it; an outage beyond redial.timeout must make the process not live.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../../packages/amqp/dist/index.js';
 import {
-  closeAllConnections, deleteQueuesWithPrefix, listQueues, restoreBroker, startApp, stopApp, withBrokerRestored,
+  closeAllConnections, deleteQueuesWithPrefix, listQueues, startApp, stopApp, withBrokerRestored,
 } from '../support/broker-control.js';
-import { installBrokerSafetyNet } from '../support/broker-safety-net.js';
+import { restoreBrokerAfterEach } from '../support/broker-safety-net.js';
 import { JobLedger } from '../support/job-ledger.js';
 import { LogCapture } from '../support/log-capture.js';
 import { SteadyProducer } from '../support/steady-producer.js';
@@ -36,12 +36,7 @@ class ChaosWork {
   }
 }
 
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(() => installBrokerSafetyNet());
-afterEach(async () => {
-  await restoreBroker();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error(error));
-});
+const cleanups = restoreBrokerAfterEach();
 
 async function startWarren(label: string, amqp: Record<string, unknown> = {}) {
   ledger = new JobLedger(label);

@@ -4,8 +4,9 @@
  * Tests still restore in `finally`; this only catches what a `finally` cannot.
  */
 import { spawnSync } from 'node:child_process';
+import { afterEach, beforeAll } from 'vitest';
 import {
-  DEFAULT_MEMORY_HIGH_WATERMARK, RABBITMQCTL, RABBITMQ_SERVER, hasStoppedBroker, isMemoryAlarmForced,
+  DEFAULT_MEMORY_HIGH_WATERMARK, RABBITMQCTL, RABBITMQ_SERVER, hasStoppedBroker, isMemoryAlarmForced, restoreBroker,
 } from './broker-control.js';
 
 let safetyNetInstalled = false;
@@ -46,4 +47,19 @@ function restoreBrokerSync(): void {
       spawnSync('sleep', ['0.5']);
     }
   }
+}
+
+/**
+ * The hooks of a chaos file that stops or reconfigures the broker: the safety net, and after each test the broker
+ * restored first, then the test's cleanups in reverse order (a failing one is logged; the others still run). Returns
+ * the list the tests push their cleanups to.
+ */
+export function restoreBrokerAfterEach(): Array<() => Promise<unknown>> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(() => installBrokerSafetyNet());
+  afterEach(async () => {
+    await restoreBroker();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error(error));
+  });
+  return cleanups;
 }
