@@ -1,28 +1,26 @@
 /*
  * PipelineWorker: consumes one pipeline through a Driver and runs its jobs with bounded concurrency,
  * then settles each delivery: ack after success, or ack only after the retry / dead-letter copy was
- * taken by the driver (requeue if that hand-off fails); an unexpected exception dead-letters it as
+ * taken by the driver (failure-hand-off.ts: requeue if that hand-off fails); an unexpected exception dead-letters it as
  * internal-error (internal-failure.ts). Lifecycle in worker-state.ts. Consumption breakers gate which deliveries
  * start (breaker-gate.ts). Does not own the driver (Warren starts and closes it) and does not decide outcomes
  * (retry-policy.ts).
  */
 import type { Logger } from 'pino';
 import type { Consumer, Delivery } from '../driver/driver.js';
-import type { DeadLetterReason } from '../driver/wire-message.js';
 import { WarrenError } from '../errors/warren-error.js';
 import { DeliveryLost } from '../errors/delivery-lost.js';
 import type { JobEventInfo, WorkerState } from '../events/warren-events.js';
 import { decodeDeliveryNow, type DecodedJob } from './decode-delivery.js';
 import { BreakerGate } from './breaker-gate.js';
-import { handOff } from './hand-off.js';
+import { FailureHandOff } from './failure-hand-off.js';
 import { HeldDeliveries } from './held-deliveries.js';
 import { InFlightDelivery } from './in-flight-delivery.js';
-import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, requeueAfterDelay, settleInternalFailure } from './internal-failure.js';
-import { createDeadLetterCopy, createRetryCopy, type CopyIdentity } from './message-copies.js';
+import { DEFAULT_INTERNAL_REQUEUE_DELAY_MS, settleInternalFailure } from './internal-failure.js';
+import { createRetryCopy } from './message-copies.js';
 import { DEFAULT_STOP_TIMEOUT_MS, type PipelineWorkerOptions, type StopOptions } from './pipeline-worker-options.js';
-import { decideOutcome, type Outcome } from './retry-policy.js';
+import { decideOutcome } from './retry-policy.js';
 import { RateGate } from './rate-gate.js';
-import { RefusedHandOffs } from './refused-hand-offs.js';
 import { runAttempt } from './run-attempt.js';
 import { StuckJobWatch } from './stuck-job-watch.js';
 import { TimerSet, type OwnedTimer } from './timer-set.js';
@@ -50,8 +48,8 @@ export class PipelineWorker {
   readonly #rateGate: RateGate | undefined;
   /** Wakes #pump when a rate limit lets the next job start; at most one armed. */
   #rateTimer: OwnedTimer | undefined;
-  /** Attempts that ran but whose copy the driver refused: their requeued original is handed off, not run again. */
-  readonly #refused = new RefusedHandOffs();
+  /** Retry and dead-letter copies, and what happens when the driver refuses one. */
+  readonly #failures: FailureHandOff;
 
   constructor(options: PipelineWorkerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -67,6 +65,10 @@ export class PipelineWorker {
       consumer: () => this.#consumer, isRunning: () => this.#state === 'running', requeueWaiting: () => this.#held.requeueWaiting(), pump: () => this.#pump(),
     });
     this.#rateGate = RateGate.create(options.rateLimit, options.registry);
+    this.#failures = new FailureHandOff({
+      pipeline: options.pipeline, driver: options.driver, events: options.events, logger: this.#logger, timers: this.#timers,
+      requeueDelayMs: options.requeueDelayMs ?? DEFAULT_INTERNAL_REQUEUE_DELAY_MS,
+    });
     this.#stuckJobs = thresholdMs > 0 ? new StuckJobWatch({ thresholdMs, timers: this.#timers, logger: this.#logger, running: () => this.#held.running() }) : undefined;
   }
 
@@ -253,24 +255,23 @@ export class PipelineWorker {
       const job = { id: rejected.id, name: rejected.name, pipeline: this.pipeline, attempt: rejected.attempt };
       this.#logger.warn({ err: rejected.error, jobId: rejected.id, job: rejected.name, reason: rejected.reason }, 'message cannot run; dead-lettering it');
       entry.trace?.failed(rejected.error);
-      if (await this.#deadLetter(entry, rejected, rejected.reason, rejected.error)) {
+      if (await this.#failures.deadLetter(entry, rejected, rejected.reason, rejected.error)) {
         events.emit('job:deadLettered', { job, reason: rejected.reason, error: rejected.error });
       }
       return;
     }
     const { job } = decoded;
     entry.definition = job.definition;
-    const refused = this.#refused.take(job.id, job.attempt);
+    const refused = this.#failures.takeRefused(job);
     if (refused) {
       this.#logger.info({ jobId: job.id, job: job.name, attempt: job.attempt }, 'this attempt already ran and its copy was refused; handing it off again');
-      await this.#settleFailure(entry, job, this.#eventInfo(job), refused.outcome, refused.error, 0, true);
+      await this.#failures.settle(entry, job, this.#eventInfo(job), refused.outcome, refused.error, 0, true);
       return;
     }
     const deferMs = this.#breakers.deferralMs(entry, job.definition);
     if (deferMs !== undefined) {
       // Its own breaker is open: back in the queue after the pause, same attempt (a copy at job.attempt, then ack).
-      const copy = createRetryCopy(entry.delivery, { ...job, attempt: job.attempt - 1 });
-      await handOff(entry, () => this.#options.driver.publish(this.pipeline, copy, { delayMs: deferMs }), this.#logger, this.#requeueLater);
+      await this.#failures.sendCopy(entry, createRetryCopy(entry.delivery, { ...job, attempt: job.attempt - 1 }), deferMs);
       return;
     }
     // Per-job event payloads only when someone listens (metrics do; a bare worker need not build them).
@@ -294,7 +295,7 @@ export class PipelineWorker {
       result, attempt: job.attempt, maxAttempts: job.definition.attempts, backoff: job.definition.backoff, random: this.#options.random,
     });
     const durationMs = Date.now() - startedAtMs;
-    await this.#settleFailure(entry, job, info ?? this.#eventInfo(job), outcome, result.error, durationMs);
+    await this.#failures.settle(entry, job, info ?? this.#eventInfo(job), outcome, result.error, durationMs);
   }
 
   #hasJobListeners(): boolean {
@@ -306,46 +307,6 @@ export class PipelineWorker {
   #eventInfo(job: DecodedJob): JobEventInfo {
     return { id: job.id, name: job.name, pipeline: this.pipeline, attempt: job.attempt, maxAttempts: job.definition.attempts };
   }
-
-  /**
-   * Hands off a failed attempt's outcome. `isReplay`: the handler ran on an earlier delivery whose copy was refused; its
-   * job:failed event went out then, so only the hand-off and a dead letter's event happen now.
-   */
-  async #settleFailure(
-    entry: InFlightDelivery, job: DecodedJob, info: JobEventInfo, outcome: Outcome, error: unknown, durationMs: number, isReplay = false,
-  ): Promise<void> {
-    const { events } = this.#options;
-    const log = { err: error, jobId: job.id, job: job.name, attempt: job.attempt };
-    if (!isReplay) entry.trace?.failed(error);
-    if (outcome.action === 'retry') {
-      const retryCopy = createRetryCopy(entry.delivery, job);
-      const isHandedOff = await handOff(entry, () => this.#options.driver.publish(this.pipeline, retryCopy, { delayMs: outcome.delayMs }), this.#logger, this.#requeueLater);
-      if (isHandedOff) entry.trace?.retried(outcome.delayMs, job.attempt + 1);
-      else this.#refused.remember(job.id, job.attempt, { outcome, error });
-      this.#logger.warn({ ...log, retryInMs: isHandedOff ? outcome.delayMs : undefined }, isHandedOff ? 'job failed; retry scheduled' : 'job failed; retry hand-off failed, requeued');
-      if (!isReplay) events.emit('job:failed', { job: info, durationMs, error, retryInMs: isHandedOff ? outcome.delayMs : undefined });
-      return;
-    }
-    if (!isReplay) events.emit('job:failed', { job: info, durationMs, error, retryInMs: undefined });
-    if (outcome.action !== 'dead-letter') return;
-    this.#logger.warn({ ...log, reason: outcome.reason }, 'job failed; dead-lettering it');
-    if (await this.#deadLetter(entry, job, outcome.reason, error)) {
-      events.emit('job:deadLettered', { job: info, reason: outcome.reason, error });
-    } else {
-      this.#refused.remember(job.id, job.attempt, { outcome, error });
-    }
-  }
-
-  async #deadLetter(entry: InFlightDelivery, identity: CopyIdentity, reason: DeadLetterReason, error: unknown): Promise<boolean> {
-    const copy = createDeadLetterCopy(entry.delivery, identity, { reason, error, failedAtMs: Date.now() });
-    const isHandedOff = await handOff(entry, () => this.#options.driver.deadLetter(this.pipeline, copy), this.#logger, this.#requeueLater);
-    if (isHandedOff) entry.trace?.deadLettered(reason);
-    return isHandedOff;
-  }
-
-  /** Holds a delivery whose copy the driver refused for requeueDelayMs, then requeues it (a stop cuts the wait short). */
-  readonly #requeueLater = (entry: InFlightDelivery): Promise<void> =>
-    requeueAfterDelay(entry, this.#timers, this.#options.requeueDelayMs ?? DEFAULT_INTERNAL_REQUEUE_DELAY_MS);
 
   #assertState(call: string, allowed: readonly WorkerState[]): void {
     if (!allowed.includes(this.#state)) {
