@@ -4,7 +4,7 @@
  * A 406 closes the channel, so the channel is reopened on demand. Knows nothing about redialing.
  */
 import type { Channel } from 'amqplib';
-import type { Logger } from '@warren/core';
+import { isWarrenError, type Logger } from '@warren/core';
 import type { ConnectionSession } from '../connection/connection-session.js';
 import { amqpError } from '../errors.js';
 import { REPLY_NOT_FOUND, REPLY_PRECONDITION_FAILED, replyCodeOf } from '../amqp-reply-codes.js';
@@ -100,7 +100,7 @@ export class TopologyDeclarer {
       try {
         await this.declarePipeline(pipeline);
       } catch (error) {
-        if ((error as { details?: { isNodeDown?: boolean } }).details?.isNodeDown !== true) throw error;
+        if (!isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_UNAVAILABLE') || error.details.isNodeDown !== true) throw error;
         onNodeDown(pipeline, error);
       }
     }
@@ -169,12 +169,12 @@ export class TopologyDeclarer {
       await this.#assert(name, delayQueueArguments(queue, stepMs, type));
       return;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH') throw error;
+      if (!isWarrenError(error, 'WARREN_ERR_AMQP_TOPOLOGY_MISMATCH')) throw error;
       const other = type === 'quorum' ? 'classic' : 'quorum';
       await this.#assert(name, delayQueueArguments(queue, stepMs, other)).catch(() => Promise.reject(error));
       if (this.#otherTypeDelayQueues.has(name)) return;
       this.#otherTypeDelayQueues.add(name);
-      this.#logger?.warn({ code: 'WARREN_WRN_106', queue: name, configured: type, existing: other, reason: (error as Error).message },
+      this.#logger?.warn({ code: 'WARREN_WRN_106', queue: name, configured: type, existing: other, reason: error.message },
         `delay queue "${name}" exists as a ${other} queue (delay_queue_type is ${type}); using it as it is`);
     }
   }

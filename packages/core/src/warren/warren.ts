@@ -93,8 +93,8 @@ export class Warren {
   dispatch(name: string, payload: unknown, options?: DispatchOptions): Promise<string>;
   dispatch(job: JobClass | string, payload: unknown, options: DispatchOptions = {}): Promise<string> {
     // Not async: one frame less per dispatch in flight (dispatch-job.ts says why that matters).
-    if (this.#state === 'closing' || this.#state === 'closed') return Promise.reject(this.#closedError('dispatch'));
-    return dispatchJob(this.#dispatchTargets, job, payload, options);
+    const closed = this.#closedError('dispatch');
+    return closed ? Promise.reject(closed) : dispatchJob(this.#dispatchTargets, job, payload, options);
   }
 
   /**
@@ -233,10 +233,13 @@ export class Warren {
   }
 
   #assertOpen(operation: string): void {
-    if (this.#state === 'closing' || this.#state === 'closed') throw this.#closedError(operation);
+    const closed = this.#closedError(operation);
+    if (closed) throw closed;
   }
 
-  #closedError(operation: string): WarrenError {
+  /** The error for `operation` on a closing or closed instance; undefined while it is open. */
+  #closedError(operation: string): WarrenError | undefined {
+    if (this.#state !== 'closing' && this.#state !== 'closed') return undefined;
     return new WarrenError('WARREN_ERR_WORKER_CLOSED', `cannot ${operation}(): this Warren instance is ${this.#state}`);
   }
 
