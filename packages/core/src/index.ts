@@ -1,7 +1,7 @@
 /*
  * Public API of @warren/core. Everything users and drivers may import is exported here, and only here.
  */
-import 'reflect-metadata';
+import './di/commonjs-tsyringe.js';
 import { CORE_ERROR_CODES } from './errors/codes.js';
 import { registerErrorCodes } from './errors/warren-error.js';
 import { driverRegistry as defaultDriverRegistry } from './driver/driver-registry.js';

@@ -3,8 +3,13 @@
  * reads `isOpen` (no per-message opossum call); failures — rare — are recorded through opossum, so its
  * rolling window and half-open logic decide. Owns no outbox and no timers of its own besides opossum's.
  */
-import CircuitBreaker from 'opossum';
+import { createRequire } from 'node:module';
+import type CircuitBreaker from 'opossum';
 import { TypedEmitter } from '@warren/core';
+
+// require(), not import: opossum is CommonJS, and an ESM import makes Node scan its source for named exports
+// (an idle worker's RSS, bench/PERF-NOTES.md).
+const CircuitBreakerClass = createRequire(import.meta.url)('opossum') as typeof CircuitBreaker;
 
 /** Breaker state as shown in status().gauges.breaker. */
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
@@ -34,7 +39,7 @@ export class BrokerBreaker {
   #state: BreakerState = 'closed';
 
   constructor(options: BrokerBreakerOptions) {
-    this.#circuit = new CircuitBreaker(relayOutcome, {
+    this.#circuit = new CircuitBreakerClass(relayOutcome, {
       timeout: false,
       resetTimeout: options.resetTimeoutMs,
       rollingCountTimeout: options.rollingWindowMs ?? 10_000,

@@ -5,11 +5,12 @@
  * Also closes a connection within a time bound and tears down the socket of one that will not close. Does not retry and does not choose
  * the URL: the connection manager does.
  */
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { redactUrl, type Logger } from '@warren/core';
 import { amqpError } from '../errors.js';
 import { REPLY_ACCESS_REFUSED, replyCodeOf } from '../amqp-reply-codes.js';
 import { settleWithin } from '../settle-within.js';
+import { connect } from './amqplib-module.js';
 import { guardAgainstStragglerFrames } from './straggler-frame-guard.js';
 import { guardAgainstDeepHeaders } from './deep-header-guard.js';
 import { amqplibInternals } from './amqplib-internals.js';

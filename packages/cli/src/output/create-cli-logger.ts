@@ -4,7 +4,8 @@
  * line per record (an error's stack still follows it) and colored only on a terminal without NO_COLOR.
  */
 import { createLogger, type Logger } from '@warren/core';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 
 export interface CliLoggerOptions {
   readonly level: string;
@@ -31,6 +32,8 @@ export function createCliLogger(options: CliLoggerOptions): Logger {
   if (!shouldPrettyPrint(options)) return createLogger({ level: options.level });
   // sync: true so the last lines before exit are not lost in a worker thread. singleLine: the fields follow the
   // message on its line, so a start and stop reads as a handful of lines rather than dozens.
+  // Loaded only here, and with require(): pino-pretty is CommonJS, and a worker logging JSON never needs it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   return createLogger({ level: options.level, destination: pretty({
     colorize: shouldColor(options.isTty, options.env), singleLine: true, sync: true, translateTime: 'SYS:HH:MM:ss.l',
     destination: options.output ?? 1,

@@ -4,8 +4,9 @@
  * and disposes it like the child container would, which saves the container's creation and disposal
  * (~8 µs per job). Does not run the handler (worker/run-attempt.ts does).
  */
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type {} from 'reflect-metadata';
+import type { DependencyContainer } from 'tsyringe';
+import { container as rootContainer } from './commonjs-tsyringe.js';
 import type { Logger } from 'pino';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobClass, JobContext, JobHandler } from '../job/job-types.js';

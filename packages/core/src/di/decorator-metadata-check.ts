@@ -4,7 +4,8 @@
  * entry nor an @inject token). Without this, tsc exits 0 and every job fails at run time with
  * tsyringe's "TypeInfo not known". Checks metadata only; resolving tokens stays with the worker.
  */
-import 'reflect-metadata';
+import type {} from 'reflect-metadata';
+import './commonjs-tsyringe.js';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobDefinition } from '../job/job-definition.js';
 

@@ -4,8 +4,8 @@
  * Disposes only what the attempt owns, never an ancestor's singleton. Does not run the handler or
  * decide outcomes (see worker/run-attempt.ts).
  */
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { container as rootContainer } from './commonjs-tsyringe.js';
 import type { Logger } from 'pino';
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobClass, JobContext, JobHandler } from '../job/job-types.js';

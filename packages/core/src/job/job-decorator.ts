@@ -3,8 +3,8 @@
  * registers it in the process-wide `jobRegistry`. Works as a plain function in JavaScript:
  * `Job('name', { inject: [Mailer] })(class { constructor(mailer) {} handle() {} })`.
  */
-import 'reflect-metadata';
-import { injectable } from 'tsyringe';
+import type {} from 'reflect-metadata';
+import { injectable } from '../di/commonjs-tsyringe.js';
 import { jobRegistry } from './job-registry.js';
 import { setJobMetadata } from './job-metadata.js';
 import type { JobClass, JobHandler, JobOptions } from './job-types.js';

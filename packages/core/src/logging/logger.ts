@@ -2,10 +2,14 @@
  * The pino logger Warren creates: JSON by default, secrets in URLs redacted from every line.
  * Pretty printing on a TTY is the CLI's job (it owns pino-pretty); core only accepts a destination.
  */
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { redactSecrets } from '../util/redact.js';
 
 export type { Logger } from 'pino';
+
+// require(), not import: pino is CommonJS (see di/commonjs-tsyringe.ts for what an ESM import of it costs).
+const { pino } = createRequire(import.meta.url)('pino') as typeof import('pino');
 
 /** Options of `createLogger`. */
 export interface CreateLoggerOptions {

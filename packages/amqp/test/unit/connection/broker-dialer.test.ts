@@ -1,10 +1,10 @@
 import type { ChannelModel } from 'amqplib';
-import { connect } from 'amqplib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@warren/core';
+import { connect } from '../../../src/connection/amqplib-module.js';
 import { dialBroker } from '../../../src/connection/broker-dialer.js';
 
-vi.mock('amqplib', () => ({ connect: vi.fn() }));
+vi.mock('../../../src/connection/amqplib-module.js', () => ({ connect: vi.fn() }));
 
 /** amqplib 2.x's Connection as the straggler guard sees it: a frame on a free channel number fails the connection. */
 class AmqplibLikeConnection {
