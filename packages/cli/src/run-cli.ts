@@ -2,7 +2,7 @@
  * runCli: builds the commander program, runs one command and turns its outcome into an exit code.
  * The only place that catches command errors and prints them (format-error.ts).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander-module.js';
 import type { CliContext } from './cli-context.js';
 import { cliVersion } from './cli-version.js';
 import { registerCommands } from './commands/register-commands.js';

@@ -2,7 +2,7 @@
  * `warren dlq list|replay|purge <pipeline>`: inspect dead letters, move them back to the pipeline
  * (attempts reset to 1; at most those there when replay starts), or delete them. Each prints how many it touched.
  */
-import { Command } from 'commander';
+import { Command } from '../commander-module.js';
 import type { CliContext } from '../cli-context.js';
 import { formatDeadLetters } from '../output/format-dead-letters.js';
 import { configOption } from '../runtime/config-path.js';

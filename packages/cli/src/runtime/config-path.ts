@@ -3,7 +3,7 @@
  * ./warren.yaml. Reading and validating the file is core's loadConfig.
  */
 import { resolve } from 'node:path';
-import { Option } from 'commander';
+import { Option } from '../commander-module.js';
 
 export const DEFAULT_CONFIG_FILE = 'warren.yaml';
 
