@@ -1,6 +1,7 @@
 /*
  * Public API of @warren/core. Everything users and drivers may import is exported here, and only here.
  */
+// First: the Reflect metadata polyfill must be in place before any decorator runs, ours or the app's.
 import './di/commonjs-tsyringe.js';
 import { CORE_ERROR_CODES } from './errors/codes.js';
 import { registerErrorCodes } from './errors/warren-error.js';

@@ -5,7 +5,7 @@
  * tsyringe's "TypeInfo not known". Checks metadata only; resolving tokens stays with the worker.
  */
 import type {} from 'reflect-metadata';
-import './commonjs-tsyringe.js';
+import './commonjs-tsyringe.js'; // the Reflect metadata polyfill this check reads through
 import { WarrenError } from '../errors/warren-error.js';
 import type { JobDefinition } from '../job/job-definition.js';
 
