@@ -40,6 +40,11 @@ export class AckBatcher {
     return this.#state;
   }
 
+  /** Deliveries of this generation not yet acked or requeued by the runtime. */
+  get outstandingCount(): number {
+    return this.#window.outstandingCount;
+  }
+
   /** Aborted when this generation ends: a delivery of it not settled by then can no longer be (Delivery.lost). */
   get lost(): AbortSignal {
     return this.#lost.signal;

@@ -53,6 +53,10 @@ export class PipelineConsumer implements Consumer {
   readonly #retry = new ChannelRetry(this.#timers);
   readonly #options: PipelineConsumerOptions;
   readonly #log: Logger;
+  /** Deliveries received so far, and the count the watchdog saw at its last check (see #isStarved). */
+  #deliveries = 0;
+  #deliveriesAtLastCheck = 0;
+  #starvedChecks = 0;
 
   constructor(options: PipelineConsumerOptions) {
     this.#options = options;
@@ -112,6 +116,7 @@ export class PipelineConsumer implements Consumer {
       const counts = await this.#options.declarer.checkQueue(this.#options.pipeline.queue).catch(() => undefined);
       if (!counts) reason = 'queue missing';
       else if (counts.consumerCount === 0) reason = 'broker reports no consumer on the queue';
+      else if (this.#isStarved(counts.messageCount)) reason = 'messages ready on the queue, none delivered to our consumer';
     }
     // What was checked must still be what we have: while the check awaited, a broker cancel or channel error may
     // have re-subscribed on a new channel; replacing THAT one would orphan it (its batcher retired, its consumer
@@ -219,6 +224,7 @@ export class PipelineConsumer implements Consumer {
       }
       this.#consumerTag = ok.consumerTag;
       this.#retry.succeeded();
+      this.#starvedChecks = 0; // a fresh subscription gets two full watchdog intervals before it counts as starved
       this.#transition('consuming', 'basic.consume ok');
     } catch (error) {
       if (this.#channel === channel) this.#releaseChannel('discard');
@@ -264,6 +270,7 @@ export class PipelineConsumer implements Consumer {
       this.#scheduleRetry(session);
       return;
     }
+    this.#deliveries++;
     acks.delivered(message.fields.deliveryTag);
     const delivery = new AmqpDelivery(acks, message, this.#options.maxPayloadBytes);
     try {
@@ -299,6 +306,20 @@ export class PipelineConsumer implements Consumer {
     this.#releaseChannel('discard');
     this.#consumerTag = undefined;
     if (this.#state === 'subscribing' || this.#state === 'consuming') this.#transition('waiting', 'connection lost');
+  }
+
+  /**
+   * True on the second watchdog check in a row that finds messages ready on Q while nothing was delivered to us since
+   * the check before and our prefetch has room: a live consumer with room is sent ready messages at once. Seen when
+   * the queue was deleted and declared again at once (by our own publisher after a return): the broker sent no
+   * basic.cancel, listed a consumer on the new queue, and our channel received nothing from then on.
+   */
+  #isStarved(readyCount: number): boolean {
+    const hasRoom = (this.#acks?.outstandingCount ?? 0) < this.#options.prefetch;
+    const isIdle = this.#deliveries === this.#deliveriesAtLastCheck;
+    this.#deliveriesAtLastCheck = this.#deliveries;
+    this.#starvedChecks = readyCount > 0 && hasRoom && isIdle ? this.#starvedChecks + 1 : 0;
+    return this.#starvedChecks >= 2;
   }
 
   /** Lets go of #channel: its acks are flushed (we close or replace a working channel) or discarded (it died). */

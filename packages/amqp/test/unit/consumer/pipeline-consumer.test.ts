@@ -192,6 +192,41 @@ describe('PipelineConsumer', () => {
     expect(second.acks).toEqual([1]);
   });
 
+  it('watchdog: re-subscribes a consumer sent nothing for two checks while messages wait and its prefetch has room', async () => {
+    // Seen against RabbitMQ 3.10: Q deleted and at once declared again by our publisher (after a return) — no
+    // basic.cancel reached us, the broker listed a consumer on the new Q holding a prefetch unacked, and our channel
+    // received nothing more. consumerCount alone cannot tell that consumer from a live one.
+    const h = harness();
+    await h.consumer.attach(h.model.session);
+    const [first] = h.consuming() as [FakeChannel];
+    vi.spyOn(h.declarer, 'checkQueue').mockResolvedValue({ messageCount: 120, consumerCount: 1 });
+    await h.consumer.verify(h.model.session);
+    expect(h.consuming()).toEqual([first]); // one quiet interval proves nothing yet
+    await h.consumer.verify(h.model.session);
+    expect(first.isClosed).toBe(true);
+    expect(h.consuming()).toHaveLength(1);
+    expect(h.consuming()[0]).not.toBe(first);
+    expect(h.consumer.state).toBe('consuming');
+  });
+
+  it('watchdog: leaves a consumer alone that was delivered to between checks, or whose prefetch is full', async () => {
+    const h = harness();
+    await h.consumer.attach(h.model.session);
+    const [channel] = h.consuming() as [FakeChannel];
+    vi.spyOn(h.declarer, 'checkQueue').mockResolvedValue({ messageCount: 120, consumerCount: 1 });
+    await h.consumer.verify(h.model.session);
+    channel.deliver('a');
+    h.deliveries[0]?.ack();
+    endTurn();
+    await h.consumer.verify(h.model.session); // delivered to since the last check
+    for (const body of ['b', 'c', 'd', 'e']) channel.deliver(body); // prefetch 4, all held by the runtime
+    await h.consumer.verify(h.model.session);
+    await h.consumer.verify(h.model.session);
+    await h.consumer.verify(h.model.session);
+    expect(h.consuming()).toEqual([channel]);
+    expect(channel.isClosed).toBe(false);
+  });
+
   it('handles a lost connection once, by its session: its channel closing first is not taken for a channel error', async () => {
     const h = harness();
     await h.consumer.attach(h.model.session);
