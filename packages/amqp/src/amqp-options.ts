@@ -106,7 +106,7 @@ export const amqpSectionSchema = z
     outbox: outboxSchema.prefault({}).describe('The bounded outbox of publishes that wait for the broker, in memory, and optionally in a file (path).'),
     publish_timeout: durationMs().prefault('10s').describe('Duration a sent publish may wait for the broker confirm before it is rejected (not counted while the broker blocks us).'),
     connect_timeout: durationMs().prefault('10s').describe('Duration one connection attempt (TCP + AMQP handshake) may take.'),
-    watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer (re-subscribed if not).'),
+    watchdog_interval: durationMs().prefault('5s').describe('How often (duration) each consumed queue is checked to still have our consumer, and to deliver to it while messages wait (re-subscribed if not).'),
     max_payload: byteSize().prefault('16MiB')
       .describe('Largest message body (bytes, or 512KiB, 16MiB...). A larger dispatch is refused at once (WARREN_ERR_AMQP_PUBLISH_TOO_LARGE); a larger delivery is dead-lettered as too-large without being parsed. 16MiB is RabbitMQ 4\'s default max_message_size.'),
     consumer_timeout: durationMs().prefault('30m')
