@@ -72,7 +72,11 @@ const extraQueues: string[] = [];
 beforeAll(async () => {
   proxy = await TcpProxy.start();
   project = makeProject({ 'worker.yaml': yaml(5672), 'dashboard.yaml': yaml(proxy.port), 'jobs/flaky.js': JOB_MODULE });
-  [browser] = await Promise.all([launchChromium(), createUser(user, password)]);
+  // allSettled: when Chromium fails at once, the user must exist before afterAll deletes it (else it outlives the run).
+  const [launched, created] = await Promise.allSettled([launchChromium(), createUser(user, password)]);
+  if (created.status === 'rejected') throw created.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+  browser = launched.value;
 });
 
 afterAll(async () => {
