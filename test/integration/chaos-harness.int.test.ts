@@ -4,6 +4,7 @@
  * If these lie, every chaos test lies, so each control is shown to have the effect it is named after.
  */
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import amqp from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteQueue, listConnections, listQueues } from '../support/broker-control.js';
@@ -134,6 +135,27 @@ describe('broker-control', () => {
     await deleteQueue(queue);
     await deleteQueue(queue); // a missing queue is not an error
     expect((await listQueues()).some((q) => q.name === queue)).toBe(false);
+  });
+
+  it('lists a connection still in its handshake (no client properties yet) beside the named ones', async () => {
+    // Another test's client may be mid-handshake whenever a chaos test lists connections: the broker then
+    // reports its client_properties as "none", not a list (this threw in CI once).
+    const socket = net.connect(5672, '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const started = new Promise<void>((resolve) => socket.once('data', () => resolve())); // connection.start: never answered
+    socket.write(Buffer.from('AMQP\x00\x00\x09\x01', 'binary'));
+    await withDeadline(started, 5_000, 'connection.start from the broker');
+    const name = `chaos-harness-${randomUUID()}`;
+    const named = await amqp.connect('amqp://guest:guest@127.0.0.1:5672', { clientProperties: { connection_name: name } });
+    cleanups.push(() => named.close());
+
+    const connections = await listConnections();
+    const port = String(socket.localPort);
+    const halfOpen = connections.find((c) => c.name.startsWith(`127.0.0.1:${port} `));
+    expect(halfOpen).toMatchObject({ state: 'starting', connectionName: undefined });
+    expect(connections.some((c) => c.connectionName === name)).toBe(true);
   });
 });
 

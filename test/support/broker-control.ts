@@ -221,11 +221,14 @@ export interface ConnectionInfo {
 export async function listConnections(): Promise<ConnectionInfo[]> {
   type Raw = {
     pid: string; name: string; state: string; connected_at: number; channels: number;
-    client_properties: Array<[string, string, unknown]>;
+    // "none" (not a list) while the connection is still in its handshake (state "starting").
+    client_properties: Array<[string, string, unknown]> | string;
   };
   const rows = await rabbitmqctlJson<Raw>(['list_connections', 'pid', 'name', 'state', 'connected_at', 'channels', 'client_properties']);
   return rows.map((row) => {
-    const nameProperty = row.client_properties.find(([key]) => key === 'connection_name');
+    const nameProperty = Array.isArray(row.client_properties)
+      ? row.client_properties.find(([key]) => key === 'connection_name')
+      : undefined;
     return {
       pid: row.pid,
       name: row.name,
