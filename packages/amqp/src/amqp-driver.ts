@@ -305,23 +305,26 @@ export class AmqpDriver implements Driver {
   /** The one rebuild of a publish session: topology (so publishes route), then the publisher's channel. */
   async #setupPublishing(session: ConnectionSession): Promise<void> {
     this.#publishDeclarer.attach(session);
-    await this.#publishDeclarer.declarePipelines(this.#pipelines.values(), this.#onQueueNodeDown);
+    await this.#publishDeclarer.declarePipelines(this.#pipelines.values(), this.#onQueueNodeDown('publish'));
     await this.#publisher.attach(session);
   }
 
   /** The one rebuild of a consume session: topology first (never basic.consume before Q exists), then every consumer. */
   async #setupConsuming(session: ConnectionSession): Promise<void> {
     this.#consumeDeclarer.attach(session);
-    await this.#consumeDeclarer.declarePipelines(this.#pipelines.values(), this.#onQueueNodeDown);
+    await this.#consumeDeclarer.declarePipelines(this.#pipelines.values(), this.#onQueueNodeDown('consume'));
     this.#declaredSession = session;
     await Promise.all([...this.#consumers].map((consumer) => consumer.attach(session).catch(() => undefined))); // each retries itself
     this.#leases.attachAll(session); // each retries itself; must not hold up consuming
   }
 
-  readonly #onQueueNodeDown = (pipeline: ResolvedPipelineOptions, error: unknown): void => {
-    this.#log.warn({ err: error, event: 'amqp.topology.queue_node_down', pipeline: pipeline.pipeline, queue: pipeline.queue },
-      `queue "${pipeline.queue}" is unavailable while its cluster node is down; the other pipelines go on`);
-  };
+  /** Each connection declares for itself, so each says which one skipped the queue (one line per connection setup). */
+  #onQueueNodeDown(connection: 'publish' | 'consume'): (pipeline: ResolvedPipelineOptions, error: unknown) => void {
+    return (pipeline, error) => this.#log.warn(
+      { err: error, event: 'amqp.topology.queue_node_down', connection, pipeline: pipeline.pipeline, queue: pipeline.queue },
+      `queue "${pipeline.queue}" is unavailable while its cluster node is down: the ${connection} connection skipped it; the other pipelines go on`,
+    );
+  }
 
   async #redeclare(queue: string): Promise<void> {
     for (const pipeline of this.#pipelines.values()) {

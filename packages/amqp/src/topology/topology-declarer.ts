@@ -17,10 +17,10 @@ import { DELAY_LADDER_TOP_MS, delayStepMs } from './delay-ladder.js';
 // RabbitMQ names the first differing argument in its reply text; it is the only place this detail exists.
 const INEQUIVALENT_ARG = /inequivalent arg '([^']+)'[^:]*: received (.+?) but current is (.+?)(?:"|$)/;
 
-/** Wraps a declare failure: 406 → MISMATCH naming the queue and argument; anything else → UNAVAILABLE. */
 /** RabbitMQ's 404 text for a durable classic queue whose node is down ("home node 'n' of durable queue 'q' ... is down or inaccessible"). */
 export const QUEUE_NODE_DOWN = /home node .* is down or inaccessible/;
 
+/** Wraps a declare failure: 406 → MISMATCH naming the queue and argument; 404 → node down or NOT_FOUND; anything else → UNAVAILABLE. */
 export function declareError(queue: string, error: unknown): Error {
   const code = replyCodeOf(error);
   const text = error instanceof Error ? error.message : String(error);

@@ -45,6 +45,11 @@ export class FakeChannel extends EventEmitter {
 
   async assertQueue(queue: string): Promise<{ queue: string }> {
     this.#assertOpen();
+    if (this.#owner.queuesOnDownNode.has(queue)) {
+      const text = `NOT_FOUND - home node 'rabbit@down' of durable queue '${queue}' in vhost '/' is down or inaccessible`;
+      this.closeChannel(404, text);
+      throw Object.assign(new Error(`Channel closed by server: 404 (NOT-FOUND) with message "${text}"`), { code: 404 });
+    }
     this.declared.push(queue);
     this.#owner.declaredQueues.push(queue);
     return { queue };
@@ -133,7 +138,6 @@ export class FakeChannel extends EventEmitter {
     }
   }
 
-  /** The broker closes this channel with a channel error (e.g. 406 PRECONDITION_FAILED). */
   /** The broker closes this channel with a channel error (`text` as RabbitMQ words it, e.g. a 406's reason). */
   closeChannel(code: number, text = ''): void {
     if (this.isClosed) return;
@@ -170,6 +174,8 @@ export class FakeModel extends EventEmitter {
   isPeerDead = false;
   /** When set, channel creation waits for it (to hold setup half-way). */
   channelGate: Promise<void> | undefined;
+  /** Classic queues whose cluster node is down: declaring one closes the channel with RabbitMQ's 404 for it. */
+  readonly queuesOnDownNode = new Set<string>();
   /** When set, basic.consume-ok waits for it. */
   consumeGate: Promise<void> | undefined;
   /** How many of the next channel.open calls the broker refuses. */

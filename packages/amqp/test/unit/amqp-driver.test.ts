@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSilentLogger, type Delivery, type WireMessage } from '@warren/core';
+import { createLogger, createSilentLogger, type Delivery, type WireMessage } from '@warren/core';
 import { parseAmqpPipelineOptions, parseAmqpSection } from '../../src/amqp-options.js';
 import { AmqpDriver } from '../../src/amqp-driver.js';
 import { FakeModel, type FakeChannel } from '../fakes/fake-broker.js';
@@ -165,5 +165,33 @@ describe('AmqpDriver (fake broker)', () => {
     const h = harness();
     await h.driver.start();
     expect(h.driver.close()).toBe(h.driver.close());
+  });
+
+  it('skips a queue whose cluster node is down with one warning per connection, naming it, and consumes the other pipeline', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const models: FakeModel[] = [];
+    const driver = new AmqpDriver({
+      section: parseAmqpSection({ redial: { schedule: [100], jitter: 0 } }),
+      pipelines: ['emails', 'reports'].map((name) => ({ name, concurrency: 1, options: parseAmqpPipelineOptions({}) })),
+      logger,
+    }, {
+      dial: async () => {
+        const model = new FakeModel();
+        model.queuesOnDownNode.add('emails');
+        models.push(model);
+        return model.asModel;
+      },
+      probeCheck: async () => false,
+    });
+    drivers.push(driver);
+    await driver.consume('reports', { prefetch: 1, onDelivery: () => undefined });
+    await driver.start();
+
+    expect(driver.status().state).toBe('ready');
+    const warnings = lines.filter((line) => line.event === 'amqp.topology.queue_node_down');
+    expect(warnings.map((line) => `${String(line.connection)} ${String(line.queue)}`).sort()).toEqual(['consume emails', 'publish emails']);
+    expect(warnings[0]?.msg).toMatch(/the (publish|consume) connection skipped it/);
+    expect(models.flatMap((model) => model.channels).flatMap((channel) => channel.consumed)).toEqual(['reports']);
   });
 });
